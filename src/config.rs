@@ -1,0 +1,188 @@
+//! `wegweiser.toml` and `municipality.toml`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::{Diagnostic, Severity, did_you_mean};
+use crate::language::LanguageSettings;
+
+/// Portal settings from `wegweiser.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortalConfig {
+    pub title: String,
+    pub base_url: String,
+    #[serde(default)]
+    pub theme: Option<String>,
+    #[serde(default)]
+    pub build: BuildSettings,
+    #[serde(default)]
+    pub languages: BTreeMap<String, LanguageSettings>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BuildSettings {
+    pub output_dir: String,
+    pub minify: bool,
+}
+
+impl Default for BuildSettings {
+    fn default() -> Self {
+        BuildSettings {
+            output_dir: "public".into(),
+            minify: true,
+        }
+    }
+}
+
+/// Whether pages missing in a language show another language's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FallbackMode {
+    #[default]
+    Auto,
+    None,
+}
+
+/// Contact data of a municipality's integration office.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+}
+
+/// A municipality's settings from `content/<m>/municipality.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MunicipalityConfig {
+    pub name: String,
+    pub source_language: String,
+    pub languages: Vec<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub fallback: FallbackMode,
+    #[serde(default)]
+    pub contact: Option<Contact>,
+}
+
+/// An absolute base URL split into what links need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// Scheme and host, no trailing slash: `https://wegweiser.example.org`.
+    pub origin: String,
+    /// Path prefix without trailing slash: `""` or `/portal`.
+    pub path: String,
+}
+
+impl BaseUrl {
+    pub fn parse(url: &str) -> Result<BaseUrl, String> {
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+            .ok_or_else(|| format!("`{url}` is not an absolute http(s) URL"))?;
+        let scheme_len = url.len() - rest.len();
+        let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        if host_end == 0 {
+            return Err(format!("`{url}` has no host"));
+        }
+        if rest[host_end..].contains(['?', '#']) {
+            return Err(format!("`{url}` must not have a query or fragment"));
+        }
+        let path = rest[host_end..].trim_end_matches('/').to_string();
+        Ok(BaseUrl {
+            origin: url[..scheme_len + host_end].to_string(),
+            path,
+        })
+    }
+
+    /// The absolute URL of a site path such as `/musterstadt/de/`.
+    pub fn absolute(&self, site_path: &str) -> String {
+        format!("{}{}", self.origin, site_path)
+    }
+}
+
+/// Parse a TOML file into `T`, reporting problems with position and hints.
+pub fn parse_toml<T: for<'de> Deserialize<'de>>(
+    display_path: &Path,
+    text: &str,
+    known_keys: &[&str],
+) -> Result<T, Diagnostic> {
+    toml::from_str::<T>(text).map_err(|e| toml_diagnostic(display_path, text, &e, known_keys))
+}
+
+/// A diagnostic for a TOML error, with a "did you mean" for misspelt keys.
+pub fn toml_diagnostic(
+    display_path: &Path,
+    text: &str,
+    err: &toml::de::Error,
+    known_keys: &[&str],
+) -> Diagnostic {
+    let message = err.message().trim().to_string();
+    let diagnostic = match err.span() {
+        Some(span) => Diagnostic::error_at(display_path, text, span, message.clone()),
+        None => Diagnostic::file(Severity::Error, display_path, message.clone()),
+    };
+    diagnostic.with_hint_opt(unknown_key_hint(&message, known_keys))
+}
+
+/// For serde's "unknown field `x`, expected …" message: the closest known key.
+pub fn unknown_key_hint(message: &str, known_keys: &[&str]) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let wrong = &rest[..rest.find('`')?];
+    match did_you_mean(wrong, known_keys.iter().copied()) {
+        Some(k) => Some(format!("did you mean `{k}`?")),
+        None => Some(format!("known keys: {}", known_keys.join(", "))),
+    }
+}
+
+pub const PORTAL_KEYS: &[&str] = &["title", "base_url", "theme", "build", "languages"];
+pub const MUNICIPALITY_KEYS: &[&str] = &[
+    "name",
+    "source_language",
+    "languages",
+    "aliases",
+    "fallback",
+    "contact",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_splits_origin_and_path() {
+        let b = BaseUrl::parse("https://example.org/portal/").unwrap();
+        assert_eq!(b.origin, "https://example.org");
+        assert_eq!(b.path, "/portal");
+        assert_eq!(b.absolute("/portal/x/"), "https://example.org/portal/x/");
+        let b = BaseUrl::parse("http://127.0.0.1:1111").unwrap();
+        assert_eq!(b.path, "");
+        assert!(BaseUrl::parse("example.org").is_err());
+        assert!(BaseUrl::parse("https:///x").is_err());
+    }
+
+    #[test]
+    fn unknown_keys_get_a_hint() {
+        let err = parse_toml::<MunicipalityConfig>(
+            Path::new("m.toml"),
+            "name = \"X\"\nsource_language = \"de\"\nlanguages = [\"de\"]\nalisaes = []\n",
+            MUNICIPALITY_KEYS,
+        )
+        .unwrap_err();
+        assert_eq!(err.line, 4);
+        assert_eq!(err.hint.as_deref(), Some("did you mean `aliases`?"));
+    }
+
+    #[test]
+    fn missing_required_key_is_reported() {
+        let err = parse_toml::<PortalConfig>(Path::new("w.toml"), "title = \"x\"\n", PORTAL_KEYS)
+            .unwrap_err();
+        assert!(err.message.contains("base_url"), "{}", err.message);
+    }
+}

@@ -1,0 +1,290 @@
+//! Front matter: TOML between `+++` lines or YAML between `---` lines.
+
+use std::ops::Range;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{toml_diagnostic, unknown_key_hint};
+use crate::diagnostics::{Diagnostic, Position};
+
+/// The keys a page's front matter may have.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+pub const FRONT_MATTER_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "weight",
+    "slug",
+    "draft",
+    "aliases",
+    "extra",
+];
+
+/// Which syntax the front matter is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    Toml,
+    Yaml,
+}
+
+/// A file split into its front matter and its body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    pub front: FrontMatter,
+    pub syntax: Syntax,
+    /// Byte offset of the body in the file.
+    pub body_start: usize,
+}
+
+/// Split and parse the front matter of `text`.
+pub fn parse(display_path: &Path, text: &str) -> Result<Parsed, Diagnostic> {
+    let (syntax, fence) = if text.starts_with("+++") {
+        (Syntax::Toml, "+++")
+    } else if text.starts_with("---") {
+        (Syntax::Yaml, "---")
+    } else {
+        return Err(Diagnostic::error_at(
+            display_path,
+            text,
+            0..text.find('\n').unwrap_or(text.len()),
+            "a page must start with front matter (`+++` for TOML or `---` for YAML)",
+        )
+        .with_hint("add front matter with at least a title, e.g. +++ / title = \"…\" / +++"));
+    };
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_line_end].trim_end() != fence {
+        return Err(Diagnostic::error_at(
+            display_path,
+            text,
+            0..first_line_end.saturating_sub(1),
+            format!("the opening `{fence}` must stand alone on its line"),
+        ));
+    }
+    let content_start = first_line_end;
+    let Some((content_end, body_start)) = find_closing_fence(text, content_start, fence) else {
+        return Err(Diagnostic::error_at(
+            display_path,
+            text,
+            0..fence.len(),
+            format!("front matter opened here is never closed with a `{fence}` line"),
+        ));
+    };
+    let content = &text[content_start..content_end];
+    let front = match syntax {
+        Syntax::Toml => parse_toml(display_path, text, content_start..content_end)?,
+        Syntax::Yaml => parse_yaml(display_path, text, content, content_start)?,
+    };
+    if front.title.trim().is_empty() {
+        return Err(Diagnostic::error_at(
+            display_path,
+            text,
+            0..fence.len(),
+            "`title` must not be empty",
+        ));
+    }
+    Ok(Parsed {
+        front,
+        syntax,
+        body_start,
+    })
+}
+
+/// The end of the front matter content and the start of the body.
+fn find_closing_fence(text: &str, from: usize, fence: &str) -> Option<(usize, usize)> {
+    let mut pos = from;
+    while pos <= text.len() {
+        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        if text[pos..line_end].trim_end() == fence {
+            let body = (line_end + 1).min(text.len());
+            return Some((pos, body));
+        }
+        if line_end == text.len() {
+            return None;
+        }
+        pos = line_end + 1;
+    }
+    None
+}
+
+fn parse_toml(
+    display_path: &Path,
+    text: &str,
+    range: Range<usize>,
+) -> Result<FrontMatter, Diagnostic> {
+    let content = &text[range.clone()];
+    toml::from_str::<FrontMatter>(content).map_err(|e| {
+        let mut d = toml_diagnostic(display_path, content, &e, FRONT_MATTER_KEYS);
+        // Re-anchor the position from the front matter to the whole file.
+        if let Some(span) = e.span() {
+            let shifted = (span.start + range.start)..(span.end + range.start);
+            d = Diagnostic::error_at(display_path, text, shifted, d.message.clone())
+                .with_hint_opt(d.hint);
+        } else if missing_title(&d.message) {
+            d = Diagnostic::error_at(display_path, text, 0..3, "missing required key `title`");
+        }
+        d
+    })
+}
+
+fn missing_title(message: &str) -> bool {
+    message.contains("missing field `title`")
+}
+
+fn parse_yaml(
+    display_path: &Path,
+    text: &str,
+    content: &str,
+    content_start: usize,
+) -> Result<FrontMatter, Diagnostic> {
+    if content.trim().is_empty() {
+        return Err(Diagnostic::error_at(
+            display_path,
+            text,
+            0..3,
+            "missing required key `title`",
+        ));
+    }
+    serde_saphyr::from_str::<FrontMatter>(content).map_err(|e| {
+        let raw = e.to_string();
+        let message = clean_yaml_message(&raw);
+        if missing_title(&message) {
+            return Diagnostic::error_at(display_path, text, 0..3, "missing required key `title`");
+        }
+        let offset = match e.location() {
+            Some(loc) => {
+                content_start + byte_offset_of(content, loc.line() as usize, loc.column() as usize)
+            }
+            None => content_start,
+        };
+        let end = text[offset..]
+            .find(['\n', ':'])
+            .map_or(text.len(), |i| offset + i)
+            .max(offset);
+        Diagnostic::error_at(display_path, text, offset..end, message.clone())
+            .with_hint_opt(unknown_key_hint(&message, FRONT_MATTER_KEYS))
+    })
+}
+
+/// serde-saphyr appends its own position and snippet; keep only the first sentence.
+fn clean_yaml_message(raw: &str) -> String {
+    let first = raw.lines().next().unwrap_or(raw).trim();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    // "line 2 column 1: unknown field …": the position is shown separately.
+    let first = match first.split_once(": ") {
+        Some((pos, rest)) if pos.starts_with("line ") && pos.contains(" column ") => rest,
+        _ => first,
+    };
+    let first = match first.find(" at line ") {
+        Some(i) => first[..i].trim_end_matches(','),
+        None => first,
+    };
+    match first {
+        "invalid i64" | "invalid u64" => "expected a whole number".to_string(),
+        "invalid bool" => "expected true or false".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Byte offset of a 1-based line and character column.
+fn byte_offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for _ in 1..line.max(1) {
+        match text[offset..].find('\n') {
+            Some(i) => offset += i + 1,
+            None => return text.len(),
+        }
+    }
+    let line_text = &text[offset..];
+    offset
+        + line_text
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(line_text.len(), |(i, _)| i)
+}
+
+/// 1-based line of the first body line, for mapping Markdown positions.
+pub fn body_line(text: &str, body_start: usize) -> usize {
+    Position::of(text, body_start).line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(text: &str) -> Result<Parsed, Diagnostic> {
+        parse(Path::new("x.md"), text)
+    }
+
+    #[test]
+    fn toml_and_yaml_parse_alike() {
+        let t = p("+++\ntitle = \"Miete\"\nweight = 3\n+++\nBody\n").unwrap();
+        let y = p("---\ntitle: Miete\nweight: 3\n---\nBody\n").unwrap();
+        assert_eq!(t.front, y.front);
+        assert_eq!(t.front.weight, Some(3));
+        assert_eq!(
+            t.body_start,
+            "+++\ntitle = \"Miete\"\nweight = 3\n+++\n".len()
+        );
+        assert_eq!(t.syntax, Syntax::Toml);
+        assert_eq!(y.syntax, Syntax::Yaml);
+    }
+
+    #[test]
+    fn unterminated_is_an_error_at_the_opening() {
+        let e = p("+++\ntitle = \"x\"\nBody\n").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 1));
+        assert!(e.message.contains("never closed"), "{}", e.message);
+    }
+
+    #[test]
+    fn unknown_key_points_at_the_key_with_a_hint() {
+        let e = p("+++\ntilte = \"x\"\n+++\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert_eq!(e.hint.as_deref(), Some("did you mean `title`?"));
+        let e = p("---\ntitle: x\ndescriptoin: y\n---\n").unwrap_err();
+        assert_eq!(e.line, 3, "{e:?}");
+        assert_eq!(e.hint.as_deref(), Some("did you mean `description`?"));
+    }
+
+    #[test]
+    fn missing_title_and_wrong_types() {
+        let e = p("+++\nweight = 1\n+++\n").unwrap_err();
+        assert!(e.message.contains("title"), "{}", e.message);
+        let e = p("+++\ntitle = \"x\"\nweight = \"heavy\"\n+++\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        let e = p("---\ntitle: x\nweight: heavy\n---\n").unwrap_err();
+        assert_eq!(e.line, 3, "{e:?}");
+        let e = p("---\ndescription: y\n---\n").unwrap_err();
+        assert!(e.message.contains("title"), "{}", e.message);
+    }
+
+    #[test]
+    fn no_front_matter() {
+        let e = p("# Just markdown\n").unwrap_err();
+        assert_eq!(e.line, 1);
+    }
+
+    #[test]
+    fn body_line_follows_front_matter() {
+        let text = "+++\ntitle = \"x\"\n+++\n\nHello";
+        let parsed = p(text).unwrap();
+        assert_eq!(body_line(text, parsed.body_start), 4);
+    }
+}

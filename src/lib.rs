@@ -1,0 +1,25 @@
+//! wegweiser: a static site generator for multilingual municipal integration portals.
+//!
+//! The pipeline is visible in the modules:
+//! [`load`] (walk and parse, in parallel) → [`resolve`] (translations, URLs, links: the
+//! immutable [`model`]) → [`render`] (templates, in parallel) → [`write`] (staging
+//! folder, then swap). [`pipeline`] runs them; the `wegweiser` binary is a thin layer
+//! over it.
+
+pub mod config;
+pub mod diagnostics;
+pub mod frontmatter;
+pub mod init;
+pub mod language;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod pipeline;
+pub mod render;
+pub mod report;
+pub mod resolve;
+pub mod theme;
+pub mod write;
+
+pub use diagnostics::{Diagnostic, Diagnostics, Severity};
+pub use pipeline::{BuildFailure, BuildOptions, BuildReport, build, find_root};

@@ -1,0 +1,754 @@
+//! Stage 1: find the portal's files and parse them, in parallel.
+//!
+//! The result is a plain list of documents per municipality; nothing here knows about
+//! other files (that is [`crate::resolve`]'s job).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::{
+    self, BaseUrl, MUNICIPALITY_KEYS, MunicipalityConfig, PORTAL_KEYS, PortalConfig,
+};
+use crate::diagnostics::{Diagnostic, Diagnostics, Position, Severity, did_you_mean};
+use crate::frontmatter::{self, FrontMatter};
+use crate::language::{LanguageTable, is_language_code};
+use crate::markdown::{self, Body};
+use crate::theme::UiStrings;
+
+/// What kind of page a Markdown file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DocKind {
+    /// `_index.<lang>.md`: a section (or, at the top, the start page).
+    Section,
+    /// `<name>.<lang>.md`
+    Page,
+    /// `<name>/index.<lang>.md`: a page with its own folder of assets.
+    Bundle,
+}
+
+/// One parsed Markdown file.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Path shown to users (relative to the portal root).
+    pub display: PathBuf,
+    /// Path on disk.
+    pub path: PathBuf,
+    /// Path relative to the municipality folder, `/`-separated.
+    pub rel: String,
+    pub kind: DocKind,
+    /// The page this file is a translation of (`wohnen/miete`; `""` for the start page).
+    pub key: String,
+    pub language: String,
+    pub front: FrontMatter,
+    pub body: Body,
+}
+
+/// A file that is not Markdown, below a municipality.
+#[derive(Debug, Clone)]
+pub struct AssetFile {
+    pub display: PathBuf,
+    pub path: PathBuf,
+    /// Relative to the municipality folder, `/`-separated.
+    pub rel: String,
+}
+
+/// A municipality as found on disk.
+#[derive(Debug, Clone)]
+pub struct LoadedMunicipality {
+    pub slug: String,
+    pub config: MunicipalityConfig,
+    pub config_display: PathBuf,
+    pub documents: Vec<Document>,
+    pub assets: Vec<AssetFile>,
+    /// Folders (relative, `/`-separated) that are page bundles.
+    pub bundles: BTreeSet<String>,
+}
+
+/// The whole portal as found on disk.
+#[derive(Debug, Clone)]
+pub struct LoadedPortal {
+    pub root: PathBuf,
+    pub config: PortalConfig,
+    pub base_url: BaseUrl,
+    pub languages: LanguageTable,
+    pub municipalities: Vec<LoadedMunicipality>,
+}
+
+/// The settings later stages need from `wegweiser.toml`.
+#[derive(Debug, Clone)]
+pub struct LoadedSummary {
+    pub theme: Option<String>,
+    pub output_dir: String,
+    pub minify: bool,
+}
+
+impl LoadedSummary {
+    pub fn of(portal: &LoadedPortal) -> Self {
+        LoadedSummary {
+            theme: portal.config.theme.clone(),
+            output_dir: portal.config.build.output_dir.clone(),
+            minify: portal.config.build.minify,
+        }
+    }
+}
+
+/// Which files to load.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Only these municipalities (folder names); all when empty.
+    pub only: Vec<String>,
+    pub drafts: bool,
+    /// Overrides `base_url` from `wegweiser.toml`.
+    pub base_url: Option<String>,
+}
+
+/// Read and parse the portal at `root`. Returns `None` when the portal cannot be
+/// loaded at all (problems are in `diagnostics`).
+pub fn load(
+    root: &Path,
+    options: &LoadOptions,
+    ui: &UiStrings,
+    diagnostics: &mut Diagnostics,
+) -> Option<LoadedPortal> {
+    let config_path = root.join("wegweiser.toml");
+    let config_display = PathBuf::from("wegweiser.toml");
+    let text = match read_text(&config_path, &config_display) {
+        Ok(t) => t,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    let config: PortalConfig = match config::parse_toml(&config_display, &text, PORTAL_KEYS) {
+        Ok(c) => c,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    let base = options.base_url.as_deref().unwrap_or(&config.base_url);
+    let base_url = match BaseUrl::parse(base) {
+        Ok(b) => b,
+        Err(msg) => {
+            diagnostics.push(key_diagnostic(&config_display, &text, "base_url", msg));
+            return None;
+        }
+    };
+    let mut languages = LanguageTable::built_in();
+    for (code, settings) in &config.languages {
+        if let Err(msg) = languages.apply(code, settings) {
+            diagnostics.push(key_diagnostic(&config_display, &text, code, msg));
+        }
+    }
+    for (code, settings) in &config.languages {
+        if let Some(fallback) = &settings.fallback
+            && !languages.contains(fallback)
+        {
+            diagnostics.push(key_diagnostic(
+                &config_display,
+                &text,
+                code,
+                format!("fallback language `{fallback}` of `{code}` is not a known language"),
+            ));
+        }
+    }
+
+    let content = root.join("content");
+    let mut folders = match list_municipality_folders(root, &content) {
+        Ok(f) => f,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    if !options.only.is_empty() {
+        for wanted in &options.only {
+            if !folders.iter().any(|f| f == wanted) {
+                diagnostics.push(
+                    Diagnostic::file(
+                        Severity::Error,
+                        "content",
+                        format!("there is no municipality `{wanted}` (from --only)"),
+                    )
+                    .with_hint_opt(
+                        did_you_mean(wanted, folders.iter().map(String::as_str))
+                            .map(|s| format!("did you mean `{s}`?")),
+                    ),
+                );
+            }
+        }
+        folders.retain(|f| options.only.contains(f));
+    }
+    if folders.is_empty() && !diagnostics.has_errors() {
+        diagnostics.push(
+            Diagnostic::file(
+                Severity::Error,
+                "content",
+                "the portal has no municipalities: `content/` holds no folders",
+            )
+            .with_hint("create content/<municipality>/municipality.toml, or run `wegweiser init`"),
+        );
+    }
+
+    let municipalities: Vec<(Option<LoadedMunicipality>, Vec<Diagnostic>)> = folders
+        .par_iter()
+        .map(|slug| {
+            let mut d = Vec::new();
+            let m = load_municipality(root, slug, &languages, options, ui, &mut d);
+            (m, d)
+        })
+        .collect();
+    let mut loaded = Vec::new();
+    for (m, d) in municipalities {
+        diagnostics.extend(d);
+        loaded.extend(m);
+    }
+    Some(LoadedPortal {
+        root: root.to_path_buf(),
+        config,
+        base_url,
+        languages,
+        municipalities: loaded,
+    })
+}
+
+/// A diagnostic pointing at `key = …` in a TOML file, or the whole file.
+fn key_diagnostic(display: &Path, text: &str, key: &str, message: String) -> Diagnostic {
+    let found = text.lines().scan(0usize, |offset, line| {
+        let start = *offset;
+        *offset += line.len() + 1;
+        Some((start, line))
+    });
+    for (start, line) in found {
+        let trimmed = line.trim_start();
+        let after = trimmed
+            .strip_prefix(key)
+            .or_else(|| trimmed.strip_prefix(&format!("[languages.{key}]")));
+        if let Some(after) = after
+            && (after.is_empty() || after.trim_start().starts_with('='))
+        {
+            let col = line.len() - trimmed.len();
+            return Diagnostic::error_at(
+                display,
+                text,
+                (start + col)..(start + line.len()),
+                message,
+            );
+        }
+    }
+    Diagnostic::file(Severity::Error, display, message)
+}
+
+fn list_municipality_folders(root: &Path, content: &Path) -> Result<Vec<String>, Diagnostic> {
+    let entries = fs::read_dir(content).map_err(|e| {
+        Diagnostic::file(
+            Severity::Error,
+            display_of(root, content),
+            format!("cannot read the content folder: {e}"),
+        )
+        .with_hint("a portal keeps its municipalities in content/<municipality>/")
+    })?;
+    let mut folders = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| {
+            Diagnostic::file(
+                Severity::Error,
+                "content",
+                format!("cannot read the content folder: {e}"),
+            )
+        })?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            return Err(Diagnostic::file(
+                Severity::Error,
+                display_of(root, &entry.path()),
+                "folder name is not valid UTF-8",
+            ));
+        };
+        if is_ignored(name) {
+            continue;
+        }
+        if entry.path().is_dir() {
+            folders.push(name.to_string());
+        }
+    }
+    folders.sort();
+    Ok(folders)
+}
+
+/// Editor backups, hidden files and the like.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name == "4913"
+}
+
+/// Path relative to the portal root, for display.
+pub fn display_of(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// Read a file as UTF-8, with a positioned error if it is not.
+pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
+    let bytes = fs::read(path).map_err(|e| {
+        let what = if e.kind() == std::io::ErrorKind::NotFound {
+            "file not found".to_string()
+        } else {
+            format!("cannot read file: {e}")
+        };
+        Diagnostic::file(Severity::Error, display, what)
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+        let pos = Position::of(&prefix, prefix.len());
+        let mut d = Diagnostic::file(
+            Severity::Error,
+            display,
+            format!("file is not valid UTF-8 (byte {valid})"),
+        )
+        .with_hint("save the file as UTF-8 in your editor");
+        d.line = pos.line;
+        d.column = pos.column;
+        d
+    })
+}
+
+fn load_municipality(
+    root: &Path,
+    slug: &str,
+    languages: &LanguageTable,
+    options: &LoadOptions,
+    ui: &UiStrings,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<LoadedMunicipality> {
+    let dir = root.join("content").join(slug);
+    let config_path = dir.join("municipality.toml");
+    let config_display = display_of(root, &config_path);
+    let text = match read_text(&config_path, &config_display) {
+        Ok(t) => t,
+        Err(mut d) => {
+            if d.message == "file not found" {
+                d.message = format!("municipality `{slug}` has no municipality.toml");
+                d.hint = Some(
+                    "every folder in content/ is a municipality and needs name, source_language and languages"
+                        .into(),
+                );
+            }
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    let config: MunicipalityConfig =
+        match config::parse_toml(&config_display, &text, MUNICIPALITY_KEYS) {
+            Ok(c) => c,
+            Err(d) => {
+                diagnostics.push(d);
+                return None;
+            }
+        };
+    if !check_municipality_config(&config, &config_display, &text, languages, diagnostics) {
+        return None;
+    }
+    if !is_url_segment(slug) {
+        diagnostics.push(Diagnostic::file(
+            Severity::Error,
+            display_of(root, &dir),
+            format!("municipality folder `{slug}` is not usable in URLs: use lower-case letters, digits and `-`"),
+        ));
+    }
+
+    let files = walk(root, &dir, diagnostics);
+    let bundles = find_bundles(&files);
+    let mut markdown = Vec::new();
+    let mut assets = Vec::new();
+    for (rel, path) in files {
+        if rel.ends_with(".md") {
+            markdown.push((rel, path));
+        } else if rel != "municipality.toml" {
+            assets.push(AssetFile {
+                display: display_of(root, &path),
+                path,
+                rel,
+            });
+        }
+    }
+
+    let parsed: Vec<(Option<Document>, Vec<Diagnostic>)> = markdown
+        .par_iter()
+        .map(|(rel, path)| {
+            let mut d = Vec::new();
+            let doc = load_document(root, rel, path, &config, languages, &bundles, ui, &mut d);
+            (doc, d)
+        })
+        .collect();
+    let mut documents = Vec::with_capacity(parsed.len());
+    for (doc, d) in parsed {
+        diagnostics.extend(d);
+        if let Some(doc) = doc
+            && (options.drafts || !doc.front.draft)
+        {
+            documents.push(doc);
+        }
+    }
+    Some(LoadedMunicipality {
+        slug: slug.to_string(),
+        config,
+        config_display,
+        documents,
+        assets,
+        bundles,
+    })
+}
+
+fn is_url_segment(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+fn check_municipality_config(
+    config: &MunicipalityConfig,
+    display: &Path,
+    text: &str,
+    languages: &LanguageTable,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> bool {
+    let mut ok = true;
+    if config.languages.is_empty() {
+        diagnostics.push(key_diagnostic(
+            display,
+            text,
+            "languages",
+            "`languages` must name at least one language".into(),
+        ));
+        ok = false;
+    }
+    let mut seen = BTreeSet::new();
+    for code in &config.languages {
+        if !languages.contains(code) {
+            let hint = match did_you_mean(code, languages.codes()) {
+                Some(s) => format!(
+                    "did you mean `{s}`? Known languages: {}",
+                    languages.code_list()
+                ),
+                None => format!(
+                    "known languages: {}; add others under [languages.{code}] in wegweiser.toml",
+                    languages.code_list()
+                ),
+            };
+            diagnostics.push(
+                value_diagnostic(
+                    display,
+                    text,
+                    "languages",
+                    code,
+                    format!("unknown language `{code}`"),
+                )
+                .with_hint(hint),
+            );
+            ok = false;
+        }
+        if !seen.insert(code) {
+            diagnostics.push(value_diagnostic(
+                display,
+                text,
+                "languages",
+                code,
+                format!("language `{code}` is listed twice"),
+            ));
+        }
+    }
+    if !config.languages.contains(&config.source_language) {
+        diagnostics.push(
+            key_diagnostic(
+                display,
+                text,
+                "source_language",
+                format!(
+                    "source language `{}` is not in `languages`",
+                    config.source_language
+                ),
+            )
+            .with_hint(format!("add \"{}\" to languages", config.source_language)),
+        );
+        ok = false;
+    }
+    ok
+}
+
+/// A diagnostic at the quoted `value` on the line of `key`.
+fn value_diagnostic(
+    display: &Path,
+    text: &str,
+    key: &str,
+    value: &str,
+    message: String,
+) -> Diagnostic {
+    let quoted = format!("\"{value}\"");
+    let key_pos = text
+        .match_indices(key)
+        .find(|(i, _)| *i == 0 || text.as_bytes()[i - 1] == b'\n')
+        .map_or(0, |(i, _)| i);
+    match text[key_pos..].find(&quoted) {
+        Some(i) => Diagnostic::error_at(
+            display,
+            text,
+            (key_pos + i)..(key_pos + i + quoted.len()),
+            message,
+        ),
+        None => key_diagnostic(display, text, key, message),
+    }
+}
+
+/// All files below `dir`, as (relative `/` path, absolute path), sorted.
+fn walk(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_str().is_some_and(is_ignored));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| dir.to_path_buf());
+                let message = if let Some(ancestor) = e.loop_ancestor() {
+                    format!(
+                        "symbolic link loop: this folder links back to {}",
+                        display_of(root, ancestor).display()
+                    )
+                } else {
+                    format!(
+                        "cannot read: {}",
+                        e.io_error().map_or(e.to_string(), |io| io.to_string())
+                    )
+                };
+                diagnostics.push(Diagnostic::file(
+                    Severity::Error,
+                    display_of(root, &path),
+                    message,
+                ));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel_path = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let Some(rel) = rel_path.to_str() else {
+            diagnostics.push(Diagnostic::file(
+                Severity::Error,
+                display_of(root, entry.path()),
+                "file name is not valid UTF-8",
+            ));
+            continue;
+        };
+        files.push((rel.replace('\\', "/"), entry.into_path()));
+    }
+    files
+}
+
+/// Folders holding an `index.md` / `index.<lang>.md`.
+fn find_bundles(files: &[(String, PathBuf)]) -> BTreeSet<String> {
+    files
+        .iter()
+        .filter_map(|(rel, _)| {
+            let (dir, name) = rel.rsplit_once('/')?;
+            let stem = name.strip_suffix(".md")?;
+            (stem == "index" || stem.strip_prefix("index.").is_some_and(is_language_code))
+                .then(|| dir.to_string())
+        })
+        .collect()
+}
+
+/// The bundle folder `rel` lies in, if any.
+pub fn enclosing_bundle<'a>(bundles: &'a BTreeSet<String>, rel: &str) -> Option<&'a str> {
+    let mut dir = rel;
+    while let Some((parent, _)) = dir.rsplit_once('/') {
+        if bundles.contains(parent) {
+            return Some(bundles.get(parent)?.as_str());
+        }
+        dir = parent;
+    }
+    None
+}
+
+#[allow(clippy::too_many_arguments)]
+fn load_document(
+    root: &Path,
+    rel: &str,
+    path: &Path,
+    config: &MunicipalityConfig,
+    languages: &LanguageTable,
+    bundles: &BTreeSet<String>,
+    ui: &UiStrings,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Document> {
+    let display = display_of(root, path);
+    let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let stem = name.strip_suffix(".md")?;
+    let (base, language) = match stem.rsplit_once('.') {
+        Some((base, suffix)) if is_language_code(suffix) => {
+            if !config.languages.iter().any(|l| l == suffix) {
+                let message = if languages.contains(suffix) {
+                    format!(
+                        "`{suffix}` is not one of {}'s languages ({})",
+                        config.name,
+                        config.languages.join(", ")
+                    )
+                } else {
+                    format!("unknown language `{suffix}` in file name")
+                };
+                diagnostics.push(
+                    Diagnostic::file(Severity::Error, &display, message).with_hint(format!(
+                        "add \"{suffix}\" to languages in municipality.toml, or rename the file"
+                    )),
+                );
+                return None;
+            }
+            (base, suffix.to_string())
+        }
+        _ => (stem, config.source_language.clone()),
+    };
+    let (kind, key) = match base {
+        "_index" => (DocKind::Section, dir.to_string()),
+        "index" if bundles.contains(dir) => (DocKind::Bundle, dir.to_string()),
+        _ => (
+            DocKind::Page,
+            if dir.is_empty() {
+                base.to_string()
+            } else {
+                format!("{dir}/{base}")
+            },
+        ),
+    };
+    if kind == DocKind::Section && bundles.contains(dir) {
+        diagnostics.push(Diagnostic::file(
+            Severity::Error,
+            &display,
+            "a folder cannot be both a section (`_index.md`) and a page bundle (`index.md`)",
+        ));
+        return None;
+    }
+    if kind != DocKind::Bundle
+        && let Some(bundle) = enclosing_bundle(bundles, rel)
+    {
+        diagnostics.push(
+            Diagnostic::file(
+                Severity::Error,
+                &display,
+                format!("Markdown file inside the page bundle `{bundle}`: a bundle holds one page and its assets"),
+            )
+            .with_hint("move the file next to the bundle folder, or make the folder a section with _index.md"),
+        );
+        return None;
+    }
+
+    let text = match read_text(path, &display) {
+        Ok(t) => t,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    let parsed = match frontmatter::parse(&display, &text) {
+        Ok(p) => p,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    if let Some(slug) = &parsed.front.slug
+        && markdown::slugify(slug).is_empty()
+    {
+        diagnostics.push(Diagnostic::error_at(
+            &display,
+            &text,
+            0..3,
+            format!("slug `{slug}` has no letters or digits"),
+        ));
+    }
+    let body_dir = if kind == DocKind::Bundle || kind == DocKind::Section {
+        key.as_str()
+    } else {
+        dir
+    };
+    let strings = ui.for_language(&language);
+    let source = markdown::Source {
+        display_path: &display,
+        text: &text,
+        body_start: parsed.body_start,
+        dir: body_dir,
+        languages: &config.languages,
+        alert_labels: strings.alert_labels(),
+    };
+    let body = markdown::render(&source, diagnostics);
+    Some(Document {
+        display,
+        path: path.to_path_buf(),
+        rel: rel.to_string(),
+        kind,
+        key,
+        language,
+        front: parsed.front,
+        body,
+    })
+}
+
+/// Group documents by page key, keeping the order of keys.
+pub fn by_key(documents: &[Document]) -> BTreeMap<&str, Vec<&Document>> {
+    let mut map: BTreeMap<&str, Vec<&Document>> = BTreeMap::new();
+    for d in documents {
+        map.entry(d.key.as_str()).or_default().push(d);
+    }
+    map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_backups_are_ignored() {
+        for name in [
+            ".miete.de.md.swp",
+            "miete.de.md~",
+            "#miete#",
+            ".git",
+            "4913",
+        ] {
+            assert!(is_ignored(name), "{name}");
+        }
+        assert!(!is_ignored("miete.de.md"));
+    }
+
+    #[test]
+    fn bundles_are_found_by_their_index() {
+        let files: Vec<(String, PathBuf)> = [
+            "a/_index.md",
+            "a/b/index.de.md",
+            "a/b/plan.svg",
+            "c/index.md",
+        ]
+        .iter()
+        .map(|s| (s.to_string(), PathBuf::new()))
+        .collect();
+        let bundles = find_bundles(&files);
+        assert_eq!(bundles.iter().collect::<Vec<_>>(), ["a/b", "c"]);
+        assert_eq!(enclosing_bundle(&bundles, "a/b/plan.svg"), Some("a/b"));
+        assert_eq!(enclosing_bundle(&bundles, "a/x.md"), None);
+    }
+}

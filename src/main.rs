@@ -1,0 +1,282 @@
+//! The `wegweiser` command line: a thin layer over the library.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use wegweiser::diagnostics::Diagnostic;
+use wegweiser::language::LanguageTable;
+use wegweiser::pipeline::{BuildOptions, BuildReport, build, find_root};
+use wegweiser::render::{NoProgress, Progress};
+use wegweiser::report::{self, Format};
+
+#[derive(Parser)]
+#[command(
+    name = "wegweiser",
+    version,
+    about = "Multilingual static sites for municipal integration portals"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the portal into a static site.
+    Build(BuildArgs),
+    /// Everything `build` does, without writing: for CI and editors.
+    Check(CommonArgs),
+    /// Create a new portal with one municipality, ready to build.
+    Init {
+        /// Folder to create (must not exist or be empty).
+        dir: PathBuf,
+    },
+    /// List the built-in languages.
+    Languages,
+}
+
+#[derive(Args)]
+struct CommonArgs {
+    /// Portal root; default: the nearest folder upward holding wegweiser.toml.
+    root: Option<PathBuf>,
+    /// Build only this municipality (repeatable).
+    #[arg(long = "only", value_name = "MUNICIPALITY")]
+    only: Vec<String>,
+    /// Include pages marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Override base_url from wegweiser.toml.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// How to print problems.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    format: OutputFormat,
+    /// Fail on warnings too.
+    #[arg(long)]
+    strict: bool,
+    /// Print only problems.
+    #[arg(long, short, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print timings of each stage.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Output folder (default: output_dir from wegweiser.toml).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Do not minify HTML.
+    #[arg(long)]
+    no_minify: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutputFormat {
+    Human,
+    Json,
+    Github,
+}
+
+impl From<OutputFormat> for Format {
+    fn from(f: OutputFormat) -> Self {
+        match f {
+            OutputFormat::Human => Format::Human,
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Github => Format::Github,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => run_build(&args.common, args.out, args.no_minify, true),
+        Command::Check(common) => run_build(&common, None, false, false),
+        Command::Init { dir } => match wegweiser::init::init(&dir) {
+            Ok(()) => {
+                eprintln!(
+                    "Created a portal in {}. Build it with: wegweiser build {}",
+                    dir.display(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Languages => {
+            let mut out = std::io::stdout().lock();
+            for l in LanguageTable::built_in().iter() {
+                let fallback = l
+                    .fallback
+                    .as_deref()
+                    .map(|f| format!(" → {f}"))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "{:<6} {:<4} {:<28} {}{fallback}",
+                    l.code, l.dir, l.english_name, l.name
+                );
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+struct Bar(ProgressBar);
+
+impl Progress for Bar {
+    fn start(&self, total: u64) {
+        self.0.set_length(total);
+    }
+    fn advance(&self, n: u64) {
+        self.0.inc(n);
+    }
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+fn resolve_root(root: Option<&Path>) -> Result<PathBuf, String> {
+    match root {
+        Some(r) if r.join("wegweiser.toml").is_file() => Ok(r.to_path_buf()),
+        Some(r) if !r.exists() => Err(format!("{} does not exist", r.display())),
+        Some(r) => Err(format!(
+            "{} is not a portal: it has no wegweiser.toml (create one with `wegweiser init`)",
+            r.display()
+        )),
+        None => {
+            let cwd = std::env::current_dir()
+                .map_err(|e| format!("cannot read the current folder: {e}"))?;
+            find_root(&cwd).ok_or_else(|| {
+                "no wegweiser.toml in this folder or above it: pass the portal folder, or create one with `wegweiser init`".to_string()
+            })
+        }
+    }
+}
+
+fn run_build(common: &CommonArgs, out: Option<PathBuf>, no_minify: bool, write: bool) -> ExitCode {
+    let root = match resolve_root(common.root.as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let options = BuildOptions {
+        root,
+        output: out,
+        only: common.only.clone(),
+        drafts: common.drafts,
+        base_url: common.base_url.clone(),
+        minify: no_minify.then_some(false),
+        jobs: common.jobs,
+        strict: common.strict,
+        write,
+    };
+    let format = Format::from(common.format);
+    let terminal = std::io::stderr().is_terminal();
+    let show_bar = terminal && !common.quiet && format == Format::Human;
+    let result = if show_bar {
+        let bar = ProgressBar::new(0).with_style(
+            ProgressStyle::with_template("{spinner} {wide_bar} {pos}/{len} files")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        build(&options, &Bar(bar))
+    } else {
+        build(&options, &NoProgress)
+    };
+    let color = terminal && std::env::var_os("NO_COLOR").is_none();
+    match result {
+        Ok(report) => {
+            print_diagnostics(&report.diagnostics, format, color);
+            if !common.quiet {
+                eprintln!("{}", summary(&report, &options));
+                if common.verbose {
+                    for (stage, time) in &report.timings {
+                        eprintln!("  {stage:<8} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+                    }
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            print_diagnostics(&failure.diagnostics, format, color);
+            let errors = failure.diagnostics.iter().filter(|d| d.is_error()).count();
+            let warnings = failure.diagnostics.len() - errors;
+            if !common.quiet || format == Format::Human {
+                let what = if write {
+                    "Build failed"
+                } else {
+                    "Check failed"
+                };
+                let kept = if write {
+                    "; the previous output is unchanged"
+                } else {
+                    ""
+                };
+                let counted = if errors == 0 {
+                    format!("{warnings} warning(s) with --strict")
+                } else {
+                    format!("{errors} error(s), {warnings} warning(s)")
+                };
+                eprintln!("{what}: {counted}{kept}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic], format: Format, color: bool) {
+    let mut out: Box<dyn Write> = match format {
+        Format::Human => Box::new(std::io::stderr().lock()),
+        Format::Json | Format::Github => Box::new(std::io::stdout().lock()),
+    };
+    for d in diagnostics {
+        let _ = writeln!(out, "{}", report::format(d, format, color));
+    }
+}
+
+fn summary(report: &BuildReport, options: &BuildOptions) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let warnings = report.warning_count();
+    let warned = if warnings > 0 {
+        format!(" ({})", plural(warnings, "warning", "warnings"))
+    } else {
+        String::new()
+    };
+    let counts = format!(
+        "{}, {}, {}",
+        plural(report.municipalities, "municipality", "municipalities"),
+        plural(report.languages, "language", "languages"),
+        plural(report.pages, "page", "pages"),
+    );
+    let seconds = report.duration.as_secs_f64();
+    match &report.output {
+        Some(out) => {
+            let shown = out.strip_prefix(&options.root).unwrap_or(out);
+            let shown = shown
+                .strip_prefix(std::env::current_dir().unwrap_or_default())
+                .unwrap_or(shown);
+            format!(
+                "Built {counts} in {seconds:.2} s → {}/{warned}",
+                shown.display()
+            )
+        }
+        None => format!("Checked {counts} in {seconds:.2} s: no errors{warned}"),
+    }
+}

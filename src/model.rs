@@ -1,0 +1,197 @@
+//! The resolved portal: an immutable model that every output reads.
+//!
+//! Built once by [`crate::resolve`], then shared read-only by the render stage and by
+//! every output beside the HTML. Pages are kept in one vector per municipality and
+//! refer to each other by index ([`PageId`]); languages by their index in the
+//! municipality's language list ([`LangIdx`]).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::config::{BaseUrl, Contact, FallbackMode};
+use crate::frontmatter::FrontMatter;
+use crate::language::Language;
+use crate::markdown::Body;
+
+/// Index of a page in [`Municipality::pages`].
+pub type PageId = usize;
+/// Index of a language in [`Municipality::languages`].
+pub type LangIdx = usize;
+
+/// The whole portal.
+#[derive(Debug)]
+pub struct Site {
+    pub title: String,
+    pub base_url: BaseUrl,
+    pub municipalities: Vec<Municipality>,
+}
+
+/// One municipality's part of the portal.
+#[derive(Debug)]
+pub struct Municipality {
+    /// Folder name and first URL segment.
+    pub slug: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub contact: Option<Contact>,
+    pub fallback: FallbackMode,
+    /// In switcher order.
+    pub languages: Vec<Language>,
+    pub source_language: LangIdx,
+    /// `pages[0]` is the start page; sections before their children.
+    pub pages: Vec<Page>,
+    pub assets: Vec<Asset>,
+    /// Old URLs (`aliases` in front matter) that redirect to a page.
+    pub redirects: Vec<Redirect>,
+    /// Page key → page.
+    pub keys: BTreeMap<String, PageId>,
+    /// Asset path relative to the municipality folder → asset.
+    pub asset_paths: BTreeMap<String, usize>,
+}
+
+/// An old URL that forwards readers to a page.
+#[derive(Debug, Clone)]
+pub struct Redirect {
+    /// Output folder relative to the output root, not encoded.
+    pub dir: String,
+    /// Where it leads: a URL path from the site root.
+    pub to: String,
+    /// The page file that declares it.
+    pub file: PathBuf,
+}
+
+/// Whether a page lists other pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    /// The municipality's start page.
+    Start,
+    Section,
+    Page,
+}
+
+impl PageKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PageKind::Start => "start",
+            PageKind::Section => "section",
+            PageKind::Page => "page",
+        }
+    }
+
+    pub fn is_section(self) -> bool {
+        self != PageKind::Page
+    }
+}
+
+/// A page with all its translations.
+#[derive(Debug)]
+pub struct Page {
+    /// Path below the municipality folder without language (`wohnen/miete`).
+    pub key: String,
+    pub kind: PageKind,
+    pub parent: Option<PageId>,
+    /// Sub-sections and pages, ordered by weight, then title.
+    pub children: Vec<PageId>,
+    /// Indexed by [`LangIdx`]; `None` where no file exists.
+    pub translations: Vec<Option<Translation>>,
+    /// What readers of each language get at this page's URL; `None`: no page.
+    pub localized: Vec<Option<Localized>>,
+    /// Title for sections that have no `_index` file in any language.
+    pub folder_title: String,
+}
+
+/// One translation file.
+#[derive(Debug)]
+pub struct Translation {
+    /// Path shown in diagnostics (relative to the portal root).
+    pub file: PathBuf,
+    /// Path on disk.
+    pub path: PathBuf,
+    pub front: FrontMatter,
+    pub body: Body,
+}
+
+/// A page as shown at one language's URL.
+#[derive(Debug, Clone)]
+pub struct Localized {
+    /// The translation shown: the language itself, or its fallback.
+    /// `None` for sections without any `_index` file.
+    pub shown: Option<LangIdx>,
+    /// URL path from the site root, percent-encoded, with the base path and a trailing
+    /// slash: `/musterstadt/ar/%D8%B3…/`.
+    pub url: String,
+    /// Output folder relative to the output root, not encoded: `musterstadt/ar/سكن`.
+    pub dir: String,
+}
+
+/// A file beside the pages (image, PDF), published at its owner page's URL in every
+/// language.
+#[derive(Debug)]
+pub struct Asset {
+    /// Relative to the municipality folder: `ankommen/buergerbuero/lageplan.svg`.
+    pub rel: String,
+    pub path: PathBuf,
+    /// The bundle or section it belongs to.
+    pub owner: PageId,
+    /// Path below the owner's folder: `lageplan.svg`.
+    pub name: String,
+}
+
+impl Municipality {
+    /// The translation shown for `page` at `lang`'s URL.
+    pub fn shown(&self, page: PageId, lang: LangIdx) -> Option<(LangIdx, &Translation)> {
+        let p = &self.pages[page];
+        let l = p.localized[lang].as_ref()?;
+        let shown = l.shown?;
+        Some((shown, p.translations[shown].as_ref()?))
+    }
+
+    /// The title of `page` for readers of `lang`, with the language it is in.
+    pub fn title(&self, page: PageId, lang: LangIdx) -> (&str, LangIdx) {
+        let p = &self.pages[page];
+        match p.localized[lang].as_ref().and_then(|l| l.shown) {
+            Some(shown) => match &p.translations[shown] {
+                Some(t) => (&t.front.title, shown),
+                None => (&p.folder_title, self.source_language),
+            },
+            None => (&p.folder_title, self.source_language),
+        }
+    }
+
+    /// The URL readers of `lang` follow to `page`: its own in that language, or, where the
+    /// page is missing in that language, the first language it exists in.
+    pub fn url_for(&self, page: PageId, lang: LangIdx) -> Option<(&Localized, LangIdx)> {
+        let p = &self.pages[page];
+        if let Some(l) = &p.localized[lang] {
+            return Some((l, lang));
+        }
+        let order = std::iter::once(self.source_language).chain(0..self.languages.len());
+        order
+            .filter_map(|i| p.localized[i].as_ref().map(|l| (l, i)))
+            .next()
+    }
+
+    pub fn language_index(&self, code: &str) -> Option<LangIdx> {
+        self.languages.iter().position(|l| l.code == code)
+    }
+
+    /// Ancestors of `page`, from the start page down to its parent.
+    pub fn ancestors(&self, page: PageId) -> Vec<PageId> {
+        let mut chain = Vec::new();
+        let mut current = self.pages[page].parent;
+        while let Some(p) = current {
+            chain.push(p);
+            current = self.pages[p].parent;
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// Number of (page, language) pairs that are rendered.
+    pub fn rendered_count(&self) -> usize {
+        self.pages
+            .iter()
+            .map(|p| p.localized.iter().filter(|l| l.is_some()).count())
+            .sum()
+    }
+}

@@ -1,0 +1,674 @@
+//! Stage 3: render every page of the model with the theme's templates, in parallel,
+//! and stream each one to disk as soon as it is done.
+//!
+//! What many pages share (a municipality's navigation, a section's list of pages, the
+//! UI texts of a language) is converted to template values once and shared by
+//! reference, so the cost per page does not grow with the size of its section.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Value};
+
+use crate::config::Contact;
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::language::Language;
+use crate::model::{LangIdx, Municipality, PageId, PageKind, Site};
+use crate::resolve::link_url;
+use crate::theme::{FileSource, Theme};
+use crate::write::Sink;
+
+/// What a render run did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct RenderStats {
+    /// HTML pages written (pages in every language, choosers, index, 404, redirects).
+    pub html_files: u64,
+    /// Other files copied (static files, page assets).
+    pub other_files: u64,
+    pub bytes: u64,
+}
+
+/// Reports progress (the CLI draws a bar with it).
+pub trait Progress: Sync {
+    fn start(&self, total: u64);
+    fn advance(&self, n: u64);
+    fn finish(&self);
+}
+
+/// Shows nothing.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _: u64) {}
+    fn advance(&self, _: u64) {}
+    fn finish(&self) {}
+}
+
+#[derive(Serialize)]
+struct SiteInfo<'a> {
+    title: &'a str,
+    base_url: String,
+    /// Path prefix of every URL (`""` or `/portal`).
+    path: &'a str,
+    home: String,
+}
+
+#[derive(Serialize)]
+struct LangInfo<'a> {
+    code: &'a str,
+    name: &'a str,
+    english_name: &'a str,
+    dir: &'static str,
+}
+
+impl<'a> LangInfo<'a> {
+    fn of(l: &'a Language) -> Self {
+        LangInfo {
+            code: &l.code,
+            name: &l.name,
+            english_name: &l.english_name,
+            dir: l.dir.as_str(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    title: &'a str,
+    url: &'a str,
+    description: Option<&'a str>,
+    /// Language of the title (differs from the page's where a fallback is shown).
+    lang: &'a str,
+    dir: &'static str,
+    section: bool,
+}
+
+#[derive(Serialize)]
+struct MunicipalityInfo<'a> {
+    slug: &'a str,
+    name: &'a str,
+    aliases: &'a [String],
+    contact: Option<&'a Contact>,
+    /// The language chooser.
+    url: String,
+    /// The start page in the reader's language.
+    home: Option<&'a str>,
+    languages: Vec<SwitcherEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct SwitcherEntry<'a> {
+    code: &'a str,
+    name: &'a str,
+    dir: &'static str,
+    url: &'a str,
+    current: bool,
+    /// The page is shown in another language there.
+    fallback: bool,
+    /// "not translated yet", in that language.
+    marker: &'a str,
+}
+
+#[derive(Serialize)]
+struct Alternate<'a> {
+    hreflang: &'a str,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct PageInfo<'a> {
+    key: &'a str,
+    kind: &'static str,
+    title: &'a str,
+    description: Option<&'a str>,
+    /// Language and direction of the content.
+    lang: &'a str,
+    dir: &'static str,
+    fallback: bool,
+    notice: Option<String>,
+    url: &'a str,
+    permalink: String,
+    canonical: String,
+    weight: Option<i64>,
+    extra: Option<&'a serde_json::Map<String, serde_json::Value>>,
+}
+
+/// Template values shared by many pages of one municipality.
+struct Shared {
+    municipality: Vec<Value>,
+    lang: Vec<Value>,
+    ui: Vec<Value>,
+    /// Top-level sections, per language.
+    nav: Vec<Value>,
+    /// Children of each section, per language.
+    children: Vec<Vec<Option<Value>>>,
+}
+
+/// One file to produce.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Page {
+        m: usize,
+        page: PageId,
+        lang: LangIdx,
+    },
+    Chooser {
+        m: usize,
+    },
+    Redirect {
+        m: usize,
+        index: usize,
+    },
+    Asset {
+        m: usize,
+        asset: usize,
+        lang: LangIdx,
+    },
+    PortalIndex,
+    NotFound,
+}
+
+/// Renders the site model with a theme.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    minify: bool,
+    site_value: Value,
+    shared: Vec<Shared>,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, theme: &'a Theme, minify: bool) -> Self {
+        let site_value = Value::from_serializable(&SiteInfo {
+            title: &site.title,
+            base_url: site.base_url.absolute(&site.base_url.path),
+            path: &site.base_url.path,
+            home: format!("{}/", site.base_url.path),
+        });
+        let shared = site
+            .municipalities
+            .par_iter()
+            .map(|m| Self::shared_values(site, theme, m))
+            .collect();
+        Renderer {
+            site,
+            theme,
+            minify,
+            site_value,
+            shared,
+        }
+    }
+
+    fn shared_values(site: &Site, theme: &Theme, m: &Municipality) -> Shared {
+        let langs = 0..m.languages.len();
+        let entries = |page: PageId, lang: LangIdx| -> Option<Value> {
+            let p = &m.pages[page];
+            p.localized[lang].as_ref()?;
+            let list: Vec<Entry<'_>> = p
+                .children
+                .iter()
+                .filter_map(|&c| entry(m, c, lang))
+                .collect();
+            Some(Value::from_serializable(&list))
+        };
+        Shared {
+            municipality: langs
+                .clone()
+                .map(|lang| {
+                    Value::from_serializable(&municipality_info(site, theme, m, Some(lang)))
+                })
+                .collect(),
+            lang: m
+                .languages
+                .iter()
+                .map(|l| Value::from_serializable(&LangInfo::of(l)))
+                .collect(),
+            ui: m
+                .languages
+                .iter()
+                .map(|l| Value::from_serializable(&theme.ui.for_language(&l.code).to_map()))
+                .collect(),
+            nav: langs
+                .clone()
+                .map(|lang| {
+                    entries(0, lang).unwrap_or_else(|| Value::from_serializable(&Vec::<()>::new()))
+                })
+                .collect(),
+            children: m
+                .pages
+                .iter()
+                .enumerate()
+                .map(|(id, p)| {
+                    if p.kind.is_section() {
+                        langs.clone().map(|lang| entries(id, lang)).collect()
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    fn jobs(&self) -> Vec<Job> {
+        let mut jobs = vec![Job::PortalIndex, Job::NotFound];
+        for (mi, m) in self.site.municipalities.iter().enumerate() {
+            jobs.push(Job::Chooser { m: mi });
+            for (id, p) in m.pages.iter().enumerate() {
+                for (lang, l) in p.localized.iter().enumerate() {
+                    if l.is_some() {
+                        jobs.push(Job::Page {
+                            m: mi,
+                            page: id,
+                            lang,
+                        });
+                    }
+                }
+            }
+            for index in 0..m.redirects.len() {
+                jobs.push(Job::Redirect { m: mi, index });
+            }
+            for (asset, a) in m.assets.iter().enumerate() {
+                for lang in 0..m.languages.len() {
+                    if m.pages[a.owner].localized[lang].is_some() {
+                        jobs.push(Job::Asset { m: mi, asset, lang });
+                    }
+                }
+            }
+        }
+        jobs
+    }
+
+    /// Render and write everything into `out`. Returns the problems found.
+    pub fn render_all(
+        &self,
+        out: &dyn Sink,
+        progress: &dyn Progress,
+    ) -> Result<RenderStats, Vec<Diagnostic>> {
+        let jobs = self.jobs();
+        progress.start(jobs.len() as u64);
+        let html_files = AtomicU64::new(0);
+        let other_files = AtomicU64::new(0);
+        let bytes = AtomicU64::new(0);
+        let mut errors: Vec<Diagnostic> = jobs
+            .par_iter()
+            .filter_map(|job| {
+                let result = self.run(job, out);
+                progress.advance(1);
+                match result {
+                    Ok((n, html)) => {
+                        bytes.fetch_add(n, Ordering::Relaxed);
+                        if html {
+                            html_files.fetch_add(1, Ordering::Relaxed);
+                        } else {
+                            other_files.fetch_add(1, Ordering::Relaxed);
+                        }
+                        None
+                    }
+                    Err(d) => Some(d),
+                }
+            })
+            .collect();
+        let statics: Vec<Diagnostic> = self
+            .theme
+            .static_files
+            .par_iter()
+            .filter_map(|(rel, source)| {
+                let result = match source {
+                    FileSource::Embedded(b) => out.write(rel, b).map(|_| b.len() as u64),
+                    FileSource::Disk(p) => out
+                        .copy(p, rel)
+                        .and_then(|_| Ok(std::fs::metadata(p)?.len())),
+                };
+                match result {
+                    Ok(n) => {
+                        bytes.fetch_add(n, Ordering::Relaxed);
+                        other_files.fetch_add(1, Ordering::Relaxed);
+                        None
+                    }
+                    Err(e) => Some(Diagnostic::file(
+                        Severity::Error,
+                        format!("static/{rel}"),
+                        format!("cannot write: {e}"),
+                    )),
+                }
+            })
+            .collect();
+        errors.extend(statics);
+        progress.finish();
+        if errors.is_empty() {
+            Ok(RenderStats {
+                html_files: html_files.into_inner(),
+                other_files: other_files.into_inner(),
+                bytes: bytes.into_inner(),
+            })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Produce one file; returns its size and whether it is HTML.
+    fn run(&self, job: &Job, out: &dyn Sink) -> Result<(u64, bool), Diagnostic> {
+        let (rel, html) = match *job {
+            Job::Page { m, page, lang } => {
+                let municipality = &self.site.municipalities[m];
+                let dir = &municipality.pages[page].localized[lang]
+                    .as_ref()
+                    .expect("jobs are made for localized pages")
+                    .dir;
+                (
+                    format!("{dir}/index.html"),
+                    self.render_page(m, page, lang)?,
+                )
+            }
+            Job::Chooser { m } => {
+                let slug = &self.site.municipalities[m].slug;
+                (format!("{slug}/index.html"), self.render_chooser(m)?)
+            }
+            Job::PortalIndex => ("index.html".to_string(), self.render_portal("index.html")?),
+            Job::NotFound => ("404.html".to_string(), self.render_portal("404.html")?),
+            Job::Redirect { m, index } => {
+                let r = &self.site.municipalities[m].redirects[index];
+                (
+                    format!("{}/index.html", r.dir),
+                    redirect_page(&self.site.base_url.absolute(&r.to)),
+                )
+            }
+            Job::Asset { m, asset, lang } => {
+                let municipality = &self.site.municipalities[m];
+                let a = &municipality.assets[asset];
+                let owner = municipality.pages[a.owner].localized[lang]
+                    .as_ref()
+                    .expect("jobs are made for localized owners");
+                let rel = format!("{}/{}", owner.dir, a.name);
+                let size = out
+                    .copy(&a.path, &rel)
+                    .and_then(|_| Ok(std::fs::metadata(&a.path)?.len()))
+                    .map_err(|e| {
+                        Diagnostic::file(
+                            Severity::Error,
+                            &a.path,
+                            format!("cannot copy to the site: {e}"),
+                        )
+                    })?;
+                return Ok((size, false));
+            }
+        };
+        let bytes = if self.minify {
+            minify(html.as_bytes())
+        } else {
+            html.into_bytes()
+        };
+        out.write(&rel, &bytes).map_err(|e| {
+            Diagnostic::file(Severity::Error, rel.clone(), format!("cannot write: {e}"))
+        })?;
+        Ok((bytes.len() as u64, true))
+    }
+
+    fn render(&self, template: &str, ctx: &Context) -> Result<String, Diagnostic> {
+        self.theme
+            .tera
+            .render(template, ctx)
+            .map_err(|e| self.theme.error(&e))
+    }
+
+    fn base_context(&self, m: usize, lang: LangIdx) -> Context {
+        let shared = &self.shared[m];
+        let mut ctx = Context::new();
+        ctx.insert_value("site", self.site_value.clone());
+        ctx.insert_value("municipality", shared.municipality[lang].clone());
+        ctx.insert_value("lang", shared.lang[lang].clone());
+        ctx.insert_value("t", shared.ui[lang].clone());
+        ctx.insert_value("nav", shared.nav[lang].clone());
+        ctx
+    }
+
+    /// Render one page for readers of `lang`.
+    pub fn render_page(
+        &self,
+        mi: usize,
+        page: PageId,
+        lang: LangIdx,
+    ) -> Result<String, Diagnostic> {
+        let m = &self.site.municipalities[mi];
+        let p = &m.pages[page];
+        let localized = p.localized[lang].as_ref().expect("page is localized");
+        let shown = m.shown(page, lang);
+        let (title, title_lang) = m.title(page, lang);
+        let content_lang = &m.languages[shown.map_or(title_lang, |(l, _)| l)];
+        let fallback = shown.is_some_and(|(l, _)| l != lang);
+        let ui = self.theme.ui.for_language(&m.languages[lang].code);
+        let notice = fallback.then(|| {
+            ui.get("not_translated")
+                .replace("{original}", &content_lang.name)
+        });
+
+        let mut content = String::new();
+        if let Some((_, t)) = shown {
+            content.reserve(t.body.len() + 256);
+            t.body.write_html(&mut content, |link| {
+                link_url(m, page, link, lang).unwrap_or_else(|_| "#".to_string())
+            });
+        }
+        let canonical_lang = shown.map_or(lang, |(l, _)| l);
+        let canonical = p.localized[canonical_lang]
+            .as_ref()
+            .map_or(&localized.url, |l| &l.url);
+        let front = shown.map(|(_, t)| &t.front);
+        let info = PageInfo {
+            key: &p.key,
+            kind: p.kind.as_str(),
+            title,
+            description: front.and_then(|f| f.description.as_deref()),
+            lang: &content_lang.code,
+            dir: content_lang.dir.as_str(),
+            fallback,
+            notice,
+            url: &localized.url,
+            permalink: self.site.base_url.absolute(&localized.url),
+            canonical: self.site.base_url.absolute(canonical),
+            weight: front.and_then(|f| f.weight),
+            extra: front.map(|f| &f.extra).filter(|e| !e.is_empty()),
+        };
+
+        let languages: Vec<SwitcherEntry<'_>> = m
+            .languages
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| {
+                let loc = p.localized[i].as_ref()?;
+                Some(SwitcherEntry {
+                    code: &l.code,
+                    name: &l.name,
+                    dir: l.dir.as_str(),
+                    url: &loc.url,
+                    current: i == lang,
+                    fallback: loc.shown.is_some_and(|s| s != i),
+                    marker: self.theme.ui.for_language(&l.code).get("fallback_marker"),
+                })
+            })
+            .collect();
+        let mut alternates: Vec<Alternate<'_>> = m
+            .languages
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| {
+                p.translations[*i].is_some() || p.translations.iter().all(Option::is_none)
+            })
+            .filter_map(|(i, l)| {
+                let loc = p.localized[i].as_ref()?;
+                Some(Alternate {
+                    hreflang: &l.code,
+                    href: self.site.base_url.absolute(&loc.url),
+                })
+            })
+            .collect();
+        if let Some(source) = p.localized[m.source_language].as_ref() {
+            alternates.push(Alternate {
+                hreflang: "x-default",
+                href: self.site.base_url.absolute(&source.url),
+            });
+        }
+        let breadcrumbs: Vec<Entry<'_>> = m
+            .ancestors(page)
+            .into_iter()
+            .filter_map(|a| entry(m, a, lang))
+            .collect();
+
+        let shared = &self.shared[mi];
+        let mut ctx = self.base_context(mi, lang);
+        ctx.insert("page", &info);
+        ctx.insert_value("content", Value::safe_string(&content));
+        ctx.insert("languages", &languages);
+        ctx.insert("alternates", &alternates);
+        ctx.insert("breadcrumbs", &breadcrumbs);
+        if let Some(parent) = p.parent {
+            if let Some(Some(entries)) = shared.children[parent].get(lang) {
+                ctx.insert_value("siblings", entries.clone());
+            }
+            if let Some(parent_entry) = entry(m, parent, lang) {
+                ctx.insert("parent", &parent_entry);
+            }
+        }
+        if let Some(Some(children)) = shared.children[page].get(lang) {
+            ctx.insert_value("children", children.clone());
+        }
+        let template = match p.kind {
+            PageKind::Start => "start.html",
+            PageKind::Section => "section.html",
+            PageKind::Page => "page.html",
+        };
+        self.render(template, &ctx)
+    }
+
+    fn render_chooser(&self, mi: usize) -> Result<String, Diagnostic> {
+        let m = &self.site.municipalities[mi];
+        let mut ctx = self.base_context(mi, m.source_language);
+        ctx.insert_value(
+            "municipality",
+            Value::from_serializable(&municipality_info(self.site, self.theme, m, None)),
+        );
+        self.render("chooser.html", &ctx)
+    }
+
+    fn render_portal(&self, template: &str) -> Result<String, Diagnostic> {
+        let municipalities: Vec<MunicipalityInfo<'_>> = self
+            .site
+            .municipalities
+            .iter()
+            .map(|m| municipality_info(self.site, self.theme, m, None))
+            .collect();
+        // Every language of the portal once, in order of first appearance.
+        let mut languages: Vec<&Language> = Vec::new();
+        for l in self.site.municipalities.iter().flat_map(|m| &m.languages) {
+            if !languages.iter().any(|x| x.code == l.code) {
+                languages.push(l);
+            }
+        }
+        let messages: Vec<_> = languages
+            .iter()
+            .map(|l| {
+                let ui = self.theme.ui.for_language(&l.code);
+                serde_json::json!({
+                    "lang": l.code, "dir": l.dir.as_str(), "name": l.name,
+                    "title": ui.get("not_found_title"), "text": ui.get("not_found_text"),
+                    "choose": ui.get("choose_language"), "municipalities": ui.get("municipalities"),
+                })
+            })
+            .collect();
+        let portal_lang = languages.first().map_or("de", |l| &l.code);
+        let portal_dir = languages.first().map_or("ltr", |l| l.dir.as_str());
+        let mut ctx = Context::new();
+        ctx.insert_value("site", self.site_value.clone());
+        ctx.insert("municipalities", &municipalities);
+        ctx.insert("messages", &messages);
+        ctx.insert(
+            "lang",
+            &serde_json::json!({"code": portal_lang, "dir": portal_dir}),
+        );
+        ctx.insert_value(
+            "t",
+            Value::from_serializable(&self.theme.ui.for_language(portal_lang).to_map()),
+        );
+        self.render(template, &ctx)
+    }
+}
+
+fn entry(m: &Municipality, page: PageId, lang: LangIdx) -> Option<Entry<'_>> {
+    let p = &m.pages[page];
+    let loc = p.localized[lang].as_ref()?;
+    let (title, title_lang) = m.title(page, lang);
+    let description = m
+        .shown(page, lang)
+        .and_then(|(_, t)| t.front.description.as_deref());
+    let l = &m.languages[title_lang];
+    Some(Entry {
+        title,
+        url: &loc.url,
+        description,
+        lang: &l.code,
+        dir: l.dir.as_str(),
+        section: p.kind.is_section(),
+    })
+}
+
+fn municipality_info<'a>(
+    site: &Site,
+    theme: &'a Theme,
+    m: &'a Municipality,
+    lang: Option<LangIdx>,
+) -> MunicipalityInfo<'a> {
+    let start = &m.pages[0];
+    MunicipalityInfo {
+        slug: &m.slug,
+        name: &m.name,
+        aliases: &m.aliases,
+        contact: m.contact.as_ref(),
+        url: format!(
+            "{}/{}/",
+            site.base_url.path,
+            crate::resolve::encode_segment(&m.slug)
+        ),
+        home: lang
+            .and_then(|l| start.localized[l].as_ref())
+            .map(|l| l.url.as_str()),
+        languages: m
+            .languages
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| {
+                let loc = start.localized[i].as_ref()?;
+                Some(SwitcherEntry {
+                    code: &l.code,
+                    name: &l.name,
+                    dir: l.dir.as_str(),
+                    url: &loc.url,
+                    current: Some(i) == lang,
+                    fallback: loc.shown.is_some_and(|s| s != i),
+                    marker: theme.ui.for_language(&l.code).get("fallback_marker"),
+                })
+            })
+            .collect(),
+    }
+}
+
+/// A page that forwards to `to` (an absolute URL), for old URLs.
+fn redirect_page(to: &str) -> String {
+    let to = crate::markdown::escape_attr(to);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirect</title>\n\
+         <meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{to}\">\n\
+         <meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n<body>\n\
+         <p><a href=\"{to}\">{to}</a></p>\n</body>\n</html>\n"
+    )
+}
+
+/// Minify an HTML page, keeping it valid HTML.
+pub fn minify(html: &[u8]) -> Vec<u8> {
+    let mut cfg = minify_html::Cfg::new();
+    cfg.keep_html_and_head_opening_tags = true;
+    cfg.keep_closing_tags = true;
+    cfg.minify_css = false;
+    cfg.minify_js = false;
+    minify_html::minify(html, &cfg)
+}

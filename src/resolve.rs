@@ -1,0 +1,677 @@
+//! Stage 2: turn loaded documents into the [`Site`] model: page tree, translations and
+//! fallbacks, translated URLs, and checked links.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use rayon::prelude::*;
+
+use crate::config::{BaseUrl, FallbackMode};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, did_you_mean};
+use crate::language::{Language, LanguageTable};
+use crate::load::{self, DocKind, Document, LoadedMunicipality, LoadedPortal};
+use crate::markdown::{Link, LinkTarget, slugify};
+use crate::model::{
+    Asset, LangIdx, Localized, Municipality, Page, PageId, PageKind, Redirect, Site, Translation,
+};
+
+/// Characters kept as they are in a URL path segment.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+/// Characters kept as they are in a URL fragment.
+const FRAGMENT: &AsciiSet = &SEGMENT.remove(b'!').remove(b'(').remove(b')').remove(b':');
+
+/// Ids the theme puts on every page, valid targets of `#…` links.
+pub const THEME_ANCHORS: &[&str] = &["main", "top"];
+
+/// Percent-encode one URL path segment.
+pub fn encode_segment(segment: &str) -> String {
+    utf8_percent_encode(segment, SEGMENT).to_string()
+}
+
+/// Build the model. Problems (duplicate URLs, broken links…) go to `diagnostics`.
+pub fn resolve(portal: LoadedPortal, diagnostics: &mut Diagnostics) -> Site {
+    let LoadedPortal {
+        config,
+        base_url,
+        languages,
+        municipalities,
+        ..
+    } = portal;
+    let resolved: Vec<(Municipality, Vec<Diagnostic>)> = municipalities
+        .into_par_iter()
+        .map(|m| {
+            let mut d = Vec::new();
+            let municipality = resolve_municipality(m, &languages, &base_url, &mut d);
+            (municipality, d)
+        })
+        .collect();
+    let mut list = Vec::with_capacity(resolved.len());
+    for (m, d) in resolved {
+        diagnostics.extend(d);
+        list.push(m);
+    }
+    Site {
+        title: config.title,
+        base_url,
+        municipalities: list,
+    }
+}
+
+fn resolve_municipality(
+    loaded: LoadedMunicipality,
+    table: &LanguageTable,
+    base_url: &BaseUrl,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Municipality {
+    let config = &loaded.config;
+    let languages: Vec<Language> = config
+        .languages
+        .iter()
+        .filter_map(|c| table.get(c).cloned())
+        .collect();
+    let source_language = languages
+        .iter()
+        .position(|l| l.code == config.source_language)
+        .unwrap_or(0);
+
+    let (mut pages, keys) = build_tree(&loaded, languages.len(), diagnostics);
+    let mut docs_by_key = load::by_key(&loaded.documents);
+    for (key, docs) in &mut docs_by_key {
+        let id = keys[*key];
+        for doc in docs.drain(..) {
+            let Some(lang) = languages.iter().position(|l| l.code == doc.language) else {
+                continue;
+            };
+            let slot = &mut pages[id].translations[lang];
+            if let Some(existing) = slot {
+                diagnostics.push(
+                    Diagnostic::file(
+                        Severity::Error,
+                        &doc.display,
+                        format!(
+                            "two files are the {} translation of the same page: {} and {}",
+                            languages[lang].english_name,
+                            existing.file.display(),
+                            doc.display.display()
+                        ),
+                    )
+                    .with_hint("a file without language suffix is in the source language; keep one of them"),
+                );
+                continue;
+            }
+            *slot = Some(Translation {
+                file: doc.display.clone(),
+                path: doc.path.clone(),
+                front: doc.front.clone(),
+                body: doc.body.clone(),
+            });
+        }
+    }
+
+    let fallback_chains = fallback_chains(&languages, source_language);
+    sort_children(&mut pages, source_language);
+    localize(
+        &mut pages,
+        &loaded.slug,
+        &languages,
+        &fallback_chains,
+        config.fallback,
+        base_url,
+    );
+    let assets = place_assets(&loaded, &keys);
+    let asset_paths = assets
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.rel.clone(), i))
+        .collect();
+    let redirects = collect_redirects(&pages, &loaded.slug, &languages, base_url, diagnostics);
+
+    let municipality = Municipality {
+        slug: loaded.slug.clone(),
+        name: config.name.clone(),
+        aliases: config.aliases.clone(),
+        contact: config.contact.clone(),
+        fallback: config.fallback,
+        languages,
+        source_language,
+        pages,
+        assets,
+        redirects,
+        keys,
+        asset_paths,
+    };
+    check_output_paths(&municipality, diagnostics);
+    check_links(&municipality, diagnostics);
+    municipality
+}
+
+/// Create every page and section; returns pages (parents before children) and the key
+/// index.
+fn build_tree(
+    loaded: &LoadedMunicipality,
+    language_count: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Page>, BTreeMap<String, PageId>) {
+    // key → (kind, a file that made it so)
+    let mut kinds: BTreeMap<String, (PageKind, Option<&Document>)> = BTreeMap::new();
+    kinds.insert(String::new(), (PageKind::Start, None));
+    for doc in &loaded.documents {
+        let kind = match doc.kind {
+            DocKind::Section if doc.key.is_empty() => PageKind::Start,
+            DocKind::Section => PageKind::Section,
+            DocKind::Page | DocKind::Bundle => PageKind::Page,
+        };
+        match kinds.get(&doc.key) {
+            Some((existing, other)) if *existing != kind => {
+                let other =
+                    other.map_or_else(|| doc.key.clone(), |d| d.display.display().to_string());
+                diagnostics.push(
+                    Diagnostic::file(
+                        Severity::Error,
+                        &doc.display,
+                        format!(
+                            "`{}` is both a page and a section (see {other}): both would be published at the same URL",
+                            doc.key
+                        ),
+                    )
+                    .with_hint("rename the page, or move it into the section as _index.md"),
+                );
+            }
+            Some(_) => {}
+            None => {
+                kinds.insert(doc.key.clone(), (kind, Some(doc)));
+            }
+        }
+        // Every folder above a file is a section.
+        let mut dir = parent_key(&doc.key);
+        while let Some(d) = dir {
+            match kinds.get(d) {
+                Some((PageKind::Page, Some(page_doc))) => {
+                    diagnostics.push(Diagnostic::file(
+                        Severity::Error,
+                        &doc.display,
+                        format!(
+                            "the folder `{d}` holds pages, but {} is a page of the same name: both would be published at the same URL",
+                            page_doc.display.display()
+                        ),
+                    ));
+                    break;
+                }
+                Some(_) => {}
+                None => {
+                    kinds.insert(d.to_string(), (PageKind::Section, None));
+                }
+            }
+            dir = parent_key(d);
+        }
+    }
+
+    let mut pages: Vec<Page> = Vec::with_capacity(kinds.len());
+    let mut keys: BTreeMap<String, PageId> = BTreeMap::new();
+    for (key, (kind, _)) in kinds {
+        let parent = parent_key(&key).and_then(|p| keys.get(p).copied());
+        let id = pages.len();
+        if let Some(p) = parent {
+            pages[p].children.push(id);
+        }
+        pages.push(Page {
+            folder_title: folder_title(&key, &loaded.config.name),
+            key: key.clone(),
+            kind,
+            parent,
+            children: Vec::new(),
+            translations: (0..language_count).map(|_| None).collect(),
+            localized: vec![None; language_count],
+        });
+        keys.insert(key, id);
+    }
+    (pages, keys)
+}
+
+fn parent_key(key: &str) -> Option<&str> {
+    if key.is_empty() {
+        None
+    } else {
+        Some(key.rsplit_once('/').map_or("", |(p, _)| p))
+    }
+}
+
+/// "deutsch-lernen" → "Deutsch lernen".
+fn folder_title(key: &str, municipality: &str) -> String {
+    if key.is_empty() {
+        return municipality.to_string();
+    }
+    let name = key
+        .rsplit('/')
+        .next()
+        .unwrap_or(key)
+        .replace(['-', '_'], " ");
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => name,
+    }
+}
+
+/// For every language, the languages to try in order.
+fn fallback_chains(languages: &[Language], source: LangIdx) -> Vec<Vec<LangIdx>> {
+    (0..languages.len())
+        .map(|i| {
+            let mut chain = vec![i];
+            let mut current = i;
+            while let Some(next) = languages[current]
+                .fallback
+                .as_deref()
+                .and_then(|f| languages.iter().position(|l| l.code == f))
+            {
+                if chain.contains(&next) {
+                    break;
+                }
+                chain.push(next);
+                current = next;
+            }
+            if !chain.contains(&source) {
+                chain.push(source);
+            }
+            for j in 0..languages.len() {
+                if !chain.contains(&j) {
+                    chain.push(j);
+                }
+            }
+            chain
+        })
+        .collect()
+}
+
+/// The translation used for ordering: the source language's, else the first.
+fn reference_translation(page: &Page, source: LangIdx) -> Option<&Translation> {
+    page.translations[source]
+        .as_ref()
+        .or_else(|| page.translations.iter().flatten().next())
+}
+
+fn sort_children(pages: &mut [Page], source: LangIdx) {
+    let order: Vec<(i64, String, String)> = pages
+        .iter()
+        .map(|p| {
+            let t = reference_translation(p, source);
+            (
+                t.and_then(|t| t.front.weight).unwrap_or(i64::MAX),
+                t.map_or_else(
+                    || p.folder_title.to_lowercase(),
+                    |t| t.front.title.to_lowercase(),
+                ),
+                p.key.clone(),
+            )
+        })
+        .collect();
+    for page in pages.iter_mut() {
+        page.children.sort_by(|&a, &b| order[a].cmp(&order[b]));
+    }
+}
+
+/// Decide what each language's readers get at each page, and where.
+fn localize(
+    pages: &mut [Page],
+    municipality: &str,
+    languages: &[Language],
+    chains: &[Vec<LangIdx>],
+    mode: FallbackMode,
+    base_url: &BaseUrl,
+) {
+    for id in 0..pages.len() {
+        for (lang, chain) in chains.iter().enumerate() {
+            let page = &pages[id];
+            let has_any = page.translations.iter().any(Option::is_some);
+            let shown = if page.kind.is_section() || mode == FallbackMode::Auto {
+                chain
+                    .iter()
+                    .copied()
+                    .find(|&l| page.translations[l].is_some())
+            } else {
+                page.translations[lang].as_ref().map(|_| lang)
+            };
+            if shown.is_none() && (has_any || !page.kind.is_section()) {
+                continue;
+            }
+            let default_slug = page.key.rsplit('/').next().unwrap_or("");
+            let slug = shown
+                .and_then(|s| page.translations[s].as_ref())
+                .and_then(|t| t.front.slug.as_deref())
+                .map_or_else(|| slugify(default_slug), slugify);
+            let (url, dir) = match page.parent {
+                None => (
+                    format!(
+                        "{}/{}/{}/",
+                        base_url.path,
+                        encode_segment(municipality),
+                        encode_segment(&languages[lang].code)
+                    ),
+                    format!("{municipality}/{}", languages[lang].code),
+                ),
+                Some(parent) => match &pages[parent].localized[lang] {
+                    Some(p) => (
+                        format!("{}{}/", p.url, encode_segment(&slug)),
+                        format!("{}/{slug}", p.dir),
+                    ),
+                    None => continue,
+                },
+            };
+            pages[id].localized[lang] = Some(Localized { shown, url, dir });
+        }
+    }
+}
+
+fn place_assets(loaded: &LoadedMunicipality, keys: &BTreeMap<String, PageId>) -> Vec<Asset> {
+    loaded
+        .assets
+        .iter()
+        .filter_map(|a| {
+            let owner_key = match load::enclosing_bundle(&loaded.bundles, &a.rel) {
+                Some(bundle) => bundle.to_string(),
+                None => {
+                    let mut dir = a.rel.rsplit_once('/').map_or("", |(d, _)| d);
+                    while !keys.contains_key(dir) {
+                        dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
+                    }
+                    dir.to_string()
+                }
+            };
+            let owner = *keys.get(&owner_key)?;
+            let name = if owner_key.is_empty() {
+                a.rel.clone()
+            } else {
+                a.rel[owner_key.len() + 1..].to_string()
+            };
+            Some(Asset {
+                rel: a.rel.clone(),
+                path: a.path.clone(),
+                owner,
+                name,
+            })
+        })
+        .collect()
+}
+
+fn collect_redirects(
+    pages: &[Page],
+    municipality: &str,
+    languages: &[Language],
+    base_url: &BaseUrl,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Redirect> {
+    let mut redirects = Vec::new();
+    for page in pages {
+        for (lang, t) in page.translations.iter().enumerate() {
+            let Some(t) = t else { continue };
+            let Some(target) = &page.localized[lang] else {
+                continue;
+            };
+            for alias in &t.front.aliases {
+                let trimmed = alias.trim_matches('/');
+                let valid = alias.starts_with('/')
+                    && !trimmed.is_empty()
+                    && !trimmed
+                        .split('/')
+                        .any(|s| s.is_empty() || s == "." || s == "..");
+                if !valid {
+                    diagnostics.push(
+                        Diagnostic::file(
+                            Severity::Error,
+                            &t.file,
+                            format!("alias `{alias}` is not a path from the site root"),
+                        )
+                        .with_hint(format!(
+                            "write old URLs like \"/{municipality}/{}/old-name/\"",
+                            languages[lang].code
+                        )),
+                    );
+                    continue;
+                }
+                let dir = trimmed
+                    .strip_prefix(base_url.path.trim_start_matches('/'))
+                    .unwrap_or(trimmed)
+                    .trim_start_matches('/')
+                    .to_string();
+                redirects.push(Redirect {
+                    dir,
+                    to: target.url.clone(),
+                    file: t.file.clone(),
+                });
+            }
+        }
+    }
+    redirects
+}
+
+/// Two things that would be written to the same place.
+fn check_output_paths(m: &Municipality, diagnostics: &mut Vec<Diagnostic>) {
+    // Output folder → the file that claimed it first.
+    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    let mut claims: Vec<(&str, &Path, &str)> = Vec::new();
+    let folder_files: Vec<PathBuf> = m
+        .pages
+        .iter()
+        .map(|p| PathBuf::from(format!("content/{}/{}", m.slug, p.key)))
+        .collect();
+    for (id, page) in m.pages.iter().enumerate() {
+        for l in page.localized.iter().flatten() {
+            let file = l
+                .shown
+                .and_then(|s| page.translations[s].as_ref())
+                .map_or(folder_files[id].as_path(), |t| t.file.as_path());
+            claims.push((&l.dir, file, "this page"));
+        }
+    }
+    for r in &m.redirects {
+        claims.push((&r.dir, &r.file, "an alias"));
+    }
+    for (dir, file, what) in claims {
+        match seen.get(dir) {
+            Some(first) => diagnostics.push(
+                Diagnostic::file(
+                    Severity::Error,
+                    file,
+                    format!(
+                        "{what} would be written to /{dir}/, which {} already uses",
+                        first.display()
+                    ),
+                )
+                .with_hint("give one of them another `slug`"),
+            ),
+            None => {
+                seen.insert(dir, file);
+            }
+        }
+    }
+}
+
+/// Why a link cannot be followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkError {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// The URL a link in `from`'s body leads to for readers of `reader`.
+pub fn link_url(
+    m: &Municipality,
+    from: PageId,
+    link: &Link,
+    reader: LangIdx,
+) -> Result<String, LinkError> {
+    match &link.target {
+        LinkTarget::Anchor(anchor) => {
+            check_anchor(m, from, reader, anchor)?;
+            Ok(format!("#{}", utf8_percent_encode(anchor, FRAGMENT)))
+        }
+        LinkTarget::Page {
+            key,
+            language,
+            anchor,
+        } => {
+            let Some(&target) = m.keys.get(key.as_str()) else {
+                let hint = did_you_mean(key, m.keys.keys().map(String::as_str))
+                    .map(|k| format!("did you mean `{}`?", describe_key(m, k)));
+                return Err(LinkError {
+                    message: format!("link to `{}`: there is no such page", link.written),
+                    hint,
+                });
+            };
+            let (localized, lang) = match language {
+                Some(code) => {
+                    let lang = m.language_index(code).ok_or_else(|| LinkError {
+                        message: format!("link to `{}`: unknown language `{code}`", link.written),
+                        hint: None,
+                    })?;
+                    if m.pages[target].translations[lang].is_none() {
+                        return Err(LinkError {
+                            message: format!(
+                                "link to `{}`: the page has no {} translation",
+                                link.written, m.languages[lang].english_name
+                            ),
+                            hint: Some(
+                                "link without the language suffix to follow the reader's language"
+                                    .into(),
+                            ),
+                        });
+                    }
+                    let l = m.pages[target].localized[lang]
+                        .as_ref()
+                        .ok_or_else(|| LinkError {
+                            message: format!(
+                                "link to `{}`: the page is not published",
+                                link.written
+                            ),
+                            hint: None,
+                        })?;
+                    (l, lang)
+                }
+                None => m.url_for(target, reader).ok_or_else(|| LinkError {
+                    message: format!(
+                        "link to `{}`: the page is not published in any language",
+                        link.written
+                    ),
+                    hint: None,
+                })?,
+            };
+            let mut url = localized.url.clone();
+            if let Some(anchor) = anchor {
+                check_anchor(m, target, lang, anchor).map_err(|e| LinkError {
+                    message: format!("link to `{}`: {}", link.written, e.message),
+                    hint: e.hint,
+                })?;
+                url.push('#');
+                url.extend(utf8_percent_encode(anchor, FRAGMENT));
+            }
+            Ok(url)
+        }
+        LinkTarget::Asset { path } => {
+            let Some(&asset) = m.asset_paths.get(path.as_str()) else {
+                let hint = if m.keys.contains_key(path.as_str()) {
+                    Some(format!(
+                        "link the page's Markdown file: `{}.md`",
+                        link.written
+                    ))
+                } else {
+                    did_you_mean(path, m.asset_paths.keys().map(String::as_str))
+                        .map(|p| format!("did you mean `{p}`?"))
+                };
+                return Err(LinkError {
+                    message: format!("link to `{}`: there is no such file", link.written),
+                    hint,
+                });
+            };
+            let asset = &m.assets[asset];
+            let (owner, _) = m.url_for(asset.owner, reader).ok_or_else(|| LinkError {
+                message: format!(
+                    "link to `{}`: the file's page is not published",
+                    link.written
+                ),
+                hint: None,
+            })?;
+            let encoded: Vec<String> = asset.name.split('/').map(encode_segment).collect();
+            Ok(format!("{}{}", owner.url, encoded.join("/")))
+        }
+    }
+}
+
+fn describe_key(m: &Municipality, key: &str) -> String {
+    match m.keys.get(key).map(|&id| m.pages[id].kind) {
+        Some(PageKind::Page) => format!("{key}.md"),
+        Some(_) if key.is_empty() => "@/_index.md".to_string(),
+        Some(_) => format!("{key}/"),
+        None => key.to_string(),
+    }
+}
+
+fn check_anchor(
+    m: &Municipality,
+    page: PageId,
+    lang: LangIdx,
+    anchor: &str,
+) -> Result<(), LinkError> {
+    if THEME_ANCHORS.contains(&anchor) {
+        return Ok(());
+    }
+    let Some((shown, t)) = m.shown(page, lang) else {
+        return Err(LinkError {
+            message: format!("anchor `#{anchor}` does not exist: the page has no text"),
+            hint: None,
+        });
+    };
+    if t.body.anchors.iter().any(|a| a == anchor) {
+        return Ok(());
+    }
+    let hint = did_you_mean(anchor, t.body.anchors.iter().map(String::as_str))
+        .map(|a| format!("did you mean `#{a}`?"))
+        .or_else(|| {
+            (shown != m.source_language).then(|| {
+                "give the heading the same id in every translation: `## Titel {#id}`".to_string()
+            })
+        });
+    Err(LinkError {
+        message: format!("anchor `#{anchor}` does not exist in {}", t.file.display()),
+        hint,
+    })
+}
+
+/// Check every internal link for every language its page is shown in.
+fn check_links(m: &Municipality, diagnostics: &mut Vec<Diagnostic>) {
+    for (id, page) in m.pages.iter().enumerate() {
+        for (lang, t) in page.translations.iter().enumerate() {
+            let Some(t) = t else { continue };
+            let readers: Vec<LangIdx> = page
+                .localized
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.as_ref().is_some_and(|l| l.shown == Some(lang)))
+                .map(|(i, _)| i)
+                .collect();
+            if readers.is_empty() {
+                continue;
+            }
+            let mut source: Option<String> = None;
+            for link in &t.body.links {
+                let failure = readers.iter().find_map(|&r| link_url(m, id, link, r).err());
+                if let Some(err) = failure {
+                    let text = source.get_or_insert_with(|| read_source(&t.path));
+                    diagnostics.push(
+                        Diagnostic::error_at(&t.file, text, link.span.clone(), err.message)
+                            .with_hint_opt(err.hint),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Read a source file again, to quote it in a diagnostic.
+fn read_source(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}

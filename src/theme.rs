@@ -1,0 +1,344 @@
+//! Themes: templates, static files and UI texts.
+//!
+//! Three layers, each overriding files of the same name in the one before: the default
+//! theme built into the binary, a portal theme (`themes/<name>/`, chosen with `theme` in
+//! `wegweiser.toml`), and the portal's own `templates/`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::load::{display_of, is_ignored, read_text};
+
+include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+
+/// Where a theme file comes from.
+#[derive(Debug, Clone)]
+pub enum FileSource {
+    Embedded(&'static [u8]),
+    Disk(PathBuf),
+}
+
+/// UI texts per language.
+#[derive(Debug, Clone, Default)]
+pub struct UiStrings {
+    tables: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// UI texts of one language, with fallbacks already applied.
+#[derive(Debug, Clone)]
+pub struct LanguageStrings<'a> {
+    chain: Vec<&'a BTreeMap<String, String>>,
+}
+
+impl<'a> LanguageStrings<'a> {
+    /// The text for `key`; the key itself if no language has it.
+    pub fn get(&self, key: &'a str) -> &'a str {
+        self.chain
+            .iter()
+            .find_map(|t| t.get(key))
+            .map_or(key, String::as_str)
+    }
+
+    /// Labels of note, tip, important, warning and caution alerts.
+    pub fn alert_labels(&self) -> [&'a str; 5] {
+        [
+            self.get("alert_note"),
+            self.get("alert_tip"),
+            self.get("alert_important"),
+            self.get("alert_warning"),
+            self.get("alert_caution"),
+        ]
+    }
+
+    /// All keys with their texts.
+    pub fn to_map(&self) -> BTreeMap<&'a str, &'a str> {
+        let mut map = BTreeMap::new();
+        for table in self.chain.iter().rev() {
+            for (k, v) in *table {
+                map.insert(k.as_str(), v.as_str());
+            }
+        }
+        map
+    }
+}
+
+impl UiStrings {
+    /// Texts for `code`: its own, then its base language's (`de-si` → `de`), then English.
+    pub fn for_language(&self, code: &str) -> LanguageStrings<'_> {
+        let mut chain: Vec<&BTreeMap<String, String>> = Vec::new();
+        let base = code.split('-').next().unwrap_or(code);
+        for c in [code, base, "en"] {
+            if let Some(t) = self.tables.get(c)
+                && !chain.iter().any(|x| std::ptr::eq(*x, t))
+            {
+                chain.push(t);
+            }
+        }
+        LanguageStrings { chain }
+    }
+
+    pub fn has_language(&self, code: &str) -> bool {
+        self.tables.contains_key(code)
+    }
+
+    fn merge(&mut self, code: &str, table: BTreeMap<String, String>) {
+        self.tables
+            .entry(code.to_string())
+            .or_default()
+            .extend(table);
+    }
+}
+
+/// A loaded theme.
+#[derive(Debug)]
+pub struct Theme {
+    pub tera: tera::Tera,
+    /// Output path (relative to the site root) → file.
+    pub static_files: BTreeMap<String, FileSource>,
+    pub ui: UiStrings,
+    /// Template name → (path shown in diagnostics, source), for error reports.
+    pub sources: BTreeMap<String, (PathBuf, String)>,
+}
+
+/// The UI texts of the built-in theme, for the load stage (alert labels).
+pub fn default_ui_strings() -> UiStrings {
+    let mut ui = UiStrings::default();
+    for (rel, bytes) in DEFAULT_THEME {
+        if let Some(code) = rel
+            .strip_prefix("i18n/")
+            .and_then(|n| n.strip_suffix(".toml"))
+            && let Ok(text) = std::str::from_utf8(bytes)
+            && let Ok(table) = toml::from_str::<BTreeMap<String, String>>(text)
+        {
+            ui.merge(code, table);
+        }
+    }
+    ui
+}
+
+/// Collects the theme layers before compiling templates.
+#[derive(Default)]
+struct Layers {
+    templates: BTreeMap<String, (PathBuf, String)>,
+    static_files: BTreeMap<String, FileSource>,
+    i18n: Vec<(String, PathBuf, String)>,
+}
+
+impl Layers {
+    fn add_embedded(&mut self) {
+        for (rel, bytes) in DEFAULT_THEME {
+            let display = PathBuf::from("themes/default").join(rel);
+            if let Some(name) = rel.strip_prefix("templates/") {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                self.templates.insert(name.to_string(), (display, text));
+            } else if let Some(path) = rel.strip_prefix("static/") {
+                self.static_files
+                    .insert(path.to_string(), FileSource::Embedded(bytes));
+            } else if let Some(code) = rel
+                .strip_prefix("i18n/")
+                .and_then(|n| n.strip_suffix(".toml"))
+            {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                self.i18n.push((code.to_string(), display, text));
+            }
+        }
+    }
+
+    fn add_dir(&mut self, root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) {
+        for (rel, path) in files_below(&dir.join("templates")) {
+            let display = display_of(root, &path);
+            match read_text(&path, &display) {
+                Ok(text) => {
+                    self.templates.insert(rel, (display, text));
+                }
+                Err(d) => diagnostics.push(d),
+            }
+        }
+        for (rel, path) in files_below(&dir.join("static")) {
+            self.static_files.insert(rel, FileSource::Disk(path));
+        }
+        for (rel, path) in files_below(&dir.join("i18n")) {
+            if let Some(code) = rel.strip_suffix(".toml") {
+                let display = display_of(root, &path);
+                match read_text(&path, &display) {
+                    Ok(text) => self.i18n.push((code.to_string(), display, text)),
+                    Err(d) => diagnostics.push(d),
+                }
+            }
+        }
+    }
+}
+
+/// Files below `dir` as (relative `/` path, path), sorted; none if it does not exist.
+fn files_below(dir: &Path) -> Vec<(String, PathBuf)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut files: Vec<(String, PathBuf)> = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_str().is_some_and(is_ignored))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .ok()?
+                .to_str()?
+                .replace('\\', "/");
+            Some((rel, e.into_path()))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+impl Theme {
+    /// A diagnostic for an error while rendering one of this theme's templates.
+    pub fn error(&self, err: &tera::Error) -> Diagnostic {
+        template_diagnostic(err, &self.sources)
+    }
+
+    /// Load the theme of the portal at `root`. `name` is `theme` from wegweiser.toml.
+    pub fn load(
+        root: &Path,
+        name: Option<&str>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Theme> {
+        let mut layers = Layers::default();
+        layers.add_embedded();
+        if let Some(name) = name.filter(|n| *n != "default") {
+            let dir = root.join("themes").join(name);
+            if !dir.is_dir() {
+                diagnostics.push(
+                    Diagnostic::file(
+                        Severity::Error,
+                        "wegweiser.toml",
+                        format!("theme `{name}` not found: there is no folder themes/{name}/"),
+                    )
+                    .with_hint("remove `theme` to use the built-in default theme"),
+                );
+                return None;
+            }
+            layers.add_dir(root, &dir, diagnostics);
+        }
+        layers.add_dir(root, root, diagnostics);
+
+        let mut ui = UiStrings::default();
+        for (code, display, text) in &layers.i18n {
+            match toml::from_str::<BTreeMap<String, String>>(text) {
+                Ok(table) => ui.merge(code, table),
+                Err(e) => diagnostics.push(crate::config::toml_diagnostic(display, text, &e, &[])),
+            }
+        }
+
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let sources: Vec<(&str, &str)> = layers
+            .templates
+            .iter()
+            .map(|(name, (_, text))| (name.as_str(), text.as_str()))
+            .collect();
+        if let Err(e) = tera.add_raw_templates(sources) {
+            diagnostics.push(template_diagnostic(&e, &layers.templates));
+            return None;
+        }
+        Some(Theme {
+            tera,
+            static_files: layers.static_files,
+            ui,
+            sources: layers.templates,
+        })
+    }
+}
+
+/// A diagnostic for a tera error, pointing into the template file.
+pub fn template_diagnostic(
+    err: &tera::Error,
+    templates: &BTreeMap<String, (PathBuf, String)>,
+) -> Diagnostic {
+    match err.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let (display, text) = templates
+                .get(report.filename())
+                .map(|(d, t)| (d.clone(), t.as_str()))
+                .unwrap_or_else(|| (PathBuf::from(report.filename()), ""));
+            let span = report.span();
+            let offset = offset_of(text, span.start_line, span.start_col);
+            let end = offset_of(text, span.end_line, span.end_col).max(offset);
+            if text.is_empty() {
+                let mut d =
+                    Diagnostic::file(Severity::Error, display, report.message().to_string());
+                d.line = span.start_line;
+                d.column = span.start_col + 1;
+                d
+            } else {
+                Diagnostic::error_at(display, text, offset..end, report.message().to_string())
+            }
+        }
+        _ => Diagnostic::file(
+            Severity::Error,
+            "templates",
+            format!("template error: {err}"),
+        ),
+    }
+}
+
+/// Byte offset of a 1-based line and 0-based character column.
+fn offset_of(text: &str, line: usize, col: usize) -> usize {
+    let mut offset = 0;
+    for _ in 1..line.max(1) {
+        match text[offset..].find('\n') {
+            Some(i) => offset += i + 1,
+            None => return text.len(),
+        }
+    }
+    let rest = &text[offset..];
+    offset + rest.char_indices().nth(col).map_or(rest.len(), |(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_theme_is_embedded() {
+        assert!(
+            DEFAULT_THEME
+                .iter()
+                .any(|(p, _)| *p == "templates/base.html")
+        );
+        let ui = default_ui_strings();
+        assert_eq!(ui.for_language("de").get("alert_tip"), "Tipp");
+    }
+
+    #[test]
+    fn strings_fall_back_along_the_language() {
+        let mut ui = UiStrings::default();
+        ui.merge(
+            "en",
+            [("a".into(), "A".into()), ("b".into(), "B".into())].into(),
+        );
+        ui.merge("de", [("a".into(), "Ä".into())].into());
+        let s = ui.for_language("de-si");
+        assert_eq!(s.get("a"), "Ä");
+        assert_eq!(s.get("b"), "B");
+        assert_eq!(s.get("c"), "c");
+        assert_eq!(s.to_map().len(), 2);
+    }
+
+    #[test]
+    fn template_syntax_errors_name_the_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+        std::fs::write(dir.path().join("templates/page.html"), "ok\n{% if %}\n").unwrap();
+        let mut d = Vec::new();
+        assert!(Theme::load(dir.path(), None, &mut d).is_none());
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].file, PathBuf::from("templates/page.html"));
+        assert_eq!(d[0].line, 2, "{:?}", d[0]);
+    }
+}
