@@ -131,14 +131,43 @@ pub fn toml_diagnostic(
     diagnostic.with_hint_opt(unknown_key_hint(&message, known_keys))
 }
 
-/// For serde's "unknown field `x`, expected …" message: the closest known key.
+/// For serde's "unknown field `x`, expected …" message: the closest expected key.
+/// The keys serde lists win over `known_keys`: they are those of the table the
+/// unknown key stands in (`[build]`, `[contact]`…).
 pub fn unknown_key_hint(message: &str, known_keys: &[&str]) -> Option<String> {
     let rest = message.strip_prefix("unknown field `")?;
-    let wrong = &rest[..rest.find('`')?];
-    match did_you_mean(wrong, known_keys.iter().copied()) {
+    let end = rest.find('`')?;
+    let wrong = &rest[..end];
+    let expected = expected_keys(&rest[end + 1..]);
+    let candidates: Vec<&str> = if expected.is_empty() {
+        known_keys.to_vec()
+    } else {
+        expected
+    };
+    match did_you_mean(wrong, candidates.iter().copied()) {
         Some(k) => Some(format!("did you mean `{k}`?")),
-        None => Some(format!("known keys: {}", known_keys.join(", "))),
+        None => Some(format!("known keys: {}", candidates.join(", "))),
     }
+}
+
+/// The keys in serde's ", expected one of `a`, `b`" / ", expected `a` or `b`".
+fn expected_keys(text: &str) -> Vec<&str> {
+    let Some(i) = text.find("expected") else {
+        return Vec::new();
+    };
+    let list = &text[i + "expected".len()..];
+    let list = list.strip_prefix(" one of").unwrap_or(list);
+    let quoted: Vec<&str> = list.split('`').skip(1).step_by(2).collect();
+    if !quoted.is_empty() {
+        return quoted;
+    }
+    // serde-saphyr lists the keys without backticks.
+    list.split([',', ' '])
+        .map(str::trim)
+        .filter(|k| {
+            !k.is_empty() && *k != "or" && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+        .collect()
 }
 
 pub const PORTAL_KEYS: &[&str] = &["title", "base_url", "theme", "build", "languages"];
@@ -177,6 +206,25 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.line, 4);
         assert_eq!(err.hint.as_deref(), Some("did you mean `aliases`?"));
+    }
+
+    #[test]
+    fn hints_come_from_the_table_the_key_stands_in() {
+        let err = parse_toml::<PortalConfig>(
+            Path::new("w.toml"),
+            "title = \"x\"\nbase_url = \"https://x.org\"\n[build]\nminfy = false\n",
+            PORTAL_KEYS,
+        )
+        .unwrap_err();
+        assert_eq!(err.hint.as_deref(), Some("did you mean `minify`?"));
+        assert_eq!(
+            unknown_key_hint(
+                "unknown field `tilte`, expected one of title, description",
+                &[]
+            )
+            .as_deref(),
+            Some("did you mean `title`?")
+        );
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub struct Diagnostic {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
     #[serde(skip)]
-    pub excerpt: Option<Excerpt>,
+    pub excerpt: Option<Box<Excerpt>>,
 }
 
 impl Diagnostic {
@@ -88,7 +88,7 @@ impl Diagnostic {
             column: pos.column,
             message: message.into(),
             hint: None,
-            excerpt: Some(excerpt),
+            excerpt: Some(Box::new(excerpt)),
         }
     }
 

@@ -205,6 +205,47 @@ impl LanguageTable {
         self.languages.values()
     }
 
+    /// The language probably meant by an unknown `code`: country codes that people
+    /// write for languages (`ua` → `uk`, `gr` → `el`), then the closest code.
+    pub fn suggest(&self, code: &str) -> Option<&str> {
+        const COUNTRY_CODES: &[(&str, &str)] = &[
+            ("ua", "uk"),
+            ("gr", "el"),
+            ("cz", "cs"),
+            ("dk", "da"),
+            ("ir", "fa"),
+            ("se", "sv"),
+            ("jp", "ja"),
+            ("kr", "ko"),
+            ("cn", "zh"),
+            ("si", "sl"),
+            ("al", "sq"),
+            ("sy", "ar"),
+            ("rs", "sr"),
+            ("ee", "et"),
+            ("er", "ti"),
+            ("et", "am"),
+            ("pk", "ur"),
+            ("gb", "en"),
+            ("us", "en"),
+            ("at", "de"),
+            ("ch", "de"),
+            ("by", "be"),
+            ("ge", "ka"),
+            ("am", "hy"),
+            ("af", "prs"),
+            ("kurdish", "kmr"),
+            ("farsi", "fa"),
+            ("dari", "prs"),
+        ];
+        if let Some((_, lang)) = COUNTRY_CODES.iter().find(|(c, _)| *c == code)
+            && let Some(l) = self.get(lang)
+        {
+            return Some(&l.code);
+        }
+        crate::diagnostics::did_you_mean(code, self.codes())
+    }
+
     /// "ar, de, en, …" for error messages.
     pub fn code_list(&self) -> String {
         self.codes().collect::<Vec<_>>().join(", ")
@@ -267,6 +308,15 @@ mod tests {
         .unwrap();
         assert!(t.contains("dsb"));
         assert!(t.apply("Bad_Code", &LanguageSettings::default()).is_err());
+    }
+
+    #[test]
+    fn suggestions_know_country_codes() {
+        let t = LanguageTable::built_in();
+        assert_eq!(t.suggest("ua"), Some("uk"));
+        assert_eq!(t.suggest("gr"), Some("el"));
+        assert_eq!(t.suggest("kmrr"), Some("kmr"));
+        assert_eq!(t.suggest("xyzzy"), None);
     }
 
     #[test]

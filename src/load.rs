@@ -46,6 +46,9 @@ pub struct Document {
     pub body: Body,
 }
 
+/// A loaded document, or the key of the page it would have been (if known).
+type LoadResult = Result<Document, Option<String>>;
+
 /// A file that is not Markdown, below a municipality.
 #[derive(Debug, Clone)]
 pub struct AssetFile {
@@ -65,6 +68,9 @@ pub struct LoadedMunicipality {
     pub assets: Vec<AssetFile>,
     /// Folders (relative, `/`-separated) that are page bundles.
     pub bundles: BTreeSet<String>,
+    /// Keys of pages whose files could not be loaded (their problems are reported);
+    /// links to them are not reported again.
+    pub failed_keys: BTreeSet<String>,
 }
 
 /// The whole portal as found on disk.
@@ -117,7 +123,14 @@ pub fn load(
     let config_display = PathBuf::from("wegweiser.toml");
     let text = match read_text(&config_path, &config_display) {
         Ok(t) => t,
-        Err(d) => {
+        Err(mut d) => {
+            if d.message == "file not found" {
+                d.message = format!(
+                    "{} has no wegweiser.toml: it is not a portal",
+                    root.display()
+                );
+                d.hint = Some("create a portal with `wegweiser init DIR`".into());
+            }
             diagnostics.push(d);
             return None;
         }
@@ -216,7 +229,7 @@ pub fn load(
 }
 
 /// A diagnostic pointing at `key = …` in a TOML file, or the whole file.
-fn key_diagnostic(display: &Path, text: &str, key: &str, message: String) -> Diagnostic {
+pub fn key_diagnostic(display: &Path, text: &str, key: &str, message: String) -> Diagnostic {
     let found = text.lines().scan(0usize, |offset, line| {
         let start = *offset;
         *offset += line.len() + 1;
@@ -382,7 +395,7 @@ fn load_municipality(
         }
     }
 
-    let parsed: Vec<(Option<Document>, Vec<Diagnostic>)> = markdown
+    let parsed: Vec<(LoadResult, Vec<Diagnostic>)> = markdown
         .par_iter()
         .map(|(rel, path)| {
             let mut d = Vec::new();
@@ -391,12 +404,13 @@ fn load_municipality(
         })
         .collect();
     let mut documents = Vec::with_capacity(parsed.len());
+    let mut failed_keys = BTreeSet::new();
     for (doc, d) in parsed {
         diagnostics.extend(d);
-        if let Some(doc) = doc
-            && (options.drafts || !doc.front.draft)
-        {
-            documents.push(doc);
+        match doc {
+            Ok(doc) if options.drafts || !doc.front.draft => documents.push(doc),
+            Ok(_) => {}
+            Err(key) => failed_keys.extend(key),
         }
     }
     Some(LoadedMunicipality {
@@ -406,6 +420,7 @@ fn load_municipality(
         documents,
         assets,
         bundles,
+        failed_keys,
     })
 }
 
@@ -435,7 +450,7 @@ fn check_municipality_config(
     let mut seen = BTreeSet::new();
     for code in &config.languages {
         if !languages.contains(code) {
-            let hint = match did_you_mean(code, languages.codes()) {
+            let hint = match languages.suggest(code) {
                 Some(s) => format!(
                     "did you mean `{s}`? Known languages: {}",
                     languages.code_list()
@@ -596,10 +611,17 @@ fn load_document(
     bundles: &BTreeSet<String>,
     ui: &UiStrings,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Document> {
+) -> Result<Document, Option<String>> {
     let display = display_of(root, path);
     let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
-    let stem = name.strip_suffix(".md")?;
+    let Some(stem) = name.strip_suffix(".md") else {
+        return Err(None);
+    };
+    let page_key = |base: &str| match base {
+        "_index" | "index" => dir.to_string(),
+        _ if dir.is_empty() => base.to_string(),
+        _ => format!("{dir}/{base}"),
+    };
     let (base, language) = match stem.rsplit_once('.') {
         Some((base, suffix)) if is_language_code(suffix) => {
             if !config.languages.iter().any(|l| l == suffix) {
@@ -612,12 +634,19 @@ fn load_document(
                 } else {
                     format!("unknown language `{suffix}` in file name")
                 };
-                diagnostics.push(
-                    Diagnostic::file(Severity::Error, &display, message).with_hint(format!(
+                let hint = if languages.contains(suffix) {
+                    format!(
                         "add \"{suffix}\" to languages in municipality.toml, or rename the file"
-                    )),
-                );
-                return None;
+                    )
+                } else {
+                    format!(
+                        "known languages: {}; declare others under [languages.{suffix}] in wegweiser.toml",
+                        languages.code_list()
+                    )
+                };
+                diagnostics
+                    .push(Diagnostic::file(Severity::Error, &display, message).with_hint(hint));
+                return Err(Some(page_key(base)));
             }
             (base, suffix.to_string())
         }
@@ -641,7 +670,7 @@ fn load_document(
             &display,
             "a folder cannot be both a section (`_index.md`) and a page bundle (`index.md`)",
         ));
-        return None;
+        return Err(Some(key));
     }
     if kind != DocKind::Bundle
         && let Some(bundle) = enclosing_bundle(bundles, rel)
@@ -654,21 +683,21 @@ fn load_document(
             )
             .with_hint("move the file next to the bundle folder, or make the folder a section with _index.md"),
         );
-        return None;
+        return Err(None);
     }
 
     let text = match read_text(path, &display) {
         Ok(t) => t,
         Err(d) => {
             diagnostics.push(d);
-            return None;
+            return Err(Some(key));
         }
     };
     let parsed = match frontmatter::parse(&display, &text) {
         Ok(p) => p,
         Err(d) => {
             diagnostics.push(d);
-            return None;
+            return Err(Some(key));
         }
     };
     if let Some(slug) = &parsed.front.slug
@@ -696,7 +725,7 @@ fn load_document(
         alert_labels: strings.alert_labels(),
     };
     let body = markdown::render(&source, diagnostics);
-    Some(Document {
+    Ok(Document {
         display,
         path: path.to_path_buf(),
         rel: rel.to_string(),

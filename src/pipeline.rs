@@ -142,15 +142,16 @@ fn build_in_pool(
     let renderer = Renderer::new(&site, &theme, minify);
     timings.push(("theme", stage.elapsed()));
     let stage = Instant::now();
+    // `check` looks at the output folder too: a build would refuse it.
+    if let Err(e) = write::check_target(&options.root, &output) {
+        diagnostics.push(output_diagnostic(options, &e));
+        return Err(fail(diagnostics));
+    }
     let (stats, written) = if options.write {
-        if let Err(e) = write::check_target(&options.root, &output) {
-            diagnostics.push(output_diagnostic(&e));
-            return Err(fail(diagnostics));
-        }
         let staging = match Staging::begin(&output) {
             Ok(s) => s,
             Err(e) => {
-                diagnostics.push(output_diagnostic(&e));
+                diagnostics.push(output_diagnostic(options, &e));
                 return Err(fail(diagnostics));
             }
         };
@@ -158,7 +159,7 @@ fn build_in_pool(
             Ok(stats) => match staging.commit() {
                 Ok(path) => (stats, Some(path)),
                 Err(e) => {
-                    diagnostics.push(output_diagnostic(&e));
+                    diagnostics.push(output_diagnostic(options, &e));
                     return Err(fail(diagnostics));
                 }
             },
@@ -195,7 +196,9 @@ fn build_in_pool(
     })
 }
 
-fn output_diagnostic(e: &write::OutputError) -> Diagnostic {
+/// A problem with the output folder: at `output_dir` in wegweiser.toml when it comes
+/// from there, else about `--out`.
+fn output_diagnostic(options: &BuildOptions, e: &write::OutputError) -> Diagnostic {
     let hint = match e {
         write::OutputError::Foreign(_)
         | write::OutputError::ContainsPortal(_)
@@ -204,5 +207,14 @@ fn output_diagnostic(e: &write::OutputError) -> Diagnostic {
         }
         _ => None,
     };
-    Diagnostic::file(Severity::Error, "wegweiser.toml", e.to_string()).with_hint_opt(hint)
+    let config = Path::new("wegweiser.toml");
+    let diagnostic = match (
+        &options.output,
+        std::fs::read_to_string(options.root.join(config)),
+    ) {
+        (None, Ok(text)) => load::key_diagnostic(config, &text, "output_dir", e.to_string()),
+        (None, Err(_)) => Diagnostic::file(Severity::Error, config, e.to_string()),
+        (Some(_), _) => Diagnostic::file(Severity::Error, "--out", e.to_string()),
+    };
+    diagnostic.with_hint_opt(hint)
 }

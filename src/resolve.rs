@@ -1,7 +1,7 @@
 //! Stage 2: turn loaded documents into the [`Site`] model: page tree, translations and
 //! fallbacks, translated URLs, and checked links.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -79,11 +79,14 @@ fn resolve_municipality(
         .position(|l| l.code == config.source_language)
         .unwrap_or(0);
 
-    let (mut pages, keys) = build_tree(&loaded, languages.len(), diagnostics);
+    let (mut pages, keys, rejected) = build_tree(&loaded, languages.len(), diagnostics);
     let mut docs_by_key = load::by_key(&loaded.documents);
     for (key, docs) in &mut docs_by_key {
         let id = keys[*key];
         for doc in docs.drain(..) {
+            if rejected.contains(doc.display.as_path()) {
+                continue;
+            }
             let Some(lang) = languages.iter().position(|l| l.code == doc.language) else {
                 continue;
             };
@@ -146,17 +149,18 @@ fn resolve_municipality(
         asset_paths,
     };
     check_output_paths(&municipality, diagnostics);
-    check_links(&municipality, diagnostics);
+    check_links(&municipality, &loaded.failed_keys, diagnostics);
     municipality
 }
 
-/// Create every page and section; returns pages (parents before children) and the key
-/// index.
-fn build_tree(
-    loaded: &LoadedMunicipality,
+/// Create every page and section; returns pages (parents before children), the key
+/// index, and the files that cannot be placed (already reported).
+fn build_tree<'a>(
+    loaded: &'a LoadedMunicipality,
     language_count: usize,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (Vec<Page>, BTreeMap<String, PageId>) {
+) -> (Vec<Page>, BTreeMap<String, PageId>, BTreeSet<&'a Path>) {
+    let mut rejected = BTreeSet::new();
     // key → (kind, a file that made it so)
     let mut kinds: BTreeMap<String, (PageKind, Option<&Document>)> = BTreeMap::new();
     kinds.insert(String::new(), (PageKind::Start, None));
@@ -181,6 +185,7 @@ fn build_tree(
                     )
                     .with_hint("rename the page, or move it into the section as _index.md"),
                 );
+                rejected.insert(doc.display.as_path());
             }
             Some(_) => {}
             None => {
@@ -230,7 +235,7 @@ fn build_tree(
         });
         keys.insert(key, id);
     }
-    (pages, keys)
+    (pages, keys, rejected)
 }
 
 fn parent_key(key: &str) -> Option<&str> {
@@ -642,7 +647,7 @@ fn check_anchor(
 }
 
 /// Check every internal link for every language its page is shown in.
-fn check_links(m: &Municipality, diagnostics: &mut Vec<Diagnostic>) {
+fn check_links(m: &Municipality, failed: &BTreeSet<String>, diagnostics: &mut Vec<Diagnostic>) {
     for (id, page) in m.pages.iter().enumerate() {
         for (lang, t) in page.translations.iter().enumerate() {
             let Some(t) = t else { continue };
@@ -658,6 +663,13 @@ fn check_links(m: &Municipality, diagnostics: &mut Vec<Diagnostic>) {
             }
             let mut source: Option<String> = None;
             for link in &t.body.links {
+                if let LinkTarget::Page { key, .. } = &link.target
+                    && !m.keys.contains_key(key.as_str())
+                    && failed.contains(key.as_str())
+                {
+                    // The target's own problem is reported already.
+                    continue;
+                }
                 let failure = readers.iter().find_map(|&r| link_url(m, id, link, r).err());
                 if let Some(err) = failure {
                     let text = source.get_or_insert_with(|| read_source(&t.path));

@@ -35,7 +35,11 @@ fn every_page_declares_language_and_direction() {
     for (rel, doc) in html_files(&out) {
         assert!(attr(&doc, "html", "lang").is_some(), "{rel} has no lang");
         if !rel.ends_with("alt/index.html") {
-            assert_eq!(select(&doc, "h1").len(), 1, "{rel} must have exactly one h1");
+            assert_eq!(
+                select(&doc, "h1").len(),
+                1,
+                "{rel} must have exactly one h1"
+            );
         }
     }
 }
@@ -44,10 +48,20 @@ fn every_page_declares_language_and_direction() {
 fn urls_use_translated_slugs_in_native_script() {
     let (_tmp, out) = basic();
     assert!(out.join("stadt/ar/السكن/الإيجار/index.html").is_file());
-    assert!(out.join("stadt/en/wohnen/registration/index.html").is_file());
+    assert!(
+        out.join("stadt/en/wohnen/registration/index.html")
+            .is_file()
+    );
     let de = page(&out, "stadt/de/wohnen/miete/index.html");
-    let ar_link = select(&de, ".language-switcher a[hreflang=ar]")[0].value().attr("href").unwrap().to_string();
-    assert_eq!(ar_link, "/sub/stadt/ar/%D8%A7%D9%84%D8%B3%D9%83%D9%86/%D8%A7%D9%84%D8%A5%D9%8A%D8%AC%D8%A7%D8%B1/");
+    let ar_link = select(&de, ".language-switcher a[hreflang=ar]")[0]
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        ar_link,
+        "/sub/stadt/ar/%D8%A7%D9%84%D8%B3%D9%83%D9%86/%D8%A7%D9%84%D8%A5%D9%8A%D8%AC%D8%A7%D8%B1/"
+    );
 }
 
 #[test]
@@ -63,15 +77,32 @@ fn language_switcher_targets_the_same_page() {
     let doc = page(&out, "stadt/de/wohnen/anmeldung/index.html");
     let targets: Vec<(String, String)> = select(&doc, ".language-switcher a")
         .iter()
-        .map(|a| (a.value().attr("hreflang").unwrap().to_string(), a.value().attr("href").unwrap().to_string()))
+        .map(|a| {
+            (
+                a.value().attr("hreflang").unwrap().to_string(),
+                a.value().attr("href").unwrap().to_string(),
+            )
+        })
         .collect();
     assert_eq!(
         targets,
         [
-            ("de".to_string(), "/sub/stadt/de/wohnen/anmeldung/".to_string()),
-            ("en".to_string(), "/sub/stadt/en/wohnen/registration/".to_string()),
-            ("ar".to_string(), "/sub/stadt/ar/%D8%A7%D9%84%D8%B3%D9%83%D9%86/anmeldung/".to_string()),
-            ("de-si".to_string(), "/sub/stadt/de-si/wohnen/anmeldung/".to_string()),
+            (
+                "de".to_string(),
+                "/sub/stadt/de/wohnen/anmeldung/".to_string()
+            ),
+            (
+                "en".to_string(),
+                "/sub/stadt/en/wohnen/registration/".to_string()
+            ),
+            (
+                "ar".to_string(),
+                "/sub/stadt/ar/%D8%A7%D9%84%D8%B3%D9%83%D9%86/anmeldung/".to_string()
+            ),
+            (
+                "de-si".to_string(),
+                "/sub/stadt/de-si/wohnen/anmeldung/".to_string()
+            ),
         ]
     );
     let current = select(&doc, ".language-switcher a[aria-current=page]");
@@ -87,8 +118,14 @@ fn missing_translation_shows_the_fallback_marked_with_its_language() {
     assert_eq!(attr(&doc, "html", "lang").as_deref(), Some("en"));
     assert_eq!(attr(&doc, "article", "lang").as_deref(), Some("de"));
     assert_eq!(attr(&doc, "article", "dir").as_deref(), Some("ltr"));
-    assert!(text(&doc, ".fallback-notice").contains("Deutsch"), "notice names the language shown");
-    assert!(text(&doc, ".fallback-notice").contains("not been translated"), "notice is in English");
+    assert!(
+        text(&doc, ".fallback-notice").contains("Deutsch"),
+        "notice names the language shown"
+    );
+    assert!(
+        text(&doc, ".fallback-notice").contains("not been translated"),
+        "notice is in English"
+    );
     assert_eq!(text(&doc, "h1"), "Miete und Kaution");
     // The theme speaks the reader's language.
     assert_eq!(text(&doc, ".skip-link"), "Skip to content");
@@ -98,12 +135,21 @@ fn missing_translation_shows_the_fallback_marked_with_its_language() {
         Some("https://portal.example.org/sub/stadt/de/wohnen/miete/")
     );
     // Links inside fallback content stay in the reader's language.
-    let link = select(&doc, "article a").into_iter().find(|a| a.text().collect::<String>() == "Anmeldung").unwrap();
-    assert_eq!(link.value().attr("href"), Some("/sub/stadt/en/wohnen/registration/"));
+    let link = select(&doc, "article a")
+        .into_iter()
+        .find(|a| a.text().collect::<String>() == "Anmeldung")
+        .unwrap();
+    assert_eq!(
+        link.value().attr("href"),
+        Some("/sub/stadt/en/wohnen/registration/")
+    );
     // Einfache Sprache falls back to German, marked in the switcher.
     let de_si = page(&out, "stadt/de-si/wohnen/miete/index.html");
     assert_eq!(attr(&de_si, "article", "lang").as_deref(), Some("de"));
-    let marked = select(&doc, ".language-switcher a[hreflang=de-si] .fallback-marker");
+    let marked = select(
+        &doc,
+        ".language-switcher a[hreflang=de-si] .fallback-marker",
+    );
     assert_eq!(marked.len(), 1);
 }
 
@@ -116,7 +162,11 @@ fn rtl_content_shown_to_ltr_readers_keeps_its_direction() {
     assert_eq!(attr(&doc, "article", "dir").as_deref(), Some("ltr"));
     // Navigation entries in another language carry their own lang and dir.
     let wohnen = select(&doc, ".main-nav a")[0];
-    assert_eq!(wohnen.value().attr("lang"), None, "Wohnen has an Arabic title");
+    assert_eq!(
+        wohnen.value().attr("lang"),
+        None,
+        "Wohnen has an Arabic title"
+    );
     let arbeit = select(&doc, ".main-nav a")[1];
     assert_eq!(arbeit.value().attr("lang"), Some("de"));
     assert_eq!(arbeit.value().attr("dir"), Some("ltr"));
@@ -130,27 +180,50 @@ fn fallback_none_leaves_pages_out_and_links_to_the_existing_language() {
     let link = select(&uk, "article a")[0];
     assert_eq!(link.value().attr("href"), Some("/sub/dorf/de/nur-deutsch/"));
     let de = page(&out, "dorf/de/nur-deutsch/index.html");
-    assert_eq!(select(&de, ".language-switcher a").len(), 1, "only languages the page exists in");
+    assert_eq!(
+        select(&de, ".language-switcher a").len(),
+        1,
+        "only languages the page exists in"
+    );
 }
 
 #[test]
 fn portal_index_chooser_404_aliases_static_and_assets() {
     let (_tmp, out) = basic();
     let index = page(&out, "index.html");
-    assert!(text(&index, ".municipalities").contains("Vorort"), "aliases are listed");
+    assert!(
+        text(&index, ".municipalities").contains("Vorort"),
+        "aliases are listed"
+    );
     let chooser = page(&out, "stadt/index.html");
-    let langs: Vec<_> = select(&chooser, ".language-list a").iter().map(|a| a.text().collect::<String>()).collect();
+    let langs: Vec<_> = select(&chooser, ".language-list a")
+        .iter()
+        .map(|a| a.text().collect::<String>())
+        .collect();
     assert_eq!(langs, ["Deutsch", "English", "العربية", "Einfache Sprache"]);
-    assert_eq!(select(&chooser, ".language-list a[lang=ar][dir=rtl][hreflang=ar]").len(), 1);
+    assert_eq!(
+        select(&chooser, ".language-list a[lang=ar][dir=rtl][hreflang=ar]").len(),
+        1
+    );
     assert!(out.join("404.html").is_file());
     let alias = fs::read_to_string(out.join("dorf/de/alt/index.html")).unwrap();
     assert!(alias.contains("https://portal.example.org/sub/dorf/de/nur-deutsch/"));
-    assert_eq!(fs::read_to_string(out.join("robots.txt")).unwrap(), "User-agent: *\n");
+    assert_eq!(
+        fs::read_to_string(out.join("robots.txt")).unwrap(),
+        "User-agent: *\n"
+    );
     for lang in ["de", "en", "de-si"] {
-        assert!(out.join(format!("stadt/{lang}/wohnen/miete/plan.svg")).is_file(), "{lang}");
+        assert!(
+            out.join(format!("stadt/{lang}/wohnen/miete/plan.svg"))
+                .is_file(),
+            "{lang}"
+        );
     }
     assert!(out.join("stadt/ar/السكن/الإيجار/plan.svg").is_file());
-    assert!(!out.join("stadt/de/arbeit/entwurf").exists(), "drafts are left out");
+    assert!(
+        !out.join("stadt/de/arbeit/entwurf").exists(),
+        "drafts are left out"
+    );
 }
 
 #[test]
@@ -198,8 +271,15 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     );
     assert!(result.is_err());
     assert_eq!(tree(&out), before);
-    let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(leftovers.len(), 2, "no staging folder left behind: {leftovers:?}");
+    let leftovers: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        2,
+        "no staging folder left behind: {leftovers:?}"
+    );
 }
 
 #[test]
@@ -231,12 +311,24 @@ fn the_link_checker_itself_notices_missing_files_and_anchors() {
     fs::remove_file(out.join("stadt/de/wohnen/registration/index.html")).ok();
     fs::remove_dir_all(out.join("stadt/en/wohnen/registration")).unwrap();
     let anmeldung = out.join("stadt/de/wohnen/anmeldung/index.html");
-    let html = fs::read_to_string(&anmeldung).unwrap().replace("id=kaution", "id=other");
+    let html = fs::read_to_string(&anmeldung)
+        .unwrap()
+        .replace("id=kaution", "id=other");
     fs::write(&anmeldung, html).unwrap();
     let miete = out.join("stadt/de/wohnen/miete/index.html");
-    let html = fs::read_to_string(&miete).unwrap().replace("id=kaution", "id=other");
+    let html = fs::read_to_string(&miete)
+        .unwrap()
+        .replace("id=kaution", "id=other");
     fs::write(&miete, html).unwrap();
     let broken = broken_links(&out, ORIGIN, BASE);
-    assert!(broken.iter().any(|b| b.contains("missing stadt/en/wohnen/registration/index.html")), "{broken:?}");
-    assert!(broken.iter().any(|b| b.contains("no #kaution")), "{broken:?}");
+    assert!(
+        broken
+            .iter()
+            .any(|b| b.contains("missing stadt/en/wohnen/registration/index.html")),
+        "{broken:?}"
+    );
+    assert!(
+        broken.iter().any(|b| b.contains("no #kaution")),
+        "{broken:?}"
+    );
 }

@@ -12,7 +12,9 @@ use wegweiser::render::NoProgress;
 
 /// Path of a fixture portal.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// Build `root` into `out`, panicking with the problems if the build fails.
@@ -27,7 +29,11 @@ pub fn build_into(root: &Path, out: &Path, jobs: Option<usize>) -> BuildReport {
     match build(&options, &NoProgress) {
         Ok(report) => report,
         Err(failure) => {
-            let shown: Vec<String> = failure.diagnostics.iter().map(ToString::to_string).collect();
+            let shown: Vec<String> = failure
+                .diagnostics
+                .iter()
+                .map(ToString::to_string)
+                .collect();
             panic!("build of {} failed:\n{}", root.display(), shown.join("\n"))
         }
     }
@@ -41,7 +47,12 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             (rel, fs::read(e.path()).unwrap())
         })
         .collect()
@@ -52,7 +63,12 @@ pub fn html_files(dir: &Path) -> Vec<(String, Html)> {
     tree(dir)
         .into_iter()
         .filter(|(rel, _)| rel.ends_with(".html"))
-        .map(|(rel, bytes)| (rel, Html::parse_document(&String::from_utf8(bytes).unwrap())))
+        .map(|(rel, bytes)| {
+            (
+                rel,
+                Html::parse_document(&String::from_utf8(bytes).unwrap()),
+            )
+        })
         .collect()
 }
 
@@ -77,7 +93,12 @@ pub fn text(doc: &Html, css: &str) -> String {
 
 /// The output file a site URL (`/sub/a/b/#x` or `https://host/sub/a/`) leads to, and its
 /// fragment. `None` for URLs that leave the site.
-pub fn target_of(url: &str, origin: &str, base_path: &str, from: &str) -> Option<(String, Option<String>)> {
+pub fn target_of(
+    url: &str,
+    origin: &str,
+    base_path: &str,
+    from: &str,
+) -> Option<(String, Option<String>)> {
     let url = url.strip_prefix(origin).unwrap_or(url);
     if url.contains("://") || url.starts_with("mailto:") || url.starts_with("tel:") {
         return None;
@@ -90,12 +111,18 @@ pub fn target_of(url: &str, origin: &str, base_path: &str, from: &str) -> Option
     let rel = if path.is_empty() {
         from.to_string()
     } else if let Some(abs) = path.strip_prefix('/') {
-        let abs = abs.strip_prefix(base_path.trim_start_matches('/')).unwrap_or(abs);
+        let abs = abs
+            .strip_prefix(base_path.trim_start_matches('/'))
+            .unwrap_or(abs);
         abs.trim_start_matches('/').to_string()
     } else {
         // Relative to the folder of `from`.
         let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
-        if dir.is_empty() { path.clone() } else { format!("{dir}/{path}") }
+        if dir.is_empty() {
+            path.clone()
+        } else {
+            format!("{dir}/{path}")
+        }
     };
     let rel = if rel.is_empty() || rel.ends_with('/') {
         format!("{rel}index.html")
@@ -106,7 +133,9 @@ pub fn target_of(url: &str, origin: &str, base_path: &str, from: &str) -> Option
 }
 
 fn percent_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Every `href` and `src` in every HTML file that stays on the site must lead to a file,
@@ -118,7 +147,9 @@ pub fn broken_links(dir: &Path, origin: &str, base_path: &str) -> Vec<String> {
     for (rel, doc) in &docs {
         for el in select(doc, "[href], [src]") {
             for name in ["href", "src"] {
-                let Some(url) = el.value().attr(name) else { continue };
+                let Some(url) = el.value().attr(name) else {
+                    continue;
+                };
                 let Some((target, fragment)) = target_of(url, origin, base_path, rel) else {
                     continue;
                 };

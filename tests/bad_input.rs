@@ -1,0 +1,725 @@
+//! Broken portals: every problem an editor or operator can make is reported with the
+//! file, the position and a message that says what to do.
+//!
+//! Each case is a tiny portal under `tests/fixtures/broken/<case>/` with exactly one
+//! problem. Problems that cannot live in the repository (invalid UTF-8, symbolic links,
+//! output folders) are made at test time in a temporary copy of `tests/fixtures/tiny/`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use tempfile::TempDir;
+use wegweiser::diagnostics::{Diagnostic, Severity};
+use wegweiser::pipeline::{BuildOptions, BuildReport, build};
+use wegweiser::render::NoProgress;
+
+// ---------------------------------------------------------------------------------------
+// Helpers
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// The portal of a broken case.
+fn case_root(case: &str) -> PathBuf {
+    fixtures().join("broken").join(case)
+}
+
+/// `check` options (nothing is written) for the portal at `root`.
+fn check_options(root: &Path) -> BuildOptions {
+    BuildOptions {
+        root: root.to_path_buf(),
+        write: false,
+        ..Default::default()
+    }
+}
+
+fn show(diags: &[Diagnostic]) -> String {
+    diags
+        .iter()
+        .map(|d| format!("  {d}  [{}:{}]", d.line, d.column))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Build with `options`, expecting the build to fail; returns its diagnostics.
+#[track_caller]
+fn failure(options: &BuildOptions) -> Vec<Diagnostic> {
+    match build(options, &NoProgress) {
+        Ok(report) => panic!(
+            "the build of {} should fail, but succeeded with:\n{}",
+            options.root.display(),
+            show(&report.diagnostics)
+        ),
+        Err(failure) => {
+            assert!(
+                !failure.diagnostics.is_empty(),
+                "a failed build must say why"
+            );
+            failure.diagnostics
+        }
+    }
+}
+
+/// Build with `options`, expecting success; returns the report.
+#[track_caller]
+fn success(options: &BuildOptions) -> BuildReport {
+    match build(options, &NoProgress) {
+        Ok(report) => report,
+        Err(failure) => panic!(
+            "the build of {} should succeed, but failed with:\n{}",
+            options.root.display(),
+            show(&failure.diagnostics)
+        ),
+    }
+}
+
+/// Check the broken portal `case`; returns the diagnostics of the failed check.
+#[track_caller]
+fn errors(case: &str) -> Vec<Diagnostic> {
+    failure(&check_options(&case_root(case)))
+}
+
+/// The diagnostic of `severity` in `file` at `(line, column)` whose message contains
+/// `contains`. `(0, 0)` is a problem with the whole file; a column of 0 means "line only".
+#[track_caller]
+fn assert_diagnostic<'a>(
+    diags: &'a [Diagnostic],
+    severity: Severity,
+    file: &str,
+    (line, column): (usize, usize),
+    contains: &str,
+) -> &'a Diagnostic {
+    let candidates: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.severity == severity && d.file == Path::new(file))
+        .filter(|d| d.message.contains(contains))
+        .collect();
+    assert!(
+        !candidates.is_empty(),
+        "expected an {severity} in {file} containing {contains:?}; got:\n{}",
+        show(diags)
+    );
+    candidates
+        .iter()
+        .copied()
+        .find(|d| (d.line, d.column) == (line, column))
+        .unwrap_or_else(|| {
+            panic!(
+                "expected the {severity} {contains:?} in {file} at line {line}, column {column}; got:\n{}",
+                show(diags)
+            )
+        })
+}
+
+#[track_caller]
+fn assert_error<'a>(
+    diags: &'a [Diagnostic],
+    file: &str,
+    position: (usize, usize),
+    contains: &str,
+) -> &'a Diagnostic {
+    assert_diagnostic(diags, Severity::Error, file, position, contains)
+}
+
+/// Like [`assert_error`], and the problem is reported once, without follow-up errors.
+#[track_caller]
+fn assert_sole_error<'a>(
+    diags: &'a [Diagnostic],
+    file: &str,
+    position: (usize, usize),
+    contains: &str,
+) -> &'a Diagnostic {
+    let d = assert_error(diags, file, position, contains);
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    assert_eq!(
+        errors,
+        1,
+        "one problem should give one error; got:\n{}",
+        show(diags)
+    );
+    d
+}
+
+#[track_caller]
+fn assert_warning<'a>(
+    diags: &'a [Diagnostic],
+    file: &str,
+    position: (usize, usize),
+    contains: &str,
+) -> &'a Diagnostic {
+    assert_diagnostic(diags, Severity::Warning, file, position, contains)
+}
+
+#[track_caller]
+fn assert_hint(d: &Diagnostic, contains: &str) {
+    let hint = d
+        .hint
+        .as_deref()
+        .unwrap_or_else(|| panic!("expected a hint containing {contains:?} on: {d}"));
+    assert!(
+        hint.contains(contains),
+        "expected the hint to contain {contains:?}: {d}"
+    );
+}
+
+/// Copy a fixture portal into a new temporary folder; returns the folder and the copy.
+fn copy_fixture(rel: &str) -> (TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let root = tmp.path().join("portal");
+    copy_dir(&fixtures().join(rel), &root);
+    (tmp, root)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every entry below `dir` (relative paths, sorted), to see that nothing was written.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            out.push(path.strip_prefix(dir).unwrap().display().to_string());
+            if path.is_dir() && !path.is_symlink() {
+                stack.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// wegweiser.toml
+
+#[test]
+fn missing_wegweiser_toml() {
+    let diags = errors("missing_config");
+    assert_sole_error(&diags, "wegweiser.toml", (0, 0), "has no wegweiser.toml");
+}
+
+#[test]
+fn invalid_toml_in_wegweiser_toml() {
+    let diags = errors("config_syntax");
+    // base_url = https://portal.example.org
+    assert_sole_error(&diags, "wegweiser.toml", (2, 12), "must be quoted");
+}
+
+#[test]
+fn missing_base_url() {
+    let diags = errors("config_missing_base_url");
+    assert_sole_error(&diags, "wegweiser.toml", (1, 1), "`base_url`");
+}
+
+#[test]
+fn relative_base_url() {
+    let diags = errors("config_relative_base_url");
+    assert_sole_error(
+        &diags,
+        "wegweiser.toml",
+        (2, 1),
+        "`/portal` is not an absolute http(s) URL",
+    );
+}
+
+#[test]
+fn unknown_key_in_wegweiser_toml() {
+    let diags = errors("config_unknown_key");
+    let d = assert_sole_error(&diags, "wegweiser.toml", (3, 1), "unknown field `them`");
+    assert_hint(d, "did you mean `theme`?");
+}
+
+#[test]
+fn unknown_key_in_the_build_table() {
+    let diags = errors("config_unknown_build_key");
+    let d = assert_sole_error(&diags, "wegweiser.toml", (5, 1), "unknown field `minfy`");
+    assert_hint(d, "did you mean `minify`?");
+}
+
+// ---------------------------------------------------------------------------------------
+// municipality.toml and the content folder
+
+#[test]
+fn missing_municipality_toml() {
+    let diags = errors("missing_municipality_toml");
+    let d = assert_sole_error(
+        &diags,
+        "content/m/municipality.toml",
+        (0, 0),
+        "municipality `m` has no municipality.toml",
+    );
+    assert_hint(d, "source_language");
+}
+
+#[test]
+fn invalid_toml_in_municipality_toml() {
+    let diags = errors("municipality_syntax");
+    // languages = ["de" "en"]
+    assert_sole_error(
+        &diags,
+        "content/m/municipality.toml",
+        (3, 19),
+        "missing comma",
+    );
+}
+
+#[test]
+fn unknown_language_in_municipality_toml() {
+    let diags = errors("unknown_language");
+    // languages = ["de", "en", "ua"]: points at "ua"
+    let d = assert_sole_error(
+        &diags,
+        "content/m/municipality.toml",
+        (3, 26),
+        "unknown language `ua`",
+    );
+    assert_hint(d, "nown languages: ");
+    assert_hint(d, "de-si");
+    assert_hint(d, "uk");
+}
+
+#[test]
+fn source_language_not_in_languages() {
+    let diags = errors("source_not_in_languages");
+    let d = assert_sole_error(
+        &diags,
+        "content/m/municipality.toml",
+        (2, 1),
+        "source language `de` is not in `languages`",
+    );
+    assert_hint(d, "add \"de\" to languages");
+}
+
+#[test]
+fn no_municipalities() {
+    let diags = errors("no_municipalities");
+    let d = assert_sole_error(&diags, "content", (0, 0), "no municipalities");
+    assert_hint(d, "wegweiser init");
+}
+
+#[test]
+fn unknown_only_municipality() {
+    let options = BuildOptions {
+        only: vec!["musterstat".into()],
+        ..check_options(&case_root("unknown_only"))
+    };
+    let diags = failure(&options);
+    let d = assert_sole_error(
+        &diags,
+        "content",
+        (0, 0),
+        "no municipality `musterstat` (from --only)",
+    );
+    assert_hint(d, "did you mean `musterstadt`?");
+}
+
+// ---------------------------------------------------------------------------------------
+// Front matter
+
+#[test]
+fn unterminated_toml_front_matter() {
+    let diags = errors("unterminated_toml");
+    assert_sole_error(
+        &diags,
+        "content/m/a.de.md",
+        (1, 1),
+        "never closed with a `+++` line",
+    );
+}
+
+#[test]
+fn unterminated_yaml_front_matter() {
+    let diags = errors("unterminated_yaml");
+    assert_sole_error(
+        &diags,
+        "content/m/a.de.md",
+        (1, 1),
+        "never closed with a `---` line",
+    );
+}
+
+#[test]
+fn invalid_toml_front_matter() {
+    let diags = errors("front_matter_syntax");
+    // description = "Ein Text   (unterminated string, reported at the end of the line)
+    assert_sole_error(&diags, "content/m/a.de.md", (3, 24), "string");
+}
+
+#[test]
+fn invalid_yaml_front_matter() {
+    let diags = errors("front_matter_syntax_yaml");
+    // description: [Ein Text
+    assert_sole_error(&diags, "content/m/a.de.md", (3, 14), "expected");
+}
+
+#[test]
+fn missing_title() {
+    let diags = errors("missing_title");
+    // The front matter starts on line 2.
+    assert_sole_error(&diags, "content/m/a.de.md", (2, 1), "`title`");
+}
+
+#[test]
+fn wrong_type_toml() {
+    let diags = errors("wrong_type");
+    // weight = "heavy": points at the value
+    assert_sole_error(&diags, "content/m/a.de.md", (3, 10), "\"heavy\"");
+}
+
+#[test]
+fn wrong_type_yaml() {
+    let diags = errors("wrong_type_yaml");
+    // weight: heavy
+    assert_sole_error(&diags, "content/m/a.de.md", (3, 9), "whole number");
+}
+
+#[test]
+fn unknown_front_matter_key_toml() {
+    let diags = errors("unknown_key_toml");
+    let d = assert_sole_error(&diags, "content/m/a.de.md", (2, 1), "unknown field `tilte`");
+    assert_eq!(d.hint.as_deref(), Some("did you mean `title`?"));
+}
+
+#[test]
+fn unknown_front_matter_key_yaml() {
+    let diags = errors("unknown_key_yaml");
+    let d = assert_sole_error(&diags, "content/m/a.de.md", (2, 1), "unknown field `tilte`");
+    assert_eq!(d.hint.as_deref(), Some("did you mean `title`?"));
+}
+
+// ---------------------------------------------------------------------------------------
+// File names and the page tree
+
+#[test]
+fn language_suffix_not_among_the_municipality_languages() {
+    let diags = errors("language_not_in_municipality");
+    let d = assert_sole_error(
+        &diags,
+        "content/m/page.ru.md",
+        (0, 0),
+        "`ru` is not one of Musterstadt's languages (de, en)",
+    );
+    assert_hint(d, "add \"ru\" to languages");
+}
+
+#[test]
+fn unknown_language_suffix() {
+    let diags = errors("unknown_language_suffix");
+    assert_sole_error(
+        &diags,
+        "content/m/page.xx.md",
+        (0, 0),
+        "unknown language `xx`",
+    );
+}
+
+#[test]
+fn two_files_for_the_same_translation() {
+    let diags = errors("duplicate_translation");
+    let d = assert_sole_error(
+        &diags,
+        "content/m/miete.md",
+        (0, 0),
+        "two files are the German translation of the same page",
+    );
+    assert!(d.message.contains("content/m/miete.de.md"), "{d}");
+    assert_hint(d, "without language suffix");
+}
+
+#[test]
+fn two_pages_with_the_same_url() {
+    let diags = errors("duplicate_url");
+    let d = assert_error(
+        &diags,
+        "content/m/b.de.md",
+        (0, 0),
+        "would be written to /m/de/b/",
+    );
+    assert!(d.message.contains("content/m/a.de.md"), "{d}");
+    assert_hint(d, "slug");
+}
+
+#[test]
+fn page_and_section_with_the_same_name() {
+    let diags = errors("page_and_section");
+    let d = assert_sole_error(
+        &diags,
+        "content/m/wohnen.de.md",
+        (0, 0),
+        "`wohnen` is both a page and a section",
+    );
+    assert!(d.message.contains("content/m/wohnen/_index.de.md"), "{d}");
+}
+
+#[test]
+fn file_that_is_not_utf8() {
+    let (_tmp, root) = copy_fixture("tiny");
+    fs::write(
+        root.join("content/m/b.de.md"),
+        b"+++\ntitle = \"Seite B\"\n+++\n\nGr\xfc\xdfe aus Musterstadt.\n",
+    )
+    .unwrap();
+    let diags = failure(&check_options(&root));
+    // The first invalid byte follows "Gr" on line 5.
+    let d = assert_sole_error(&diags, "content/m/b.de.md", (5, 3), "not valid UTF-8");
+    assert_hint(d, "UTF-8");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop() {
+    let (_tmp, root) = copy_fixture("tiny");
+    let section = root.join("content/m/wohnen");
+    fs::create_dir(&section).unwrap();
+    fs::write(
+        section.join("miete.de.md"),
+        "+++\ntitle = \"Miete\"\n+++\n\nText.\n",
+    )
+    .unwrap();
+    // content/m/wohnen/zurueck → content/m
+    std::os::unix::fs::symlink("..", section.join("zurueck")).unwrap();
+    let diags = failure(&check_options(&root));
+    let d = assert_sole_error(
+        &diags,
+        "content/m/wohnen/zurueck",
+        (0, 0),
+        "symbolic link loop",
+    );
+    assert!(d.message.ends_with("content/m"), "{d}");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_to_its_own_folder() {
+    let (_tmp, root) = copy_fixture("tiny");
+    std::os::unix::fs::symlink(".", root.join("content/m/schleife")).unwrap();
+    let diags = failure(&check_options(&root));
+    let d = assert_sole_error(&diags, "content/m/schleife", (0, 0), "symbolic link loop");
+    assert!(d.message.contains("content/m"), "{d}");
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file() {
+    let (_tmp, root) = copy_fixture("tiny");
+    std::os::unix::fs::symlink("nirgendwo.de.md", root.join("content/m/x.de.md")).unwrap();
+    let diags = failure(&check_options(&root));
+    assert_sole_error(&diags, "content/m/x.de.md", (0, 0), "cannot read");
+}
+
+// ---------------------------------------------------------------------------------------
+// Links
+
+#[test]
+fn link_to_a_missing_page() {
+    let diags = errors("broken_link");
+    // Mehr zur [Miete](wohnen/mite.md).
+    let d = assert_sole_error(
+        &diags,
+        "content/m/a.de.md",
+        (7, 10),
+        "link to `wohnen/mite.md`: there is no such page",
+    );
+    assert_eq!(d.hint.as_deref(), Some("did you mean `wohnen/miete.md`?"));
+}
+
+#[test]
+fn link_to_a_missing_anchor() {
+    let diags = errors("broken_anchor");
+    // Mehr zur [Kaution](miete.md#kaution). — the heading is "## Kautionen".
+    let d = assert_sole_error(
+        &diags,
+        "content/m/a.de.md",
+        (7, 10),
+        "anchor `#kaution` does not exist in content/m/miete.de.md",
+    );
+    assert_eq!(d.hint.as_deref(), Some("did you mean `#kautionen`?"));
+}
+
+#[test]
+fn link_leaving_the_municipality() {
+    let diags = errors("link_leaves_municipality");
+    // Siehe [Nachbarort](../anderswo/a.md).
+    assert_sole_error(
+        &diags,
+        "content/m/a.de.md",
+        (7, 7),
+        "link `../anderswo/a.md` leaves the municipality's folder",
+    );
+}
+
+#[test]
+fn no_follow_up_errors_for_links_to_a_page_that_failed_to_load() {
+    // _index.de.md links to a.md, whose front matter is broken: the link is not broken,
+    // the page is; one error is enough.
+    let diags = errors("link_to_broken_page");
+    assert_sole_error(&diags, "content/m/a.de.md", (2, 1), "unknown field `tilte`");
+}
+
+// ---------------------------------------------------------------------------------------
+// Templates
+
+#[test]
+fn template_syntax_error() {
+    let diags = errors("template_syntax");
+    // {% if %}: the condition is missing where `%}` stands.
+    assert_sole_error(&diags, "templates/page.html", (3, 7), "expected");
+}
+
+// ---------------------------------------------------------------------------------------
+// Output folders
+
+#[test]
+fn output_folder_not_created_by_wegweiser() {
+    let (tmp, root) = copy_fixture("tiny");
+    let foreign = tmp.path().join("docs");
+    fs::create_dir(&foreign).unwrap();
+    fs::write(foreign.join("keep.txt"), "meins").unwrap();
+    let options = BuildOptions {
+        output: Some(foreign.clone()),
+        write: true,
+        ..check_options(&root)
+    };
+    let diags = failure(&options);
+    let d = assert_sole_error(
+        &diags,
+        "--out",
+        (0, 0),
+        "not empty and was not created by wegweiser",
+    );
+    assert_hint(d, "choose another folder");
+    assert_eq!(listing(&foreign), ["keep.txt"]);
+    assert_eq!(
+        fs::read_to_string(foreign.join("keep.txt")).unwrap(),
+        "meins"
+    );
+    let beside: Vec<String> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        beside.len(),
+        2,
+        "no staging folder is left behind: {beside:?}"
+    );
+}
+
+#[test]
+fn output_folder_is_the_portal_root() {
+    let (_tmp, root) = copy_fixture("tiny");
+    let before = listing(&root);
+    let options = BuildOptions {
+        output: Some(root.clone()),
+        write: true,
+        ..check_options(&root)
+    };
+    let diags = failure(&options);
+    let d = assert_sole_error(
+        &diags,
+        "--out",
+        (0, 0),
+        "it is the portal itself or contains it",
+    );
+    assert_hint(d, "choose another folder");
+    assert_eq!(listing(&root), before, "nothing may be written");
+}
+
+#[test]
+fn output_dir_setting_is_the_portal_root() {
+    let (_tmp, root) = copy_fixture("broken/output_dir_is_root");
+    let before = listing(&root);
+    let options = BuildOptions {
+        write: true,
+        ..check_options(&root)
+    };
+    let diags = failure(&options);
+    // output_dir = "." on line 5 of wegweiser.toml
+    assert_sole_error(
+        &diags,
+        "wegweiser.toml",
+        (5, 1),
+        "it is the portal itself or contains it",
+    );
+    assert_eq!(listing(&root), before, "nothing may be written");
+}
+
+#[test]
+fn check_reports_an_output_dir_that_build_would_refuse() {
+    // `check` is "everything build does, without writing": a setting that makes every
+    // build fail must fail the check too.
+    let diags = errors("output_dir_is_root");
+    assert_sole_error(
+        &diags,
+        "wegweiser.toml",
+        (5, 1),
+        "it is the portal itself or contains it",
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Warnings: the build succeeds, and fails with `strict`
+
+/// The warning of `case` succeeds normally and fails the build under `strict`.
+#[track_caller]
+fn assert_warning_case(case: &str, file: &str, position: (usize, usize), contains: &str) {
+    let report = success(&check_options(&case_root(case)));
+    assert!(
+        report.diagnostics.iter().all(|d| !d.is_error()),
+        "{}",
+        show(&report.diagnostics)
+    );
+    assert_warning(&report.diagnostics, file, position, contains);
+    assert_eq!(report.warning_count(), 1, "{}", show(&report.diagnostics));
+
+    let strict = BuildOptions {
+        strict: true,
+        ..check_options(&case_root(case))
+    };
+    let diags = failure(&strict);
+    assert_warning(&diags, file, position, contains);
+}
+
+#[test]
+fn image_without_alt_text_is_a_warning() {
+    // ![](plan.svg)
+    assert_warning_case(
+        "image_without_alt",
+        "content/m/a.de.md",
+        (7, 1),
+        "image without alt text",
+    );
+}
+
+#[test]
+fn raw_script_is_removed_with_a_warning() {
+    // <script>alert("hallo")</script>
+    assert_warning_case(
+        "raw_script",
+        "content/m/a.de.md",
+        (7, 1),
+        "raw HTML `<script>` is not allowed and was removed",
+    );
+}
+
+#[test]
+fn the_valid_base_fixture_is_clean() {
+    let report = success(&check_options(&fixtures().join("tiny")));
+    assert!(
+        report.diagnostics.is_empty(),
+        "{}",
+        show(&report.diagnostics)
+    );
+    assert_eq!(report.municipalities, 1);
+}
