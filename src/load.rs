@@ -109,6 +109,8 @@ pub struct LoadOptions {
     pub drafts: bool,
     /// Overrides `base_url` from `wegweiser.toml`.
     pub base_url: Option<String>,
+    /// Minify page bodies as they are rendered; `None`: as `[build] minify` says.
+    pub minify: Option<bool>,
 }
 
 /// Read and parse the portal at `root`. Returns `None` when the portal cannot be
@@ -210,7 +212,15 @@ pub fn load(
         .par_iter()
         .map(|slug| {
             let mut d = Vec::new();
-            let m = load_municipality(root, slug, &languages, options, ui, &mut d);
+            let m = load_municipality(
+                root,
+                slug,
+                &languages,
+                options,
+                config.build.minify,
+                ui,
+                &mut d,
+            );
             (m, d)
         })
         .collect();
@@ -340,6 +350,7 @@ fn load_municipality(
     slug: &str,
     languages: &LanguageTable,
     options: &LoadOptions,
+    portal_minify: bool,
     ui: &UiStrings,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<LoadedMunicipality> {
@@ -395,11 +406,19 @@ fn load_municipality(
         }
     }
 
+    let scope = Scope {
+        root,
+        config: &config,
+        languages,
+        bundles: &bundles,
+        ui,
+        minify: options.minify.unwrap_or(portal_minify),
+    };
     let parsed: Vec<(LoadResult, Vec<Diagnostic>)> = markdown
         .par_iter()
         .map(|(rel, path)| {
             let mut d = Vec::new();
-            let doc = load_document(root, rel, path, &config, languages, &bundles, ui, &mut d);
+            let doc = load_document(&scope, rel, path, &mut d);
             (doc, d)
         })
         .collect();
@@ -601,17 +620,30 @@ pub fn enclosing_bundle<'a>(bundles: &'a BTreeSet<String>, rel: &str) -> Option<
     None
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What loading one file of a municipality needs to know.
+struct Scope<'a> {
+    root: &'a Path,
+    config: &'a MunicipalityConfig,
+    languages: &'a LanguageTable,
+    bundles: &'a BTreeSet<String>,
+    ui: &'a UiStrings,
+    minify: bool,
+}
+
 fn load_document(
-    root: &Path,
+    scope: &Scope<'_>,
     rel: &str,
     path: &Path,
-    config: &MunicipalityConfig,
-    languages: &LanguageTable,
-    bundles: &BTreeSet<String>,
-    ui: &UiStrings,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Document, Option<String>> {
+    let Scope {
+        root,
+        config,
+        languages,
+        bundles,
+        ui,
+        minify,
+    } = *scope;
     let display = display_of(root, path);
     let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
     let Some(stem) = name.strip_suffix(".md") else {
@@ -723,6 +755,7 @@ fn load_document(
         dir: body_dir,
         languages: &config.languages,
         alert_labels: strings.alert_labels(),
+        minify,
     };
     let body = markdown::render(&source, diagnostics);
     Ok(Document {

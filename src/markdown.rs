@@ -46,12 +46,23 @@ pub struct Link {
     pub written: String,
 }
 
+/// A place in a body's HTML where a link's URL goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Slot {
+    /// Byte position in the HTML.
+    at: usize,
+    /// Index into [`Body::links`].
+    link: usize,
+    /// The attribute value has no quotes (minified): write them.
+    unquoted: bool,
+}
+
 /// A rendered body: HTML with slots for internal links.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Body {
     html: String,
-    /// (byte position in `html`, index into `links`), ascending.
-    slots: Vec<(usize, usize)>,
+    /// Where links go, ascending.
+    slots: Vec<Slot>,
     pub links: Vec<Link>,
     /// Ids of headings and footnotes, for checking `#anchor` links.
     pub anchors: Vec<String>,
@@ -61,10 +72,17 @@ impl Body {
     /// Write the HTML, asking `url` for the URL of each internal link.
     pub fn write_html(&self, out: &mut String, mut url: impl FnMut(&Link) -> String) {
         let mut last = 0;
-        for &(pos, link) in &self.slots {
-            out.push_str(&self.html[last..pos]);
-            out.push_str(&escape_attr(&url(&self.links[link])));
-            last = pos;
+        for slot in &self.slots {
+            out.push_str(&self.html[last..slot.at]);
+            let value = escape_attr(&url(&self.links[slot.link]));
+            if slot.unquoted {
+                out.push('"');
+                out.push_str(&value);
+                out.push('"');
+            } else {
+                out.push_str(&value);
+            }
+            last = slot.at;
         }
         out.push_str(&self.html[last..]);
     }
@@ -94,6 +112,8 @@ pub struct Source<'a> {
     pub languages: &'a [String],
     /// Labels for alerts in the language of the content: note, tip, important, warning, caution.
     pub alert_labels: [&'a str; 5],
+    /// Minify the HTML (once per file, so pages need not be minified one by one).
+    pub minify: bool,
 }
 
 const SLOT: &str = "wwlink:";
@@ -242,29 +262,25 @@ pub fn render(src: &Source<'_>, diagnostics: &mut Vec<Diagnostic>) -> Body {
     if has_raw_html {
         html = SANITIZER.clean(&html).to_string();
     }
-    let slots = find_slots(&html, links.len());
-    let html = remove_slot_markers(&html, &slots);
+    if src.minify {
+        html = String::from_utf8(crate::render::minify(html.as_bytes())).unwrap_or(html);
+    }
+    let (html, slots) = take_slots(&html, links.len());
     let mut anchors = anchors;
     anchors.extend(footnotes);
     Body {
-        slots: slots
-            .iter()
-            .enumerate()
-            .map(|(i, &(_, _, link))| {
-                // Positions shift as markers before them are removed.
-                let removed: usize = slots[..i].iter().map(|s| s.1).sum();
-                (slots[i].0 - removed, link)
-            })
-            .collect(),
+        slots,
         html,
         links,
         anchors,
     }
 }
 
-/// Find `wwlink:N` markers: (position, marker length, link index).
-fn find_slots(html: &str, link_count: usize) -> Vec<(usize, usize, usize)> {
+/// Remove the `wwlink:N` markers from attribute values, remembering where they were.
+fn take_slots(html: &str, link_count: usize) -> (String, Vec<Slot>) {
+    let mut out = String::with_capacity(html.len());
     let mut slots = Vec::new();
+    let mut last = 0;
     let mut from = 0;
     while let Some(i) = html[from..].find(SLOT) {
         let start = from + i;
@@ -274,29 +290,26 @@ fn find_slots(html: &str, link_count: usize) -> Vec<(usize, usize, usize)> {
             .take_while(u8::is_ascii_digit)
             .count();
         from = digits_start + digits_len;
-        let preceded_by_quote = html[..start].ends_with('"');
-        let followed_by_quote = html[from..].starts_with('"');
-        if digits_len == 0 || !preceded_by_quote || !followed_by_quote {
+        let quoted = html[..start].ends_with('"') && html[from..].starts_with('"');
+        let unquoted = html[..start].ends_with('=')
+            && html[from..].starts_with(|c: char| c == '>' || c.is_ascii_whitespace());
+        if digits_len == 0 || !(quoted || unquoted) {
             continue;
         }
-        if let Ok(n) = html[digits_start..from].parse::<usize>()
-            && n < link_count
+        if let Ok(link) = html[digits_start..from].parse::<usize>()
+            && link < link_count
         {
-            slots.push((start, SLOT.len() + digits_len, n));
+            out.push_str(&html[last..start]);
+            slots.push(Slot {
+                at: out.len(),
+                link,
+                unquoted,
+            });
+            last = from;
         }
     }
-    slots
-}
-
-fn remove_slot_markers(html: &str, slots: &[(usize, usize, usize)]) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut last = 0;
-    for &(pos, len, _) in slots {
-        out.push_str(&html[last..pos]);
-        last = pos + len;
-    }
     out.push_str(&html[last..]);
-    out
+    (out, slots)
 }
 
 fn alert<'a>(kind: BlockQuoteKind, labels: &[&'a str; 5]) -> (&'static str, &'a str) {
@@ -836,6 +849,7 @@ mod tests {
             dir,
             languages: &languages,
             alert_labels: LABELS,
+            minify: false,
         };
         let mut d = Vec::new();
         let body = render(&src, &mut d);
@@ -953,6 +967,30 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(body.links.len(), 2);
         assert!(html(&body).contains("alt=\"Plan\""));
+    }
+
+    #[test]
+    fn minified_bodies_keep_their_link_slots() {
+        let languages = vec!["de".to_string()];
+        let src = Source {
+            display_path: Path::new("x.md"),
+            text: "Text  with [a link](miete.md) and ![Plan](plan.svg)\n\n## Title\n",
+            body_start: 0,
+            dir: "",
+            languages: &languages,
+            alert_labels: LABELS,
+            minify: true,
+        };
+        let body = render(&src, &mut Vec::new());
+        let mut out = String::new();
+        body.write_html(&mut out, |l| match &l.target {
+            LinkTarget::Page { .. } => "/de/miete/".into(),
+            _ => "/de/plan.svg".into(),
+        });
+        assert_eq!(
+            out,
+            "<p>Text with <a href=\"/de/miete/\">a link</a> and <img alt=Plan loading=lazy src=\"/de/plan.svg\"></p><h2 id=title>Title</h2>"
+        );
     }
 
     #[test]

@@ -85,6 +85,12 @@ pub fn load_site(
         only: options.only.clone(),
         drafts: options.drafts,
         base_url: options.base_url.clone(),
+        // `check` writes nothing, so it minifies nothing.
+        minify: if options.write {
+            options.minify
+        } else {
+            Some(false)
+        },
     };
     let portal = load::load(&options.root, &load_options, &ui, diagnostics)?;
     let summary = load::LoadedSummary::of(&portal);
@@ -126,8 +132,14 @@ fn build_in_pool(
     };
     timings.push(("load", started.elapsed()));
     let stage = Instant::now();
+    let minify = options.minify.unwrap_or(summary.minify) && options.write;
     let mut theme_problems = Vec::new();
-    let theme = Theme::load(&options.root, summary.theme.as_deref(), &mut theme_problems);
+    let theme = Theme::load(
+        &options.root,
+        summary.theme.as_deref(),
+        minify,
+        &mut theme_problems,
+    );
     diagnostics.extend(theme_problems);
     let blocked = diagnostics.has_errors() || (options.strict && !diagnostics.is_empty());
     let Some(theme) = theme.filter(|_| !blocked) else {
@@ -138,7 +150,6 @@ fn build_in_pool(
         .output
         .clone()
         .unwrap_or_else(|| options.root.join(&summary.output_dir));
-    let minify = options.minify.unwrap_or(summary.minify) && options.write;
     let renderer = Renderer::new(&site, &theme, minify);
     timings.push(("theme", stage.elapsed()));
     let stage = Instant::now();

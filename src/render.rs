@@ -394,7 +394,9 @@ impl<'a> Renderer<'a> {
                 return Ok((size, false));
             }
         };
-        let bytes = if self.minify {
+        // Minified templates and bodies make minified pages; only a theme whose templates
+        // could not be minified needs minifying page by page.
+        let bytes = if self.minify && !self.theme.minified {
             minify(html.as_bytes())
         } else {
             html.into_bytes()

@@ -99,6 +99,8 @@ pub struct Theme {
     pub ui: UiStrings,
     /// Template name → (path shown in diagnostics, source), for error reports.
     pub sources: BTreeMap<String, (PathBuf, String)>,
+    /// The templates were minified when loaded, so pages come out minified.
+    pub minified: bool,
 }
 
 /// The UI texts of the built-in theme, for the load stage (alert labels).
@@ -203,9 +205,13 @@ impl Theme {
     }
 
     /// Load the theme of the portal at `root`. `name` is `theme` from wegweiser.toml.
+    ///
+    /// With `minify`, the HTML templates are minified once here, so that rendered pages
+    /// need no minifying of their own (see [`minify_template`]).
     pub fn load(
         root: &Path,
         name: Option<&str>,
+        minify: bool,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<Theme> {
         let mut layers = Layers::default();
@@ -242,17 +248,96 @@ impl Theme {
             .iter()
             .map(|(name, (_, text))| (name.as_str(), text.as_str()))
             .collect();
-        if let Err(e) = tera.add_raw_templates(sources) {
+        if let Err(e) = tera.add_raw_templates(sources.clone()) {
             diagnostics.push(template_diagnostic(&e, &layers.templates));
             return None;
+        }
+        // Minified templates are used only when every one of them minifies safely.
+        let minified_sources: Option<Vec<(&str, String)>> = if minify {
+            sources
+                .iter()
+                .map(|&(name, text)| {
+                    if name.ends_with(".html") {
+                        minify_template(text).map(|m| (name, m))
+                    } else {
+                        Some((name, text.to_string()))
+                    }
+                })
+                .collect()
+        } else {
+            None
+        };
+        let mut minified = false;
+        if let Some(small) = minified_sources {
+            let mut small_tera = tera::Tera::new();
+            small_tera.autoescape_on(vec![".html", ".xml"]);
+            if small_tera
+                .add_raw_templates(small.iter().map(|(n, t)| (*n, t.as_str())))
+                .is_ok()
+            {
+                tera = small_tera;
+                minified = true;
+            }
         }
         Some(Theme {
             tera,
             static_files: layers.static_files,
             ui,
             sources: layers.templates,
+            minified,
         })
     }
+}
+
+/// Minify an HTML template once, keeping its template syntax. `None` when that is not
+/// safe: minify-html cannot see template tags inside a start tag
+/// (`<a {% if x %}lang="ar"{% endif %}>`) and tears them apart. The template tags before
+/// and after must be the same (minify-html sorts attributes, so their order may change).
+pub fn minify_template(text: &str) -> Option<String> {
+    let mut cfg = minify_html::Cfg::new();
+    cfg.preserve_brace_template_syntax = true;
+    cfg.keep_closing_tags = true;
+    cfg.keep_html_and_head_opening_tags = true;
+    cfg.keep_comments = false;
+    let minified = String::from_utf8(minify_html::minify(text.as_bytes(), &cfg)).ok()?;
+    let mut before = template_tags(text);
+    let mut after = template_tags(&minified);
+    before.sort_unstable();
+    after.sort_unstable();
+    (before == after).then_some(minified)
+}
+
+/// The `{{ … }}`, `{% … %}` and `{# … #}` tags of a template, in order.
+fn template_tags(text: &str) -> Vec<&str> {
+    let mut tags = Vec::new();
+    let mut rest = text;
+    let mut offset = 0;
+    while let Some(i) = rest.find('{') {
+        let start = offset + i;
+        let close = match text[start..].as_bytes().get(1) {
+            Some(b'{') => "}}",
+            Some(b'%') => "%}",
+            Some(b'#') => "#}",
+            _ => {
+                offset = start + 1;
+                rest = &text[offset..];
+                continue;
+            }
+        };
+        match text[start + 2..].find(close) {
+            Some(j) => {
+                let end = start + 2 + j + 2;
+                tags.push(&text[start..end]);
+                offset = end;
+            }
+            None => {
+                tags.push(&text[start..]);
+                offset = text.len();
+            }
+        }
+        rest = &text[offset..];
+    }
+    tags
 }
 
 /// A diagnostic for a tera error, pointing into the template file.
@@ -331,12 +416,42 @@ mod tests {
     }
 
     #[test]
+    fn templates_with_tags_inside_start_tags_are_not_minified() {
+        assert_eq!(
+            minify_template("<p class=\"x\">\n  {{ a }}\n</p>\n").as_deref(),
+            Some("<p class=x>{{ a }}</p>")
+        );
+        assert_eq!(
+            minify_template("<a {% if x %}lang=\"ar\"{% endif %}>y</a>"),
+            None
+        );
+    }
+
+    #[test]
+    fn the_default_theme_minifies_safely() {
+        let unsafe_templates: Vec<&str> = DEFAULT_THEME
+            .iter()
+            .filter(|(rel, _)| rel.ends_with(".html"))
+            .filter(|(_, bytes)| minify_template(std::str::from_utf8(bytes).unwrap()).is_none())
+            .map(|(rel, _)| *rel)
+            .collect();
+        assert!(
+            unsafe_templates.is_empty(),
+            "template tags inside a start tag: {unsafe_templates:?}"
+        );
+        let mut d = Vec::new();
+        let theme = Theme::load(Path::new("/nonexistent"), None, true, &mut d).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert!(theme.minified);
+    }
+
+    #[test]
     fn template_syntax_errors_name_the_file_and_line() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("templates")).unwrap();
         std::fs::write(dir.path().join("templates/page.html"), "ok\n{% if %}\n").unwrap();
         let mut d = Vec::new();
-        assert!(Theme::load(dir.path(), None, &mut d).is_none());
+        assert!(Theme::load(dir.path(), None, false, &mut d).is_none());
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].file, PathBuf::from("templates/page.html"));
         assert_eq!(d[0].line, 2, "{:?}", d[0]);

@@ -164,9 +164,10 @@ fn rtl_content_shown_to_ltr_readers_keeps_its_direction() {
     let wohnen = select(&doc, ".main-nav a")[0];
     assert_eq!(
         wohnen.value().attr("lang"),
-        None,
+        Some("ar"),
         "Wohnen has an Arabic title"
     );
+    assert_eq!(wohnen.value().attr("dir"), Some("rtl"));
     let arbeit = select(&doc, ".main-nav a")[1];
     assert_eq!(arbeit.value().attr("lang"), Some("de"));
     assert_eq!(arbeit.value().attr("dir"), Some("ltr"));
