@@ -314,7 +314,7 @@ fn template_tags(text: &str) -> Vec<&str> {
     let mut offset = 0;
     while let Some(i) = rest.find('{') {
         let start = offset + i;
-        let close = match text[start..].as_bytes().get(1) {
+        let close = match text.as_bytes().get(start + 1) {
             Some(b'{') => "}}",
             Some(b'%') => "%}",
             Some(b'#') => "#}",
