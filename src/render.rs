@@ -371,7 +371,7 @@ impl<'a> Renderer<'a> {
                 let r = &self.site.municipalities[m].redirects[index];
                 (
                     format!("{}/index.html", r.dir),
-                    redirect_page(&self.site.base_url.absolute(&r.to)),
+                    redirect_page(&self.site.base_url.absolute(&r.to)).into_bytes(),
                 )
             }
             Job::Asset { m, asset, lang } => {
@@ -397,9 +397,9 @@ impl<'a> Renderer<'a> {
         // Minified templates and bodies make minified pages; only a theme whose templates
         // could not be minified needs minifying page by page.
         let bytes = if self.minify && !self.theme.minified {
-            minify(html.as_bytes())
+            minify(&html)
         } else {
-            html.into_bytes()
+            html
         };
         out.write(&rel, &bytes).map_err(|e| {
             Diagnostic::file(Severity::Error, rel.clone(), format!("cannot write: {e}"))
@@ -407,11 +407,15 @@ impl<'a> Renderer<'a> {
         Ok((bytes.len() as u64, true))
     }
 
-    fn render(&self, template: &str, ctx: &Context) -> Result<String, Diagnostic> {
+    /// Render into bytes: pages go to disk as they are, so there is no need to check
+    /// that tera's output is UTF-8 (it is) by making a `String` of it.
+    fn render(&self, template: &str, ctx: &Context) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::with_capacity(16 * 1024);
         self.theme
             .tera
-            .render(template, ctx)
-            .map_err(|e| self.theme.error(&e))
+            .render_to(template, ctx, &mut out)
+            .map_err(|e| self.theme.error(&e))?;
+        Ok(out)
     }
 
     fn base_context(&self, m: usize, lang: LangIdx) -> Context {
@@ -431,7 +435,7 @@ impl<'a> Renderer<'a> {
         mi: usize,
         page: PageId,
         lang: LangIdx,
-    ) -> Result<String, Diagnostic> {
+    ) -> Result<Vec<u8>, Diagnostic> {
         let m = &self.site.municipalities[mi];
         let p = &m.pages[page];
         let localized = p.localized[lang].as_ref().expect("page is localized");
@@ -520,7 +524,7 @@ impl<'a> Renderer<'a> {
         let shared = &self.shared[mi];
         let mut ctx = self.base_context(mi, lang);
         ctx.insert("page", &info);
-        ctx.insert_value("content", Value::safe_string(&content));
+        ctx.insert_value("content", Value::from(content).mark_safe());
         ctx.insert("languages", &languages);
         ctx.insert("alternates", &alternates);
         ctx.insert("breadcrumbs", &breadcrumbs);
@@ -543,7 +547,7 @@ impl<'a> Renderer<'a> {
         self.render(template, &ctx)
     }
 
-    fn render_chooser(&self, mi: usize) -> Result<String, Diagnostic> {
+    fn render_chooser(&self, mi: usize) -> Result<Vec<u8>, Diagnostic> {
         let m = &self.site.municipalities[mi];
         let mut ctx = self.base_context(mi, m.source_language);
         ctx.insert_value(
@@ -553,7 +557,7 @@ impl<'a> Renderer<'a> {
         self.render("chooser.html", &ctx)
     }
 
-    fn render_portal(&self, template: &str) -> Result<String, Diagnostic> {
+    fn render_portal(&self, template: &str) -> Result<Vec<u8>, Diagnostic> {
         let municipalities: Vec<MunicipalityInfo<'_>> = self
             .site
             .municipalities

@@ -333,3 +333,39 @@ fn the_link_checker_itself_notices_missing_files_and_anchors() {
         "{broken:?}"
     );
 }
+
+#[test]
+fn content_example_builds_without_problems_and_every_link_resolves() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example");
+    let report = build_into(&root, &out, None);
+    let warnings: Vec<String> = report.diagnostics.iter().map(ToString::to_string).collect();
+    assert!(
+        warnings.is_empty(),
+        "content-example has warnings:\n{}",
+        warnings.join("\n")
+    );
+    assert_eq!(report.municipalities, 2);
+    assert!(report.languages >= 7);
+    let broken = broken_links(&out, "https://wegweiser.example.org", "");
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+    for (rel, doc) in html_files(&out) {
+        let lang = attr(&doc, "html", "lang").unwrap_or_default();
+        let dir = attr(&doc, "html", "dir").unwrap_or_default();
+        let rtl = ["ar", "fa"].contains(&lang.as_str());
+        assert_eq!(dir, if rtl { "rtl" } else { "ltr" }, "{rel}");
+    }
+    // Pages in native-script URLs exist for the right-to-left languages.
+    let arabic_dirs = walkdir::WalkDir::new(out.join("musterstadt/ar"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .chars()
+                .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+        })
+        .count();
+    assert!(arabic_dirs > 10, "Arabic slugs: {arabic_dirs}");
+}
