@@ -144,7 +144,7 @@ fn main() -> ExitCode {
 // ---------------------------------------------------------------------------------------
 
 #[derive(Debug)]
-struct Config {
+pub struct Config {
     municipalities: usize,
     pages: usize,
     languages: Vec<Language>,
@@ -154,7 +154,7 @@ struct Config {
 }
 
 #[derive(Debug)]
-enum Command {
+pub enum Command {
     Help,
     Run(Config),
 }
@@ -190,7 +190,7 @@ impl Language {
     }
 }
 
-fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
+pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
     let mut municipalities: usize = 5;
     let mut pages: usize = 250;
     let mut languages = DEFAULT_LANGUAGES.to_owned();
@@ -541,7 +541,7 @@ fn slugify(text: &str) -> String {
 // ---------------------------------------------------------------------------------------
 
 #[derive(Default)]
-struct Stats {
+pub struct Stats {
     municipalities: usize,
     sections: usize,
     source_pages: usize,
@@ -632,7 +632,7 @@ fn prepare_out_dir(out: &Path) -> io::Result<()> {
 }
 
 /// Writes the whole portal and returns what was written.
-fn generate(config: &Config) -> io::Result<Stats> {
+pub fn generate(config: &Config) -> io::Result<Stats> {
     prepare_out_dir(&config.out)?;
     // The marker comes first so that an interrupted run can be replaced. It is not
     // part of the portal and not counted.

@@ -54,25 +54,38 @@ impl Sink for Discard {
 }
 
 /// A site being written.
+///
+/// Files that are the same as in the previous output are hard-linked from there instead
+/// of written again: on a rebuild most pages do not change, and a link costs the file
+/// system far less than a new file does, both now and when the old site is deleted.
 #[derive(Debug)]
 pub struct Staging {
     target: PathBuf,
     staging: PathBuf,
+    /// The previous output, when there is one written by wegweiser.
+    previous: Option<PathBuf>,
 }
 
 impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let path = self.staging.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
+        let path = self.prepare(rel)?;
+        if self.reuse(rel, &path, |old| fs::read(old).is_ok_and(|b| b == bytes)) {
+            return Ok(());
         }
         fs::write(path, bytes)
     }
 
     fn copy(&self, from: &Path, rel: &str) -> io::Result<()> {
-        let path = self.staging.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
+        let path = self.prepare(rel)?;
+        let same = |old: &Path| match (fs::metadata(old), fs::metadata(from)) {
+            (Ok(a), Ok(b)) if a.len() == b.len() => fs::read(old)
+                .ok()
+                .zip(fs::read(from).ok())
+                .is_some_and(|(a, b)| a == b),
+            _ => false,
+        };
+        if self.reuse(rel, &path, same) {
+            return Ok(());
         }
         fs::copy(from, path).map(|_| ())
     }
@@ -169,7 +182,30 @@ impl Staging {
             "This folder was written by wegweiser; `wegweiser build` replaces it as a whole.\n",
         )
         .map_err(io_err(&staging))?;
-        Ok(Staging { target, staging })
+        let previous = target.join(MARKER).is_file().then(|| target.clone());
+        Ok(Staging {
+            target,
+            staging,
+            previous,
+        })
+    }
+
+    /// The path of `rel` in the staging folder, with its folder created.
+    fn prepare(&self, rel: &str) -> io::Result<PathBuf> {
+        let path = self.staging.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        Ok(path)
+    }
+
+    /// Link the previous output's `rel` to `path` if `unchanged` says it is the same.
+    fn reuse(&self, rel: &str, path: &Path, unchanged: impl FnOnce(&Path) -> bool) -> bool {
+        let Some(previous) = &self.previous else {
+            return false;
+        };
+        let old = previous.join(rel);
+        unchanged(&old) && fs::hard_link(&old, path).is_ok()
     }
 
     /// The folder being written.
@@ -260,6 +296,22 @@ mod tests {
         s.write("b/index.html", b"three").unwrap();
         s.commit().unwrap();
         assert!(!out.join("a").exists());
+
+        // Unchanged files are linked from the previous output; changed ones written anew.
+        let s = Staging::begin(&out).unwrap();
+        s.write("b/index.html", b"three").unwrap();
+        s.write("c/index.html", b"four").unwrap();
+        s.commit().unwrap();
+        assert_eq!(fs::read(out.join("b/index.html")).unwrap(), b"three");
+        assert_eq!(fs::read(out.join("c/index.html")).unwrap(), b"four");
+        let s = Staging::begin(&out).unwrap();
+        s.write("b/index.html", b"changed").unwrap();
+        s.abort();
+        assert_eq!(
+            fs::read(out.join("b/index.html")).unwrap(),
+            b"three",
+            "old output intact"
+        );
         assert!(out.join(MARKER).is_file());
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no staging or old folders left behind");
