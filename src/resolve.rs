@@ -476,8 +476,11 @@ fn check_output_paths(m: &Municipality, diagnostics: &mut Vec<Diagnostic>) {
     for r in &m.redirects {
         claims.push((&r.dir, &r.file, "an alias"));
     }
+    // One report per pair of files, not one per language they clash in.
+    let mut reported: BTreeSet<(&Path, &Path)> = BTreeSet::new();
     for (dir, file, what) in claims {
         match seen.get(dir) {
+            Some(first) if !reported.insert((first, file)) => {}
             Some(first) => diagnostics.push(
                 Diagnostic::file(
                     Severity::Error,
@@ -608,9 +611,9 @@ pub fn link_url(
 
 fn describe_key(m: &Municipality, key: &str) -> String {
     match m.keys.get(key).map(|&id| m.pages[id].kind) {
-        Some(PageKind::Page) => format!("{key}.md"),
+        Some(PageKind::Page) => format!("@/{key}.md"),
         Some(_) if key.is_empty() => "@/_index.md".to_string(),
-        Some(_) => format!("{key}/"),
+        Some(_) => format!("@/{key}/"),
         None => key.to_string(),
     }
 }

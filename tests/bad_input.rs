@@ -532,7 +532,7 @@ fn link_to_a_missing_page() {
         (7, 10),
         "link to `wohnen/mite.md`: there is no such page",
     );
-    assert_eq!(d.hint.as_deref(), Some("did you mean `wohnen/miete.md`?"));
+    assert_eq!(d.hint.as_deref(), Some("did you mean `@/wohnen/miete.md`?"));
 }
 
 #[test]

@@ -369,3 +369,28 @@ fn content_example_builds_without_problems_and_every_link_resolves() {
         .count();
     assert!(arabic_dirs > 10, "Arabic slugs: {arabic_dirs}");
 }
+
+#[test]
+fn a_portal_theme_and_portal_templates_override_the_default_theme() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build_into(&fixture("themed"), &out, None);
+    let seite = page(&out, "ort/de/seite/index.html");
+    assert_eq!(
+        text(&seite, ".theme-mine"),
+        "Farbe: grün",
+        "theme template with page.extra"
+    );
+    assert_eq!(
+        text(&seite, "h1"),
+        "Seite",
+        "default templates still fill the rest"
+    );
+    let start = page(&out, "ort/fa/index.html");
+    assert_eq!(
+        text(&start, ".portal-override"),
+        "1",
+        "portal templates/ win"
+    );
+    assert_eq!(attr(&start, "html", "dir").as_deref(), Some("rtl"));
+}

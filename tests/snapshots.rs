@@ -1,0 +1,48 @@
+//! Snapshot tests (insta) where the shape of the output matters: what editors read in
+//! their terminal, and the HTML the default theme makes of a page.
+
+mod common;
+
+use common::fixture;
+use wegweiser::pipeline::{BuildOptions, build};
+use wegweiser::render::NoProgress;
+use wegweiser::report;
+
+fn check(case: &str) -> String {
+    let options = BuildOptions {
+        root: fixture(&format!("broken/{case}")),
+        ..Default::default()
+    };
+    let failure = build(&options, &NoProgress).expect_err("the fixture is broken");
+    failure
+        .diagnostics
+        .iter()
+        .map(|d| report::human(d, false))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn diagnostics_as_editors_see_them() {
+    insta::assert_snapshot!("broken_link", check("broken_link"));
+    insta::assert_snapshot!("unknown_key_yaml", check("unknown_key_yaml"));
+    insta::assert_snapshot!("duplicate_url", check("duplicate_url"));
+}
+
+#[test]
+fn a_fallback_page_in_a_right_to_left_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let options = BuildOptions {
+        root: fixture("basic"),
+        output: Some(out.clone()),
+        minify: Some(false),
+        write: true,
+        ..Default::default()
+    };
+    build(&options, &NoProgress).unwrap();
+    let html =
+        std::fs::read_to_string(out.join("stadt/ar/arbeit/anerkennung/zeugnisse/index.html"))
+            .unwrap();
+    insta::assert_snapshot!("fallback_page_ar", html);
+}
