@@ -314,12 +314,14 @@ fn the_link_checker_itself_notices_missing_files_and_anchors() {
     let anmeldung = out.join("stadt/de/wohnen/anmeldung/index.html");
     let html = fs::read_to_string(&anmeldung)
         .unwrap()
-        .replace("id=kaution", "id=other");
+        .replace("id=kaution", "id=other")
+        .replace("id=\"kaution\"", "id=\"other\"");
     fs::write(&anmeldung, html).unwrap();
     let miete = out.join("stadt/de/wohnen/miete/index.html");
     let html = fs::read_to_string(&miete)
         .unwrap()
-        .replace("id=kaution", "id=other");
+        .replace("id=kaution", "id=other")
+        .replace("id=\"kaution\"", "id=\"other\"");
     fs::write(&miete, html).unwrap();
     let broken = broken_links(&out, ORIGIN, BASE);
     assert!(
