@@ -797,7 +797,6 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 /// Warn about what the sanitiser will remove from raw HTML written by an actor.
 fn check_raw_html(src: &Source<'_>, html: &str, offset: usize, diagnostics: &mut Vec<Diagnostic>) {
-    let bytes = html.as_bytes();
     let mut i = 0;
     while let Some(lt) = html[i..].find('<') {
         let start = i + lt;
@@ -861,7 +860,6 @@ fn check_raw_html(src: &Source<'_>, html: &str, offset: usize, diagnostics: &mut
                 ));
             }
         }
-        let _ = bytes;
         i = end;
     }
 }

@@ -477,23 +477,7 @@ impl<'a> Renderer<'a> {
             extra: front.map(|f| &f.extra).filter(|e| !e.is_empty()),
         };
 
-        let languages: Vec<SwitcherEntry<'_>> = m
-            .languages
-            .iter()
-            .enumerate()
-            .filter_map(|(i, l)| {
-                let loc = p.localized[i].as_ref()?;
-                Some(SwitcherEntry {
-                    code: &l.code,
-                    name: &l.name,
-                    dir: l.dir.as_str(),
-                    url: &loc.url,
-                    current: i == lang,
-                    fallback: loc.shown.is_some_and(|s| s != i),
-                    marker: self.theme.ui.for_language(&l.code).get("fallback_marker"),
-                })
-            })
-            .collect();
+        let languages = switcher(self.theme, m, page, Some(lang));
         let mut alternates: Vec<Alternate<'_>> = m
             .languages
             .iter()
@@ -638,24 +622,34 @@ fn municipality_info<'a>(
         home: lang
             .and_then(|l| start.localized[l].as_ref())
             .map(|l| l.url.as_str()),
-        languages: m
-            .languages
-            .iter()
-            .enumerate()
-            .filter_map(|(i, l)| {
-                let loc = start.localized[i].as_ref()?;
-                Some(SwitcherEntry {
-                    code: &l.code,
-                    name: &l.name,
-                    dir: l.dir.as_str(),
-                    url: &loc.url,
-                    current: Some(i) == lang,
-                    fallback: loc.shown.is_some_and(|s| s != i),
-                    marker: theme.ui.for_language(&l.code).get("fallback_marker"),
-                })
-            })
-            .collect(),
+        languages: switcher(theme, m, 0, lang),
     }
+}
+
+/// The language switcher of `page`: every language it is published in.
+fn switcher<'a>(
+    theme: &'a Theme,
+    m: &'a Municipality,
+    page: PageId,
+    current: Option<LangIdx>,
+) -> Vec<SwitcherEntry<'a>> {
+    let p = &m.pages[page];
+    m.languages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            let loc = p.localized[i].as_ref()?;
+            Some(SwitcherEntry {
+                code: &l.code,
+                name: &l.name,
+                dir: l.dir.as_str(),
+                url: &loc.url,
+                current: Some(i) == current,
+                fallback: loc.shown.is_some_and(|s| s != i),
+                marker: theme.ui.for_language(&l.code).get("fallback_marker"),
+            })
+        })
+        .collect()
 }
 
 /// A page that forwards to `to` (an absolute URL), for old URLs.
