@@ -69,6 +69,10 @@ pub struct MunicipalityConfig {
     pub fallback: FallbackMode,
     #[serde(default)]
     pub contact: Option<Contact>,
+    /// Languages translated from another language than the source language:
+    /// `ti = "en"`.
+    #[serde(default)]
+    pub translation: BTreeMap<String, String>,
 }
 
 /// An absolute base URL split into what links need.
@@ -178,6 +182,7 @@ pub const MUNICIPALITY_KEYS: &[&str] = &[
     "aliases",
     "fallback",
     "contact",
+    "translation",
 ];
 
 #[cfg(test)]

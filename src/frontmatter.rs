@@ -25,6 +25,15 @@ pub struct FrontMatter {
     pub aliases: Vec<String>,
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The digest of the source this translation was made from.
+    #[serde(default)]
+    pub source_digest: Option<String>,
+    /// Made by a machine and not yet checked by a person.
+    #[serde(default)]
+    pub machine_translated: bool,
+    /// Somebody is translating it now.
+    #[serde(default)]
+    pub in_translation: bool,
 }
 
 pub const FRONT_MATTER_KEYS: &[&str] = &[
@@ -35,6 +44,9 @@ pub const FRONT_MATTER_KEYS: &[&str] = &[
     "draft",
     "aliases",
     "extra",
+    "source_digest",
+    "machine_translated",
+    "in_translation",
 ];
 
 /// Which syntax the front matter is written in.

@@ -18,7 +18,10 @@ pub mod pipeline;
 pub mod render;
 pub mod report;
 pub mod resolve;
+pub mod stamp;
 pub mod theme;
+pub mod translation;
+pub mod translation_report;
 pub mod write;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};

@@ -44,6 +44,8 @@ pub struct Document {
     pub language: String,
     pub front: FrontMatter,
     pub body: Body,
+    /// Digest of this file's content, for the translations made from it.
+    pub digest: String,
 }
 
 /// A loaded document, or the key of the page it would have been (if known).
@@ -501,6 +503,63 @@ fn check_municipality_config(
             ));
         }
     }
+    for (lang, source) in &config.translation {
+        for code in [lang, source] {
+            if !config.languages.contains(code) {
+                diagnostics.push(
+                    key_diagnostic(
+                        display,
+                        text,
+                        lang,
+                        format!(
+                            "`{code}` in [translation] is not one of the municipality's languages"
+                        ),
+                    )
+                    .with_hint(format!("languages: {}", config.languages.join(", "))),
+                );
+                ok = false;
+            }
+        }
+        if *lang == config.source_language {
+            diagnostics.push(key_diagnostic(
+                display,
+                text,
+                lang,
+                format!("`{lang}` is the source language: it is not translated from another one"),
+            ));
+            ok = false;
+        }
+    }
+    if ok {
+        let sources: Vec<Option<usize>> = config
+            .languages
+            .iter()
+            .map(|l| {
+                if *l == config.source_language {
+                    None
+                } else {
+                    let from = config.translation.get(l).unwrap_or(&config.source_language);
+                    config.languages.iter().position(|x| x == from)
+                }
+            })
+            .collect();
+        if let Err(cycle) = crate::translation::source_order(&sources) {
+            let names: Vec<&str> = cycle
+                .iter()
+                .map(|&i| config.languages[i].as_str())
+                .collect();
+            diagnostics.push(key_diagnostic(
+                display,
+                text,
+                names[0],
+                format!(
+                    "[translation] forms a cycle: {} are translated from each other",
+                    names.join(", ")
+                ),
+            ));
+            ok = false;
+        }
+    }
     if !config.languages.contains(&config.source_language) {
         diagnostics.push(
             key_diagnostic(
@@ -517,6 +576,27 @@ fn check_municipality_config(
         ok = false;
     }
     ok
+}
+
+/// A diagnostic at `key` in a file's front matter (TOML or YAML), or at its start.
+fn load_key_error(display: &Path, text: &str, key: &str, message: String) -> Diagnostic {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with(['=', ':'])
+        {
+            let start = offset + (line.len() - trimmed.len());
+            return Diagnostic::error_at(
+                display,
+                text,
+                start..offset + line.trim_end().len(),
+                message,
+            );
+        }
+        offset += line.len();
+    }
+    Diagnostic::error_at(display, text, 0..3, message)
 }
 
 /// A diagnostic at the quoted `value` on the line of `key`.
@@ -758,6 +838,21 @@ fn load_document(
         minify,
     };
     let body = markdown::render(&source, diagnostics);
+    if let Some(made_from) = &parsed.front.source_digest
+        && !crate::translation::is_digest(made_from)
+    {
+        diagnostics.push(
+            load_key_error(
+                &display,
+                &text,
+                "source_digest",
+                format!("`{made_from}` is not a digest"),
+            )
+            .with_hint("set it with `wegweiser translations stamp FILE`, never by hand"),
+        );
+        return Err(Some(key));
+    }
+    let digest = crate::translation::digest(&parsed.front.title, &text[parsed.body_start..]);
     Ok(Document {
         display,
         path: path.to_path_buf(),
@@ -767,6 +862,7 @@ fn load_document(
         language,
         front: parsed.front,
         body,
+        digest,
     })
 }
 

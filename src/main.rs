@@ -35,8 +35,51 @@ enum Command {
         /// Folder to create (must not exist or be empty).
         dir: PathBuf,
     },
+    /// The status of every page in every language: what to translate next.
+    Translations(TranslationsArgs),
     /// List the built-in languages.
     Languages,
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+struct TranslationsArgs {
+    #[command(subcommand)]
+    action: Option<TranslationsAction>,
+    /// Portal root; default: the nearest folder upward holding wegweiser.toml.
+    root: Option<PathBuf>,
+    /// Only this municipality.
+    #[arg(long, value_name = "M")]
+    municipality: Option<String>,
+    /// Only this language.
+    #[arg(long, value_name = "L")]
+    language: Option<String>,
+    /// Only these states (missing, in-translation, outdated, machine-translated, up-to-date), comma-separated.
+    #[arg(long, value_name = "S", value_delimiter = ',')]
+    state: Vec<String>,
+    #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+    format: TableFormat,
+}
+
+#[derive(Subcommand)]
+enum TranslationsAction {
+    /// Mark translations as made from the current version of their source.
+    Stamp {
+        /// Translation files; with --minor, source files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The edit of these source files needs no new translation: re-stamp the
+        /// translations that were up to date with the last committed version.
+        #[arg(long)]
+        minor: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TableFormat {
+    Text,
+    Json,
+    Csv,
 }
 
 #[derive(Args)]
@@ -117,6 +160,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Translations(args) => run_translations(&args),
         Command::Languages => {
             let mut out = std::io::stdout().lock();
             for l in LanguageTable::built_in().iter() {
@@ -237,6 +281,123 @@ fn run_build(common: &CommonArgs, out: Option<PathBuf>, no_minify: bool, write: 
             }
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Load the portal's model for the translation commands; problems go to stderr.
+fn load_model(root: &Path) -> Option<wegweiser::model::Site> {
+    let options = BuildOptions {
+        root: root.to_path_buf(),
+        ..Default::default()
+    };
+    let mut diagnostics = wegweiser::Diagnostics::new();
+    let site = wegweiser::pipeline::load_site(&options, &mut diagnostics).map(|(site, _)| site);
+    let color = std::io::stderr().is_terminal();
+    print_diagnostics(&diagnostics.into_sorted(), Format::Human, color);
+    site
+}
+
+fn run_translations(args: &TranslationsArgs) -> ExitCode {
+    use wegweiser::translation::State;
+    use wegweiser::translation_report as report;
+    if let Some(TranslationsAction::Stamp { files, minor }) = &args.action {
+        return run_stamp(files, *minor);
+    }
+    let root = match resolve_root(args.root.as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut states = Vec::new();
+    for s in &args.state {
+        match State::parse(s) {
+            Some(state) => states.push(state),
+            None => {
+                eprintln!(
+                    "error: unknown state `{s}`; states: {}",
+                    State::ALL.map(State::as_str).join(", ")
+                );
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let Some(site) = load_model(&root) else {
+        return ExitCode::FAILURE;
+    };
+    let filter = report::Filter {
+        municipality: args.municipality.clone(),
+        language: args.language.clone(),
+        states,
+    };
+    let rows = report::rows(&site, &filter);
+    let out = match args.format {
+        TableFormat::Text => report::text(&site, &rows),
+        TableFormat::Json => report::json(&rows),
+        TableFormat::Csv => report::csv(&rows),
+    };
+    print!("{out}");
+    ExitCode::SUCCESS
+}
+
+fn run_stamp(files: &[PathBuf], minor: bool) -> ExitCode {
+    let Some(first) = files.first() else {
+        return ExitCode::from(2);
+    };
+    let start = first
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let Some(root) = find_root(start) else {
+        eprintln!(
+            "error: {} is not inside a portal (no wegweiser.toml above it)",
+            first.display()
+        );
+        return ExitCode::FAILURE;
+    };
+    let Some(site) = load_model(&root) else {
+        return ExitCode::FAILURE;
+    };
+    let color = std::io::stderr().is_terminal();
+    let mut failed = false;
+    for file in files {
+        let result = if minor {
+            wegweiser::stamp::stamp_minor(&site, file)
+        } else {
+            wegweiser::stamp::stamp(&site, file).map(|s| vec![s])
+        };
+        match result {
+            Ok(stamped) if stamped.is_empty() => {
+                eprintln!(
+                    "{}: no translation was up to date with the committed version",
+                    file.display()
+                );
+            }
+            Ok(stamped) => {
+                for s in stamped {
+                    let what = if s.unchanged {
+                        "already stamped"
+                    } else {
+                        "stamped"
+                    };
+                    eprintln!(
+                        "{}: {what} source_digest = \"{}\"",
+                        s.file.display(),
+                        s.digest
+                    );
+                }
+            }
+            Err(d) => {
+                failed = true;
+                print_diagnostics(&[d], Format::Human, color);
+            }
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -12,6 +12,7 @@ use crate::config::{BaseUrl, Contact, FallbackMode};
 use crate::frontmatter::FrontMatter;
 use crate::language::Language;
 use crate::markdown::Body;
+use crate::translation::Status;
 
 /// Index of a page in [`Municipality::pages`].
 pub type PageId = usize;
@@ -38,6 +39,8 @@ pub struct Municipality {
     /// In switcher order.
     pub languages: Vec<Language>,
     pub source_language: LangIdx,
+    /// The language each language is translated from (`None` for the source language).
+    pub translation_sources: Vec<Option<LangIdx>>,
     /// `pages[0]` is the start page; sections before their children.
     pub pages: Vec<Page>,
     pub assets: Vec<Asset>,
@@ -96,6 +99,8 @@ pub struct Page {
     pub translations: Vec<Option<Translation>>,
     /// What readers of each language get at this page's URL; `None`: no page.
     pub localized: Vec<Option<Localized>>,
+    /// The state of each translation, indexed by [`LangIdx`].
+    pub statuses: Vec<Status>,
     /// Title for sections that have no `_index` file in any language.
     pub folder_title: String,
 }
@@ -109,6 +114,8 @@ pub struct Translation {
     pub path: PathBuf,
     pub front: FrontMatter,
     pub body: Body,
+    /// Digest of its content (see [`crate::translation::digest`]).
+    pub digest: String,
 }
 
 /// A page as shown at one language's URL.

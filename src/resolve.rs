@@ -15,6 +15,7 @@ use crate::markdown::{Link, LinkTarget, slugify};
 use crate::model::{
     Asset, LangIdx, Localized, Municipality, Page, PageId, PageKind, Redirect, Site, Translation,
 };
+use crate::translation;
 
 /// Characters kept as they are in a URL path segment.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -112,8 +113,31 @@ fn resolve_municipality(
                 path: doc.path.clone(),
                 front: doc.front.clone(),
                 body: doc.body.clone(),
+                digest: doc.digest.clone(),
             });
         }
+    }
+
+    let translation_sources: Vec<Option<LangIdx>> = languages
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == source_language {
+                return None;
+            }
+            let from = config
+                .translation
+                .get(&l.code)
+                .unwrap_or(&config.source_language);
+            languages.iter().position(|x| &x.code == from)
+        })
+        .collect();
+    // Cycles were reported while loading; fall back to the plain order then.
+    let order = translation::source_order(&translation_sources)
+        .unwrap_or_else(|_| (0..languages.len()).collect());
+    let names: Vec<&str> = languages.iter().map(|l| l.english_name.as_str()).collect();
+    for page in &mut pages {
+        page.statuses = translation::statuses(page, &translation_sources, &order, &names);
     }
 
     let fallback_chains = fallback_chains(&languages, source_language);
@@ -142,6 +166,7 @@ fn resolve_municipality(
         fallback: config.fallback,
         languages,
         source_language,
+        translation_sources,
         pages,
         assets,
         redirects,
@@ -232,6 +257,7 @@ fn build_tree<'a>(
             children: Vec::new(),
             translations: (0..language_count).map(|_| None).collect(),
             localized: vec![None; language_count],
+            statuses: Vec::new(),
         });
         keys.insert(key, id);
     }

@@ -1,0 +1,231 @@
+//! `wegweiser translations stamp`: record in a translation which version of its source
+//! it was made from, changing nothing else in the file.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::frontmatter;
+use crate::model::{LangIdx, Municipality, PageId, Site};
+use crate::translation;
+
+/// What a stamp did to one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamped {
+    pub file: PathBuf,
+    pub digest: String,
+    /// The file already had this digest.
+    pub unchanged: bool,
+}
+
+/// Set `key` in the front matter of `text` to a string `value`, keeping everything
+/// else byte for byte: an existing `key` line gets the new value, otherwise a line is
+/// added (in TOML before the first table, so that the key stays at the top level).
+pub fn set_key(text: &str, key: &str, value: &str) -> Result<String, String> {
+    let (fence, sep) = if text.starts_with("+++") {
+        ("+++", " = ")
+    } else if text.starts_with("---") {
+        ("---", ": ")
+    } else {
+        return Err("the file has no front matter".into());
+    };
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let quoted = format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""));
+    let mut offset = text.find('\n').map_or(text.len(), |i| i + 1);
+    let mut insert_at = None;
+    while offset < text.len() {
+        let end = text[offset..]
+            .find('\n')
+            .map_or(text.len(), |i| offset + i + 1);
+        let line = &text[offset..end];
+        let content = line.trim_end_matches(['\r', '\n']);
+        if content.trim_end() == fence {
+            let at = insert_at.unwrap_or(offset);
+            let added = format!("{key}{sep}{quoted}{newline}");
+            return Ok(format!("{}{added}{}", &text[..at], &text[at..]));
+        }
+        let rest = content.strip_prefix(key).map(str::trim_start);
+        let is_key = rest.is_some_and(|r| r.starts_with(if fence == "+++" { '=' } else { ':' }));
+        if is_key {
+            let ending = &line[content.len()..];
+            let replaced = format!("{key}{sep}{quoted}{ending}");
+            return Ok(format!("{}{replaced}{}", &text[..offset], &text[end..]));
+        }
+        if fence == "+++" && insert_at.is_none() && content.trim_start().starts_with('[') {
+            insert_at = Some(offset);
+        }
+        offset = end;
+    }
+    Err(format!("the front matter is never closed with `{fence}`"))
+}
+
+/// Where a file is in the model: (municipality, page, language).
+pub fn locate<'a>(site: &'a Site, file: &Path) -> Option<(&'a Municipality, PageId, LangIdx)> {
+    let wanted = fs::canonicalize(file).ok()?;
+    for m in &site.municipalities {
+        for (id, page) in m.pages.iter().enumerate() {
+            for (lang, t) in page.translations.iter().enumerate() {
+                if let Some(t) = t
+                    && fs::canonicalize(&t.path).is_ok_and(|p| p == wanted)
+                {
+                    return Some((m, id, lang));
+                }
+            }
+        }
+    }
+    None
+}
+
+fn error(file: &Path, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::file(Severity::Error, file, message)
+}
+
+/// Mark the translation in `file` as made from the current version of its source.
+pub fn stamp(site: &Site, file: &Path) -> Result<Stamped, Diagnostic> {
+    let (m, page, lang) = locate(site, file).ok_or_else(|| {
+        error(file, "not a page of this portal (or it failed to load)")
+            .with_hint("stamp translation files such as content/<municipality>/wohnen/miete.ar.md")
+    })?;
+    let Some(source) = m.translation_sources[lang] else {
+        return Err(error(
+            file,
+            format!(
+                "this is the {} source text, not a translation",
+                m.languages[lang].english_name
+            ),
+        )
+        .with_hint(
+            "after an edit that needs no new translation, use `stamp --minor` on the source file",
+        ));
+    };
+    let Some(source_text) = &m.pages[page].translations[source] else {
+        return Err(error(
+            file,
+            format!(
+                "its source, the {} translation, does not exist",
+                m.languages[source].english_name
+            ),
+        ));
+    };
+    write_digest(file, &source_text.digest)
+}
+
+/// "This edit needs no new translation": re-stamp the translations of the source page in
+/// `file` that were up to date with its last committed version.
+pub fn stamp_minor(site: &Site, file: &Path) -> Result<Vec<Stamped>, Diagnostic> {
+    let (m, page, lang) = locate(site, file)
+        .ok_or_else(|| error(file, "not a page of this portal (or it failed to load)"))?;
+    let previous = committed_version(file)?;
+    let parsed = frontmatter::parse(file, &previous).map_err(|d| {
+        error(
+            file,
+            format!("the committed version cannot be read: {}", d.message),
+        )
+    })?;
+    let old_digest = translation::digest(&parsed.front.title, &previous[parsed.body_start..]);
+    let p = &m.pages[page];
+    let current = p.translations[lang]
+        .as_ref()
+        .map(|t| t.digest.clone())
+        .unwrap_or_default();
+    let mut stamped = Vec::new();
+    for (other, source) in m.translation_sources.iter().enumerate() {
+        if *source != Some(lang) {
+            continue;
+        }
+        let Some(t) = &p.translations[other] else {
+            continue;
+        };
+        if t.front.source_digest.as_deref() == Some(old_digest.as_str()) {
+            stamped.push(write_digest(&t.path, &current)?);
+        }
+    }
+    Ok(stamped)
+}
+
+/// The file as committed in git's HEAD.
+fn committed_version(file: &Path) -> Result<String, Diagnostic> {
+    let dir = file
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .arg("show")
+        .arg(format!("HEAD:./{name}"))
+        .output()
+        .map_err(|e| error(file, format!("cannot run git: {e}")))?;
+    if !output.status.success() {
+        let why = String::from_utf8_lossy(&output.stderr).trim().to_string();
+        return Err(error(
+            file,
+            format!("cannot read the committed version from git: {why}"),
+        )
+        .with_hint(
+            "--minor compares the file with its last commit: commit the portal with git first",
+        ));
+    }
+    String::from_utf8(output.stdout).map_err(|_| error(file, "the committed version is not UTF-8"))
+}
+
+/// Write `digest` as `source_digest` into `file`, atomically.
+fn write_digest(file: &Path, digest: &str) -> Result<Stamped, Diagnostic> {
+    let text = fs::read_to_string(file).map_err(|e| error(file, format!("cannot read: {e}")))?;
+    let updated = set_key(&text, "source_digest", digest).map_err(|m| error(file, m))?;
+    let unchanged = updated == text;
+    if !unchanged {
+        let tmp = file.with_extension("md.wegweiser-tmp");
+        fs::write(&tmp, &updated)
+            .and_then(|()| fs::rename(&tmp, file))
+            .map_err(|e| {
+                let _ = fs::remove_file(&tmp);
+                error(file, format!("cannot write: {e}"))
+            })?;
+    }
+    Ok(Stamped {
+        file: file.to_path_buf(),
+        digest: digest.to_string(),
+        unchanged,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adds_the_key_before_the_first_toml_table() {
+        let text = "+++\ntitle = \"x\"\n[extra]\na = 1\n+++\nBody\n";
+        assert_eq!(
+            set_key(text, "source_digest", "0123456789ab").unwrap(),
+            "+++\ntitle = \"x\"\nsource_digest = \"0123456789ab\"\n[extra]\na = 1\n+++\nBody\n"
+        );
+    }
+
+    #[test]
+    fn replaces_an_existing_value_and_keeps_crlf() {
+        let text =
+            "---\r\ntitle: x\r\nsource_digest: 'aaaaaaaaaaaa'\r\nweight: 3\r\n---\r\nBody\r\n";
+        assert_eq!(
+            set_key(text, "source_digest", "0123456789ab").unwrap(),
+            "---\r\ntitle: x\r\nsource_digest: \"0123456789ab\"\r\nweight: 3\r\n---\r\nBody\r\n"
+        );
+        let yaml = "---\ntitle: x\n---\n";
+        assert_eq!(
+            set_key(yaml, "source_digest", "0123456789ab").unwrap(),
+            "---\ntitle: x\nsource_digest: \"0123456789ab\"\n---\n"
+        );
+    }
+
+    #[test]
+    fn refuses_files_without_front_matter() {
+        assert!(set_key("# Hi\n", "source_digest", "x").is_err());
+        assert!(set_key("+++\ntitle = \"x\"\n", "source_digest", "x").is_err());
+    }
+}

@@ -1,0 +1,250 @@
+//! `wegweiser translations`: the status of every page in every language.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::model::{Municipality, Site};
+use crate::translation::State;
+
+/// Which rows to show.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub municipality: Option<String>,
+    pub language: Option<String>,
+    /// Empty: all states except `source`.
+    pub states: Vec<State>,
+}
+
+/// One translation (or missing one) of one page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    pub municipality: String,
+    /// Page key (`wohnen/miete`; `""` for the start page).
+    pub page: String,
+    pub language: String,
+    pub state: State,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The translation's file; for missing ones, the source file it would translate.
+    pub file: String,
+    /// The language it is (to be) translated from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_language: Option<String>,
+    /// The file of that source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_file: Option<String>,
+}
+
+/// All rows that pass `filter`, by municipality, page, then language order.
+pub fn rows(site: &Site, filter: &Filter) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for m in &site.municipalities {
+        if filter.municipality.as_deref().is_some_and(|w| w != m.slug) {
+            continue;
+        }
+        for page in &m.pages {
+            // Sections without any file have nothing to translate.
+            if page.translations.iter().all(Option::is_none) {
+                continue;
+            }
+            for (lang, status) in page.statuses.iter().enumerate() {
+                let code = &m.languages[lang].code;
+                if filter.language.as_deref().is_some_and(|w| w != code) {
+                    continue;
+                }
+                let shown = if filter.states.is_empty() {
+                    status.state != State::Source
+                } else {
+                    filter.states.contains(&status.state)
+                };
+                if !shown {
+                    continue;
+                }
+                let source = status
+                    .source
+                    .and_then(|s| page.translations[s].as_ref().map(|t| (s, t)));
+                let file = match (&page.translations[lang], source) {
+                    (Some(t), _) => t.file.display().to_string(),
+                    (None, Some((_, s))) => s.file.display().to_string(),
+                    (None, None) => format!("content/{}/{}", m.slug, page.key),
+                };
+                rows.push(Row {
+                    municipality: m.slug.clone(),
+                    page: page.key.clone(),
+                    language: code.clone(),
+                    state: status.state,
+                    reason: status.reason.clone(),
+                    file,
+                    source_language: status.source.map(|s| m.languages[s].code.clone()),
+                    source_file: source.map(|(_, t)| t.file.display().to_string()),
+                });
+            }
+        }
+    }
+    rows
+}
+
+/// Counts of states per municipality and language.
+pub fn counts(rows: &[Row]) -> BTreeMap<(&str, &str), BTreeMap<State, usize>> {
+    let mut counts: BTreeMap<(&str, &str), BTreeMap<State, usize>> = BTreeMap::new();
+    for r in rows {
+        *counts
+            .entry((r.municipality.as_str(), r.language.as_str()))
+            .or_default()
+            .entry(r.state)
+            .or_default() += 1;
+    }
+    counts
+}
+
+/// A one-character mark for a state, readable without colour.
+pub fn mark(state: State) -> &'static str {
+    match state {
+        State::Source => "=",
+        State::UpToDate => "✓",
+        State::MachineTranslated => "M",
+        State::Outdated => "~",
+        State::InTranslation => "…",
+        State::Missing => "✗",
+    }
+}
+
+/// The matrix for people: pages × languages, counts, and why each outdated one is.
+pub fn text(site: &Site, rows: &[Row]) -> String {
+    let mut out = String::new();
+    for m in &site.municipalities {
+        let mine: Vec<&Row> = rows.iter().filter(|r| r.municipality == m.slug).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        write_matrix(&mut out, m, &mine);
+    }
+    if out.is_empty() {
+        out.push_str("No translations match.\n");
+    } else {
+        out.push_str("\n✓ up to date   M machine-translated   ~ outdated   … in translation   ✗ missing   = source\n");
+    }
+    out
+}
+
+fn write_matrix(out: &mut String, m: &Municipality, rows: &[&Row]) {
+    let languages: Vec<&str> = m
+        .languages
+        .iter()
+        .map(|l| l.code.as_str())
+        .filter(|c| rows.iter().any(|r| r.language == *c))
+        .collect();
+    let _ = writeln!(out, "{} ({})", m.name, m.slug);
+    let width = rows
+        .iter()
+        .map(|r| page_label(&r.page).chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let _ = write!(out, "  {:<width$}", "page");
+    for l in &languages {
+        let _ = write!(out, " {l:>5}");
+    }
+    out.push('\n');
+    let mut pages: Vec<&str> = rows.iter().map(|r| r.page.as_str()).collect();
+    pages.dedup();
+    for page in pages {
+        let _ = write!(out, "  {:<width$}", page_label(page));
+        for l in &languages {
+            let cell = rows
+                .iter()
+                .find(|r| r.page == page && r.language == *l)
+                .map_or(" ", |r| mark(r.state));
+            let _ = write!(out, " {cell:>5}");
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "  counts:");
+    for (lang, states) in counts_of(rows) {
+        let parts: Vec<String> = states.iter().map(|(s, n)| format!("{n} {s}")).collect();
+        let _ = writeln!(out, "    {lang:<6} {}", parts.join(", "));
+    }
+    let work: Vec<&&Row> = rows.iter().filter(|r| r.state == State::Outdated).collect();
+    if !work.is_empty() {
+        let _ = writeln!(out, "  outdated:");
+        for r in work {
+            let _ = writeln!(
+                out,
+                "    {} [{}] {}: {}",
+                page_label(&r.page),
+                r.language,
+                r.file,
+                r.reason.as_deref().unwrap_or("")
+            );
+        }
+    }
+    out.push('\n');
+}
+
+fn counts_of<'a>(rows: &[&'a Row]) -> BTreeMap<&'a str, BTreeMap<State, usize>> {
+    let mut counts: BTreeMap<&str, BTreeMap<State, usize>> = BTreeMap::new();
+    for r in rows {
+        *counts
+            .entry(r.language.as_str())
+            .or_default()
+            .entry(r.state)
+            .or_default() += 1;
+    }
+    counts
+}
+
+fn page_label(key: &str) -> &str {
+    if key.is_empty() { "(start page)" } else { key }
+}
+
+/// One JSON object per line.
+pub fn json(rows: &[Row]) -> String {
+    rows.iter()
+        .map(|r| serde_json::to_string(r).expect("rows serialise") + "\n")
+        .collect()
+}
+
+/// CSV (RFC 4180) with a header line.
+pub fn csv(rows: &[Row]) -> String {
+    let mut out = String::from(
+        "municipality,page,language,state,reason,file,source_language,source_file\r\n",
+    );
+    for r in rows {
+        let fields = [
+            r.municipality.as_str(),
+            r.page.as_str(),
+            r.language.as_str(),
+            r.state.as_str(),
+            r.reason.as_deref().unwrap_or(""),
+            r.file.as_str(),
+            r.source_language.as_deref().unwrap_or(""),
+            r.source_file.as_deref().unwrap_or(""),
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn csv_field(f: &str) -> String {
+    if f.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", f.replace('"', "\"\""))
+    } else {
+        f.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_what_needs_quoting() {
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("plain"), "plain");
+    }
+}

@@ -1,0 +1,282 @@
+//! Translation states, the status report, and stamping.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{fixture, tree};
+use wegweiser::diagnostics::Diagnostics;
+use wegweiser::pipeline::{BuildOptions, load_site};
+use wegweiser::translation::State;
+use wegweiser::translation_report::{Filter, rows};
+
+fn states(root: &Path) -> Vec<(String, String, State)> {
+    let options = BuildOptions {
+        root: root.to_path_buf(),
+        ..Default::default()
+    };
+    let mut d = Diagnostics::new();
+    let (site, _) = load_site(&options, &mut d).expect("loads");
+    assert!(!d.has_errors(), "{:?}", d.into_sorted());
+    rows(&site, &Filter::default())
+        .into_iter()
+        .map(|r| (r.page, r.language, r.state))
+        .collect()
+}
+
+fn state_of(all: &[(String, String, State)], page: &str, lang: &str) -> State {
+    all.iter()
+        .find(|(p, l, _)| p == page && l == lang)
+        .map(|(_, _, s)| *s)
+        .unwrap_or_else(|| panic!("no row for {page} [{lang}]"))
+}
+
+fn copy_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join(name);
+    for (rel, bytes) in tree(&fixture(name)) {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+    (tmp, root)
+}
+
+#[test]
+fn every_state_and_the_cascade() {
+    let s = states(&fixture("translations"));
+    assert_eq!(state_of(&s, "a", "en"), State::UpToDate);
+    assert_eq!(
+        state_of(&s, "a", "ti"),
+        State::UpToDate,
+        "ti is made from en"
+    );
+    assert_eq!(state_of(&s, "a", "ar"), State::Outdated, "no source_digest");
+    assert_eq!(
+        state_of(&s, "b", "en"),
+        State::Outdated,
+        "the German source changed"
+    );
+    assert_eq!(
+        state_of(&s, "b", "ti"),
+        State::Outdated,
+        "its English source is outdated"
+    );
+    assert_eq!(state_of(&s, "b", "ar"), State::Missing);
+    assert_eq!(state_of(&s, "c", "en"), State::MachineTranslated);
+    assert_eq!(state_of(&s, "c", "ar"), State::InTranslation);
+    assert_eq!(state_of(&s, "d", "en"), State::Missing);
+    assert!(
+        s.iter().all(|(_, l, _)| l != "de"),
+        "the source language is no translation"
+    );
+}
+
+#[test]
+fn moving_and_reordering_pages_keeps_their_states() {
+    let (_tmp, root) = copy_fixture("translations");
+    let before = states(&root);
+    let dir = root.join("content/ort");
+    fs::create_dir_all(dir.join("neu")).unwrap();
+    for lang in ["de", "en", "ti", "ar"] {
+        fs::rename(
+            dir.join(format!("a.{lang}.md")),
+            dir.join(format!("neu/a.{lang}.md")),
+        )
+        .unwrap();
+    }
+    let de = fs::read_to_string(dir.join("neu/a.de.md"))
+        .unwrap()
+        .replace("weight = 1", "weight = 9");
+    fs::write(dir.join("neu/a.de.md"), de).unwrap();
+    let after: Vec<_> = states(&root)
+        .into_iter()
+        .map(|(p, l, s)| (p.trim_start_matches("neu/").to_string(), l, s))
+        .filter(|(p, _, _)| p != "neu")
+        .collect();
+    let mut before = before;
+    before.sort();
+    let mut after = after;
+    after.sort();
+    assert_eq!(before, after);
+}
+
+fn wegweiser(args: &[&str], dir: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_wegweiser"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn stamping_changes_only_the_digest_line_and_makes_the_translation_current() {
+    let (_tmp, root) = copy_fixture("translations");
+    let file = root.join("content/ort/b.en.md");
+    let before = fs::read_to_string(&file).unwrap();
+    let out = wegweiser(&["translations", "stamp", "content/ort/b.en.md"], &root);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = fs::read_to_string(&file).unwrap();
+    let changed: Vec<(&str, &str)> = before
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(changed[0].1.starts_with("source_digest = \""));
+    assert_eq!(before.lines().count(), after.lines().count());
+    assert_eq!(state_of(&states(&root), "b", "en"), State::UpToDate);
+    // Stamping again changes nothing.
+    let out = wegweiser(&["translations", "stamp", "content/ort/b.en.md"], &root);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already stamped"));
+    assert_eq!(fs::read_to_string(&file).unwrap(), after);
+    // YAML front matter gets a YAML line.
+    let ar = root.join("content/ort/c.ar.md");
+    wegweiser(&["translations", "stamp", "content/ort/c.ar.md"], &root);
+    assert!(
+        fs::read_to_string(ar)
+            .unwrap()
+            .contains("\nsource_digest: \"")
+    );
+}
+
+#[test]
+fn stamping_a_source_file_is_an_error() {
+    let (_tmp, root) = copy_fixture("translations");
+    let out = wegweiser(&["translations", "stamp", "content/ort/a.de.md"], &root);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("source text, not a translation"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("content/ort/a.de.md"), "{stderr}");
+}
+
+#[test]
+fn a_minor_edit_keeps_translations_current() {
+    let (_tmp, root) = copy_fixture("translations");
+    let git = |args: &[&str]| {
+        let ok = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+            .args(args)
+            .current_dir(&root)
+            .output()
+            .unwrap()
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "start"]);
+    // A typo fix in the German source of page a: en was up to date, ar never stamped.
+    let de = root.join("content/ort/a.de.md");
+    fs::write(
+        &de,
+        fs::read_to_string(&de)
+            .unwrap()
+            .replace("Melden Sie sich an.", "Melden Sie sich bitte an."),
+    )
+    .unwrap();
+    assert_eq!(state_of(&states(&root), "a", "en"), State::Outdated);
+    let out = wegweiser(
+        &["translations", "stamp", "--minor", "content/ort/a.de.md"],
+        &root,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = states(&root);
+    assert_eq!(state_of(&s, "a", "en"), State::UpToDate);
+    assert_eq!(
+        state_of(&s, "a", "ti"),
+        State::UpToDate,
+        "ti follows en, which did not change"
+    );
+    assert_eq!(
+        state_of(&s, "a", "ar"),
+        State::Outdated,
+        "it was not up to date before the edit"
+    );
+}
+
+#[test]
+fn the_report_in_json_and_csv() {
+    let root = fixture("translations");
+    let out = wegweiser(
+        &["translations", "--format", "json", "--state", "outdated"],
+        &root,
+    );
+    assert!(out.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["state"] == "outdated" && l["reason"].is_string())
+    );
+    let out = wegweiser(
+        &["translations", "--format", "csv", "--language", "ti"],
+        &root,
+    );
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(csv.starts_with("municipality,page,language,state"));
+    assert!(csv.lines().skip(1).all(|l| l.contains(",ti,")));
+    let out = wegweiser(&["translations", "--state", "bogus"], &root);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+fn broken(setup: impl FnOnce(&Path)) -> String {
+    let (_tmp, root) = copy_fixture("translations");
+    setup(&root);
+    let out = wegweiser(&["check"], &root);
+    assert_eq!(out.status.code(), Some(1));
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn bad_translation_settings_are_errors_with_their_place() {
+    let toml = |root: &Path, extra: &str| {
+        let path = root.join("content/ort/municipality.toml");
+        let text = fs::read_to_string(&path)
+            .unwrap()
+            .replace("ti = \"en\"", extra);
+        fs::write(path, text).unwrap();
+    };
+    let err = broken(|r| toml(r, "ti = \"xx\""));
+    assert!(
+        err.contains("`xx` in [translation] is not one of the municipality's languages"),
+        "{err}"
+    );
+    assert!(err.contains("content/ort/municipality.toml:6"), "{err}");
+    let err = broken(|r| toml(r, "ti = \"en\"\nen = \"ti\""));
+    assert!(err.contains("forms a cycle"), "{err}");
+    let err = broken(|r| {
+        let path = r.join("content/ort/a.en.md");
+        let text = fs::read_to_string(&path).unwrap();
+        let text = text.replace(
+            &text[text.find("source_digest").unwrap()..]
+                .lines()
+                .next()
+                .unwrap()
+                .to_string(),
+            "source_digest = \"not-a-digest\"",
+        );
+        fs::write(path, text).unwrap();
+    });
+    assert!(err.contains("`not-a-digest` is not a digest"), "{err}");
+    assert!(err.contains("content/ort/a.en.md:3"), "{err}");
+}
