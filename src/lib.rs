@@ -18,6 +18,7 @@ pub mod pipeline;
 pub mod render;
 pub mod report;
 pub mod resolve;
+pub mod source_diff;
 pub mod stamp;
 pub mod theme;
 pub mod translation;

@@ -331,7 +331,8 @@ fn run_translations(args: &TranslationsArgs) -> ExitCode {
         language: args.language.clone(),
         states,
     };
-    let rows = report::rows(&site, &filter);
+    let mut rows = report::rows(&site, &filter);
+    report::attach_changes(&site, &mut rows);
     let out = match args.format {
         TableFormat::Text => report::text(&site, &rows),
         TableFormat::Json => report::json(&rows),

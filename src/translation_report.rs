@@ -35,6 +35,10 @@ pub struct Row {
     /// The file of that source.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_file: Option<String>,
+    /// For outdated translations: what changed in the source since (word diff), when
+    /// git's history holds the version it was made from. See [`attach_changes`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<String>,
 }
 
 /// All rows that pass `filter`, by municipality, page, then language order.
@@ -79,11 +83,57 @@ pub fn rows(site: &Site, filter: &Filter) -> Vec<Row> {
                     file,
                     source_language: status.source.map(|s| m.languages[s].code.clone()),
                     source_file: source.map(|(_, t)| t.file.display().to_string()),
+                    changes: None,
                 });
             }
         }
     }
     rows
+}
+
+/// Fill in [`Row::changes`] for outdated translations whose source changed, from the
+/// source file's git history (one look-up per distinct source version).
+pub fn attach_changes(site: &Site, rows: &mut [Row]) {
+    let mut cache: BTreeMap<(String, String), Option<String>> = BTreeMap::new();
+    for row in rows.iter_mut().filter(|r| r.state == State::Outdated) {
+        let Some(m) = site
+            .municipalities
+            .iter()
+            .find(|m| m.slug == row.municipality)
+        else {
+            continue;
+        };
+        let Some(&id) = m.keys.get(&row.page) else {
+            continue;
+        };
+        let page = &m.pages[id];
+        let Some(lang) = m.language_index(&row.language) else {
+            continue;
+        };
+        let (Some(t), Some(source)) = (&page.translations[lang], page.statuses[lang].source) else {
+            continue;
+        };
+        let (Some(made_from), Some(current)) = (&t.front.source_digest, &page.translations[source])
+        else {
+            continue;
+        };
+        if *made_from == current.digest {
+            continue;
+        }
+        let key = (current.path.display().to_string(), made_from.clone());
+        row.changes = cache
+            .entry(key)
+            .or_insert_with(|| {
+                let (old_title, old_body) =
+                    crate::source_diff::version_with_digest(&current.path, made_from)?;
+                let now = std::fs::read_to_string(&current.path).ok()?;
+                let parsed = crate::frontmatter::parse(&current.path, &now).ok()?;
+                let old = format!("{old_title}\n{old_body}");
+                let new = format!("{}\n{}", parsed.front.title, &now[parsed.body_start..]);
+                Some(crate::source_diff::word_diff(&old, &new)).filter(|d| !d.is_empty())
+            })
+            .clone();
+    }
 }
 
 /// Counts of states per municipality and language.
@@ -178,6 +228,9 @@ fn write_matrix(out: &mut String, m: &Municipality, rows: &[&Row]) {
                 r.file,
                 r.reason.as_deref().unwrap_or("")
             );
+            if let Some(changes) = &r.changes {
+                let _ = writeln!(out, "      changed: {changes}");
+            }
         }
     }
     out.push('\n');
@@ -221,6 +274,7 @@ pub fn csv(rows: &[Row]) -> String {
             r.file.as_str(),
             r.source_language.as_deref().unwrap_or(""),
             r.source_file.as_deref().unwrap_or(""),
+            r.changes.as_deref().unwrap_or(""),
         ];
         let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         out.push_str(&line.join(","));

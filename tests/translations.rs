@@ -280,3 +280,50 @@ fn bad_translation_settings_are_errors_with_their_place() {
     assert!(err.contains("`not-a-digest` is not a digest"), "{err}");
     assert!(err.contains("content/ort/a.en.md:3"), "{err}");
 }
+
+#[test]
+fn outdated_translations_show_what_changed_in_the_source() {
+    let (_tmp, root) = copy_fixture("translations");
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+            .args(args)
+            .current_dir(&root)
+            .output()
+            .unwrap()
+    };
+    git(&["init", "-q"]);
+    // The version b.en.md was made from, then the change that outdated it.
+    let de = root.join("content/ort/b.de.md");
+    let now = fs::read_to_string(&de).unwrap();
+    fs::write(&de, "+++\ntitle = \"Miete\"\nweight = 2\n+++\nDie Miete.\n").unwrap();
+    git(&["add", "."]);
+    git(&["commit", "-qm", "old"]);
+    fs::write(&de, now).unwrap();
+    git(&["commit", "-qam", "new"]);
+    let out = wegweiser(
+        &[
+            "translations",
+            "--format",
+            "json",
+            "--language",
+            "en",
+            "--state",
+            "outdated",
+        ],
+        &root,
+    );
+    let row: serde_json::Value = serde_json::from_str(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(row["page"], "b");
+    assert_eq!(
+        row["changes"],
+        "Miete Die [-Miete.-]{+Miete ist am Monatsanfang fällig.+}"
+    );
+}
