@@ -18,12 +18,15 @@ pub mod pipeline;
 pub mod render;
 pub mod report;
 pub mod resolve;
+pub mod sitemap;
 pub mod source_diff;
 pub mod stamp;
+pub mod status_page;
 pub mod theme;
 pub mod translation;
 pub mod translation_report;
 pub mod write;
+pub mod xliff;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use pipeline::{BuildFailure, BuildOptions, BuildReport, build, find_root};

@@ -73,6 +73,40 @@ enum TranslationsAction {
         #[arg(long)]
         minor: bool,
     },
+    /// Write the texts to translate into one language as an XLIFF 2.0 file for
+    /// translators' tools.
+    Export {
+        /// The language to translate into.
+        #[arg(long, value_name = "L")]
+        language: String,
+        /// Export translations in these states, comma-separated.
+        #[arg(
+            long,
+            value_name = "S",
+            value_delimiter = ',',
+            default_value = "missing,outdated"
+        )]
+        state: Vec<String>,
+        /// Only this municipality.
+        #[arg(long, value_name = "M")]
+        municipality: Option<String>,
+        /// Portal root; default: the nearest folder upward holding wegweiser.toml.
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// The XLIFF file to write (`-`: standard output).
+        out: PathBuf,
+    },
+    /// Write the translations in an XLIFF 2.0 file (made by `export`) into the portal.
+    Import {
+        /// The translated XLIFF file.
+        file: PathBuf,
+        /// Overwrite translation files that changed since the export.
+        #[arg(long)]
+        force: bool,
+        /// Portal root; default: the nearest folder upward holding wegweiser.toml.
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -303,6 +337,25 @@ fn run_translations(args: &TranslationsArgs) -> ExitCode {
     if let Some(TranslationsAction::Stamp { files, minor }) = &args.action {
         return run_stamp(files, *minor);
     }
+    if let Some(TranslationsAction::Export {
+        language,
+        state,
+        municipality,
+        root,
+        out,
+    }) = &args.action
+    {
+        return run_export(
+            language,
+            state,
+            municipality.as_deref(),
+            root.as_deref(),
+            out,
+        );
+    }
+    if let Some(TranslationsAction::Import { file, force, root }) = &args.action {
+        return run_import(file, *force, root.as_deref());
+    }
     let root = match resolve_root(args.root.as_deref()) {
         Ok(r) => r,
         Err(e) => {
@@ -400,6 +453,123 @@ fn run_stamp(files: &[PathBuf], minor: bool) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn run_export(
+    language: &str,
+    states: &[String],
+    municipality: Option<&str>,
+    root: Option<&Path>,
+    out: &Path,
+) -> ExitCode {
+    use wegweiser::translation::State;
+    let color = std::io::stderr().is_terminal();
+    let mut parsed = Vec::new();
+    for s in states {
+        match State::parse(s) {
+            Some(state) => parsed.push(state),
+            None => {
+                eprintln!(
+                    "error: unknown state `{s}`; states: {}",
+                    State::ALL.map(State::as_str).join(", ")
+                );
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let root = match resolve_root(root) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let Some(site) = load_model(&root) else {
+        return ExitCode::FAILURE;
+    };
+    let options = wegweiser::xliff::ExportOptions {
+        language: language.to_string(),
+        states: parsed,
+        municipality: municipality.map(str::to_string),
+    };
+    let export = match wegweiser::xliff::export(&site, &options) {
+        Ok(e) => e,
+        Err(d) => {
+            print_diagnostics(&[d], Format::Human, color);
+            return ExitCode::FAILURE;
+        }
+    };
+    print_diagnostics(&export.warnings, Format::Human, color);
+    if export.is_empty() {
+        eprintln!(
+            "Nothing to translate into {language} ({}): no file written",
+            states.join(", ")
+        );
+        return ExitCode::SUCCESS;
+    }
+    let written = if out == Path::new("-") {
+        std::io::stdout().lock().write_all(export.xml.as_bytes())
+    } else {
+        wegweiser::xliff::write_atomically(out, &export.xml)
+    };
+    if let Err(e) = written {
+        eprintln!("error: cannot write {}: {e}", out.display());
+        return ExitCode::FAILURE;
+    }
+    let units: usize = export.pages.iter().map(|p| p.units).sum();
+    eprintln!(
+        "Exported {} page(s), {units} unit(s), {} → {language}, to {}",
+        export.pages.len(),
+        export.source_language.as_deref().unwrap_or("?"),
+        out.display()
+    );
+    for p in &export.pages {
+        eprintln!("  {} ({}, {} units)", p.page, p.state, p.units);
+    }
+    ExitCode::SUCCESS
+}
+
+fn run_import(file: &Path, force: bool, root: Option<&Path>) -> ExitCode {
+    let color = std::io::stderr().is_terminal();
+    let root = match resolve_root(root) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let text = match wegweiser::load::read_text(file, file) {
+        Ok(t) => t,
+        Err(d) => {
+            print_diagnostics(&[d], Format::Human, color);
+            return ExitCode::FAILURE;
+        }
+    };
+    let Some(site) = load_model(&root) else {
+        return ExitCode::FAILURE;
+    };
+    let plan = match wegweiser::xliff::plan_import(&site, file, &text, force) {
+        Ok(plan) => plan,
+        Err(errors) => {
+            print_diagnostics(&errors, Format::Human, color);
+            eprintln!(
+                "Import refused: {} error(s); nothing was written",
+                errors.len()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    print_diagnostics(&plan.warnings, Format::Human, color);
+    if let Err(d) = wegweiser::xliff::apply(&plan) {
+        print_diagnostics(&[d], Format::Human, color);
+        return ExitCode::FAILURE;
+    }
+    for w in &plan.writes {
+        let what = if w.replaces { "updated" } else { "created" };
+        eprintln!("{}: {what}", w.file.display());
+    }
+    eprintln!("Imported {} translation(s)", plan.writes.len());
+    ExitCode::SUCCESS
 }
 
 fn print_diagnostics(diagnostics: &[Diagnostic], format: Format, color: bool) {

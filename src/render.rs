@@ -17,6 +17,7 @@ use crate::language::Language;
 use crate::model::{LangIdx, Municipality, PageId, PageKind, Site};
 use crate::resolve::link_url;
 use crate::theme::{FileSource, Theme};
+use crate::translation::State;
 use crate::write::Sink;
 
 /// What a render run did.
@@ -24,7 +25,7 @@ use crate::write::Sink;
 pub struct RenderStats {
     /// HTML pages written (pages in every language, choosers, index, 404, redirects).
     pub html_files: u64,
-    /// Other files copied (static files, page assets).
+    /// Other files (static files, page assets, sitemap, robots.txt).
     pub other_files: u64,
     pub bytes: u64,
 }
@@ -127,11 +128,24 @@ struct PageInfo<'a> {
     dir: &'static str,
     fallback: bool,
     notice: Option<String>,
+    /// The translation shown is outdated: where its source is.
+    outdated: Option<Original<'a>>,
+    /// The translation shown was made by a machine.
+    machine_translated: bool,
     url: &'a str,
     permalink: String,
     canonical: String,
     weight: Option<i64>,
     extra: Option<&'a serde_json::Map<String, serde_json::Value>>,
+}
+
+/// The page a translation was made from.
+#[derive(Serialize)]
+struct Original<'a> {
+    url: &'a str,
+    lang: &'a str,
+    dir: &'static str,
+    name: &'a str,
 }
 
 /// Template values shared by many pages of one municipality.
@@ -154,6 +168,10 @@ enum Job {
         lang: LangIdx,
     },
     Chooser {
+        m: usize,
+    },
+    /// The translation dashboard.
+    Status {
         m: usize,
     },
     Redirect {
@@ -254,6 +272,7 @@ impl<'a> Renderer<'a> {
         let mut jobs = vec![Job::PortalIndex, Job::NotFound];
         for (mi, m) in self.site.municipalities.iter().enumerate() {
             jobs.push(Job::Chooser { m: mi });
+            jobs.push(Job::Status { m: mi });
             for (id, p) in m.pages.iter().enumerate() {
                 for (lang, l) in p.localized.iter().enumerate() {
                     if l.is_some() {
@@ -335,6 +354,13 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         errors.extend(statics);
+        match crate::sitemap::write(self.site, self.theme, out) {
+            Ok((files, n)) => {
+                other_files.fetch_add(files, Ordering::Relaxed);
+                bytes.fetch_add(n, Ordering::Relaxed);
+            }
+            Err(d) => errors.push(d),
+        }
         progress.finish();
         if errors.is_empty() {
             Ok(RenderStats {
@@ -364,6 +390,10 @@ impl<'a> Renderer<'a> {
             Job::Chooser { m } => {
                 let slug = &self.site.municipalities[m].slug;
                 (format!("{slug}/index.html"), self.render_chooser(m)?)
+            }
+            Job::Status { m } => {
+                let slug = &self.site.municipalities[m].slug;
+                (format!("{slug}/_status/index.html"), self.render_status(m)?)
             }
             Job::PortalIndex => ("index.html".to_string(), self.render_portal("index.html")?),
             Job::NotFound => ("404.html".to_string(), self.render_portal("404.html")?),
@@ -448,6 +478,20 @@ impl<'a> Renderer<'a> {
             ui.get("not_translated")
                 .replace("{original}", &content_lang.name)
         });
+        let shown_status = shown.map(|(l, _)| &p.statuses[l]);
+        let outdated = shown_status
+            .filter(|s| s.state == State::Outdated)
+            .and_then(|s| s.source)
+            .and_then(|source| {
+                let l = &m.languages[source];
+                Some(Original {
+                    url: &p.localized[source].as_ref()?.url,
+                    lang: &l.code,
+                    dir: l.dir.as_str(),
+                    name: &l.name,
+                })
+            });
+        let machine_translated = shown_status.is_some_and(|s| s.state == State::MachineTranslated);
 
         let mut content = String::new();
         if let Some((_, t)) = shown {
@@ -470,6 +514,8 @@ impl<'a> Renderer<'a> {
             dir: content_lang.dir.as_str(),
             fallback,
             notice,
+            outdated,
+            machine_translated,
             url: &localized.url,
             permalink: self.site.base_url.absolute(&localized.url),
             canonical: self.site.base_url.absolute(canonical),
@@ -493,10 +539,15 @@ impl<'a> Renderer<'a> {
                 })
             })
             .collect();
-        if let Some(source) = p.localized[m.source_language].as_ref() {
+        // x-default: the page as source-language readers get it, at its canonical URL.
+        let x_default = p.localized[m.source_language]
+            .as_ref()
+            .map(|l| l.shown.unwrap_or(m.source_language))
+            .and_then(|x| p.localized[x].as_ref());
+        if let Some(x) = x_default {
             alternates.push(Alternate {
                 hreflang: "x-default",
-                href: self.site.base_url.absolute(&source.url),
+                href: self.site.base_url.absolute(&x.url),
             });
         }
         let breadcrumbs: Vec<Entry<'_>> = m
@@ -539,6 +590,17 @@ impl<'a> Renderer<'a> {
             Value::from_serializable(&municipality_info(self.site, self.theme, m, None)),
         );
         self.render("chooser.html", &ctx)
+    }
+
+    fn render_status(&self, mi: usize) -> Result<Vec<u8>, Diagnostic> {
+        let m = &self.site.municipalities[mi];
+        let mut ctx = self.base_context(mi, m.source_language);
+        let ui = self
+            .theme
+            .ui
+            .for_language(&m.languages[m.source_language].code);
+        crate::status_page::context(m, &ui, &mut ctx);
+        self.render("status.html", &ctx)
     }
 
     fn render_portal(&self, template: &str) -> Result<Vec<u8>, Diagnostic> {

@@ -327,3 +327,71 @@ fn outdated_translations_show_what_changed_in_the_source() {
         "Miete Die [-Miete.-]{+Miete ist am Monatsanfang fällig.+}"
     );
 }
+
+#[test]
+fn the_command_the_dashboard_and_the_notices_agree() {
+    let root = fixture("translations");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    common::build_into(&root, &out, None);
+    let dashboard = scraper::Html::parse_document(
+        &fs::read_to_string(out.join("ort/_status/index.html")).unwrap(),
+    );
+    assert_eq!(
+        common::attr(&dashboard, "meta[name=robots]", "content").as_deref(),
+        Some("noindex, nofollow")
+    );
+    let languages: Vec<String> = common::select(&dashboard, ".status-matrix thead th[lang]")
+        .iter()
+        .map(|th| th.value().attr("lang").unwrap().to_string())
+        .collect();
+    let mut seen = 0;
+    for row in common::select(&dashboard, ".status-matrix tbody tr") {
+        let key = row
+            .select(&scraper::Selector::parse("small").unwrap())
+            .next()
+            .map(|s| s.text().collect::<String>())
+            .unwrap_or_default();
+        for (cell, lang) in row
+            .select(&scraper::Selector::parse("td").unwrap())
+            .zip(&languages)
+        {
+            let class = cell.value().attr("class").unwrap();
+            let state = State::parse(class.strip_prefix("state-").unwrap()).unwrap();
+            assert_eq!(
+                state,
+                state_of(&states(&root), &key, lang),
+                "{key} [{lang}]"
+            );
+            seen += 1;
+        }
+    }
+    assert_eq!(
+        seen,
+        5 * 3,
+        "every page with a file × every translated language"
+    );
+    // Readers of an outdated translation are told, and led to the original.
+    let b_en = scraper::Html::parse_document(
+        &fs::read_to_string(out.join("ort/en/b/index.html")).unwrap(),
+    );
+    assert_eq!(common::select(&b_en, ".outdated-notice").len(), 1);
+    assert_eq!(
+        common::attr(&b_en, ".outdated-notice a", "href").as_deref(),
+        Some("/ort/de/b/")
+    );
+    let a_en = scraper::Html::parse_document(
+        &fs::read_to_string(out.join("ort/en/a/index.html")).unwrap(),
+    );
+    assert!(
+        common::select(&a_en, ".outdated-notice").is_empty(),
+        "up to date: no notice"
+    );
+    let c_en = scraper::Html::parse_document(
+        &fs::read_to_string(out.join("ort/en/c/index.html")).unwrap(),
+    );
+    assert_eq!(common::select(&c_en, ".machine-notice").len(), 1);
+    // The dashboard is no page for search engines.
+    let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(!sitemap.contains("_status"));
+}

@@ -1,0 +1,1838 @@
+//! `wegweiser translations export` and `import`: hand a translator (or a
+//! machine-translation service) one file with exactly the texts to translate, and bring
+//! the result back as `<page>.<lang>.md` files with correct front matter and
+//! `source_digest`.
+//!
+//! # Why XLIFF 2.0 and not PO
+//!
+//! XLIFF 2.0 (OASIS, `urn:oasis:names:tc:xliff:document:2.0`) is the exchange format of
+//! computer-assisted translation tools: memoQ, Trados, OmegaT (through Okapi), Weblate
+//! and machine-translation services read and write it. Against gettext PO it has what
+//! this round trip needs:
+//!
+//! - every text has a stable id (`<file id>` per page, `<unit id>` per title,
+//!   description and body block), so import puts each translation back in its place
+//!   instead of matching on the source text, which may have changed meanwhile;
+//! - the source and target language are declared for the document (`srcLang`,
+//!   `trgLang`), including languages that are translated from another translation
+//!   (`ti` from `en`), and the writing direction (`srcDir`, `trgDir`);
+//! - `<notes>` carry what import checks: the page, the source file and the digest of the
+//!   source version the export was made from, and the state of the translation file the
+//!   export saw, so that import never overwrites newer work;
+//! - a unit can hold a draft (`<target>` with `state="initial"`), so an outdated
+//!   translation is sent for editing, not for translating from scratch.
+//!
+//! PO would need all of that squeezed into `msgctxt` and comments by convention.
+//!
+//! # The file
+//!
+//! One `<file>` per page: a unit `title`, a unit `description` (when the source has one)
+//! and units `body-1`, `body-2`, … with the Markdown blocks of the body (split on blank
+//! lines, never inside a fenced code block), each as Markdown text.
+//!
+//! XML is written by hand and read by a small strict reader ([`read`]) that accepts
+//! what wegweiser writes plus what translation tools commonly add on the way back:
+//! other namespaces (ignored), re-segmented units (segments are joined again),
+//! `<ignorable>`, `<mrk>`/`<pc>` annotations (their text is kept), `<sm>`/`<em>` markers
+//! and `<cp>` code points. DTDs are refused.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::frontmatter::{self, FrontMatter};
+use crate::language::is_language_code;
+use crate::load::read_text;
+use crate::model::{Municipality, Site, Translation};
+use crate::translation::{self, State};
+
+/// The XLIFF 2 core namespace.
+pub const XLIFF_NS: &str = "urn:oasis:names:tc:xliff:document:2.0";
+
+/// Note ids wegweiser writes into each `<file>`'s `<notes>`.
+pub mod note {
+    /// `municipality/page key` of the page (`ort/wohnen/miete`; `ort` for the start page).
+    pub const PAGE: &str = "page";
+    /// The source file, relative to the portal root.
+    pub const SOURCE_FILE: &str = "source-file";
+    /// The digest of the source version the export was made from.
+    pub const SOURCE_DIGEST: &str = "source-digest";
+    /// The translation file that import writes.
+    pub const TRANSLATION_FILE: &str = "translation-file";
+    /// Digest of the whole translation file as the export saw it; absent when there was
+    /// no file.
+    pub const TRANSLATION_FILE_DIGEST: &str = "translation-file-digest";
+    /// The translation's state at export and why, for the translator.
+    pub const STATE: &str = "state";
+    /// The previous translation's body, when its blocks do not line up with the source's.
+    pub const PREVIOUS_BODY: &str = "previous-body";
+}
+
+/// What to export.
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    /// The language to translate into.
+    pub language: String,
+    /// The states of the translations to export (`missing`, `outdated`, …).
+    pub states: Vec<State>,
+    /// Only this municipality.
+    pub municipality: Option<String>,
+}
+
+/// One exported page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportedPage {
+    /// `municipality/page key`.
+    pub page: String,
+    pub state: State,
+    pub units: usize,
+}
+
+/// The result of an export.
+#[derive(Debug, Clone)]
+pub struct Export {
+    /// The XLIFF document; empty when there is nothing to export.
+    pub xml: String,
+    pub source_language: Option<String>,
+    pub pages: Vec<ExportedPage>,
+    /// Pages that could not be exported (their source text is missing).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Export {
+    pub fn is_empty(&self) -> bool {
+        self.pages.is_empty()
+    }
+}
+
+fn arg_error(arg: &str, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::file(Severity::Error, arg, message)
+}
+
+/// `wegweiser translations export`: the texts of every page whose translation into
+/// `options.language` is in one of `options.states`, as an XLIFF 2.0 document.
+pub fn export(site: &Site, options: &ExportOptions) -> Result<Export, Diagnostic> {
+    let lang_code = options.language.as_str();
+    if let Some(bad) = options.states.iter().find(|s| **s == State::Source) {
+        return Err(arg_error(
+            "--state",
+            format!(
+                "`{bad}` pages are what translations are made from; there is nothing to export for them"
+            ),
+        ));
+    }
+    let municipalities: Vec<&Municipality> = site
+        .municipalities
+        .iter()
+        .filter(|m| options.municipality.as_deref().is_none_or(|w| w == m.slug))
+        .collect();
+    if let Some(wanted) = &options.municipality
+        && municipalities.is_empty()
+    {
+        let known: Vec<&str> = site
+            .municipalities
+            .iter()
+            .map(|m| m.slug.as_str())
+            .collect();
+        return Err(arg_error(
+            "--municipality",
+            format!(
+                "no municipality `{wanted}`; municipalities: {}",
+                known.join(", ")
+            ),
+        ));
+    }
+    let with_language: Vec<&Municipality> = municipalities
+        .iter()
+        .copied()
+        .filter(|m| m.language_index(lang_code).is_some())
+        .collect();
+    if with_language.is_empty() {
+        return Err(arg_error(
+            "--language",
+            format!("`{lang_code}` is not a language of any municipality exported"),
+        ));
+    }
+    if with_language
+        .iter()
+        .all(|m| m.language_index(lang_code) == Some(m.source_language))
+    {
+        return Err(arg_error(
+            "--language",
+            format!("`{lang_code}` is the source language: nothing is translated into it"),
+        ));
+    }
+
+    let mut files = String::new();
+    let mut pages = Vec::new();
+    let mut warnings = Vec::new();
+    let mut source_language: Option<(&str, &str)> = None;
+    let mut ids = BTreeSet::new();
+    for m in with_language {
+        let Some(lang) = m.language_index(lang_code) else {
+            continue;
+        };
+        let Some(source) = m.translation_sources[lang] else {
+            continue;
+        };
+        for page in &m.pages {
+            if page.translations.iter().all(Option::is_none) {
+                continue;
+            }
+            let status = &page.statuses[lang];
+            if !options.states.contains(&status.state) {
+                continue;
+            }
+            let label = page_label(m, &page.key);
+            let Some(source_text) = &page.translations[source] else {
+                let shown = page.translations[m.source_language]
+                    .iter()
+                    .chain(page.translations.iter().flatten())
+                    .next()
+                    .map_or_else(|| PathBuf::from(&label), |t| t.file.clone());
+                warnings.push(Diagnostic::file(
+                    Severity::Warning,
+                    shown,
+                    format!(
+                        "not exported: it has no {} text to translate from; translate it into {} first",
+                        m.languages[source].english_name, m.languages[source].code
+                    ),
+                ));
+                continue;
+            };
+            let source_code = m.languages[source].code.as_str();
+            match source_language {
+                Some((code, other)) if code != source_code => {
+                    return Err(arg_error(
+                        "--language",
+                        format!(
+                            "`{lang_code}` is translated from `{code}` in {other} but from `{source_code}` in {}: \
+                             an XLIFF file has one source language",
+                            m.slug
+                        ),
+                    )
+                    .with_hint("export one municipality at a time with --municipality"));
+                }
+                _ => source_language = Some((source_code, m.slug.as_str())),
+            }
+            let id = unique_id(&mut ids, &label);
+            let units = write_file(
+                &mut files,
+                &id,
+                &label,
+                m,
+                (source, source_text),
+                (lang, page.translations[lang].as_ref()),
+                status,
+            )?;
+            pages.push(ExportedPage {
+                page: label,
+                state: status.state,
+                units,
+            });
+        }
+    }
+    let xml = match source_language {
+        Some((src, _)) if !pages.is_empty() => format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+             <xliff xmlns=\"{XLIFF_NS}\" version=\"2.0\" srcLang=\"{}\" trgLang=\"{}\">\n{files}</xliff>\n",
+            escape_attr(src),
+            escape_attr(lang_code)
+        ),
+        _ => String::new(),
+    };
+    Ok(Export {
+        xml,
+        source_language: source_language.map(|(s, _)| s.to_string()),
+        pages,
+        warnings,
+    })
+}
+
+/// `municipality/key`, or just the municipality for the start page.
+fn page_label(m: &Municipality, key: &str) -> String {
+    if key.is_empty() {
+        m.slug.clone()
+    } else {
+        format!("{}/{key}", m.slug)
+    }
+}
+
+/// A `<file id>`: XLIFF ids are NMTOKENs, which have no `/`; `ort/wohnen/miete` becomes
+/// `ort:wohnen:miete`. Import finds the page by the `page` note, not by the id.
+fn unique_id(taken: &mut BTreeSet<String>, label: &str) -> String {
+    let base: String = label
+        .chars()
+        .map(|c| match c {
+            '/' => ':',
+            c if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | ':') => c,
+            c if !c.is_ascii() && c.is_alphanumeric() => c,
+            _ => '_',
+        })
+        .collect();
+    let mut id = base.clone();
+    let mut n = 2;
+    while !taken.insert(id.clone()) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+/// A file read for export: its front matter and Markdown body.
+struct Text {
+    front: FrontMatter,
+    body: String,
+    whole: String,
+}
+
+fn read_page(path: &Path, display: &Path) -> Result<Text, Diagnostic> {
+    let whole = read_text(path, display)?;
+    let parsed = frontmatter::parse(display, &whole)?;
+    Ok(Text {
+        front: parsed.front,
+        body: whole[parsed.body_start..].to_string(),
+        whole,
+    })
+}
+
+/// Digest of a whole file, to tell whether it changed between export and import.
+fn file_digest(text: &str) -> String {
+    translation::digest("", text)
+}
+
+/// Where the translation into `lang` of the page whose source is `source` lives, or will:
+/// `(display path, path on disk)`.
+fn translation_paths(
+    existing: Option<&Translation>,
+    source: &Translation,
+    lang: &str,
+) -> (PathBuf, PathBuf) {
+    if let Some(t) = existing {
+        return (t.file.clone(), t.path.clone());
+    }
+    let name = source
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name.strip_suffix(".md").unwrap_or(&name);
+    let base = match stem.rsplit_once('.') {
+        Some((base, suffix)) if is_language_code(suffix) => base,
+        _ => stem,
+    };
+    let file_name = format!("{base}.{lang}.md");
+    (
+        source.file.with_file_name(&file_name),
+        source.path.with_file_name(&file_name),
+    )
+}
+
+fn slash_path(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+/// Write one `<file>` element; returns the number of units.
+fn write_file(
+    out: &mut String,
+    id: &str,
+    label: &str,
+    m: &Municipality,
+    (source_lang, source): (usize, &Translation),
+    (lang, existing): (usize, Option<&Translation>),
+    status: &translation::Status,
+) -> Result<usize, Diagnostic> {
+    let src = read_page(&source.path, &source.file)?;
+    let source_digest = translation::digest(&src.front.title, &src.body);
+    let previous = match existing {
+        Some(t) => Some(read_page(&t.path, &t.file)?),
+        None => None,
+    };
+    let (target_display, target_path) =
+        translation_paths(existing, source, &m.languages[lang].code);
+    let target_digest = match &previous {
+        Some(p) => Some(file_digest(&p.whole)),
+        None if target_path.is_file() => {
+            Some(file_digest(&read_text(&target_path, &target_display)?))
+        }
+        None => None,
+    };
+
+    let source_file = slash_path(&source.file);
+    let _ = writeln!(
+        out,
+        "  <file id=\"{}\" original=\"{}\" srcDir=\"{}\" trgDir=\"{}\">",
+        escape_attr(id),
+        escape_attr(&source_file),
+        m.languages[source_lang].dir,
+        m.languages[lang].dir
+    );
+    out.push_str("    <notes>\n");
+    let mut notes: Vec<(&str, String)> = vec![
+        (note::PAGE, label.to_string()),
+        (note::SOURCE_FILE, source_file),
+        (note::SOURCE_DIGEST, source_digest),
+        (note::TRANSLATION_FILE, slash_path(&target_display)),
+    ];
+    if let Some(d) = target_digest {
+        notes.push((note::TRANSLATION_FILE_DIGEST, d));
+    }
+    let state = match &status.reason {
+        Some(reason) => format!("{}: {reason}", status.state),
+        None => status.state.to_string(),
+    };
+    notes.push((note::STATE, state));
+
+    let src_blocks = blocks(&src.body);
+    let previous_blocks = previous.as_ref().map(|p| blocks(&p.body));
+    let aligned = previous_blocks
+        .as_ref()
+        .is_some_and(|b| b.len() == src_blocks.len());
+    if let (Some(p), false) = (&previous, aligned)
+        && !p.body.trim().is_empty()
+    {
+        notes.push((note::PREVIOUS_BODY, p.body.trim().to_string()));
+    }
+    for (note_id, text) in &notes {
+        let _ = writeln!(
+            out,
+            "      <note id=\"{note_id}\" category=\"wegweiser\">{}</note>",
+            escape_text(text)
+        );
+    }
+    out.push_str("    </notes>\n");
+
+    let mut units = 0;
+    let mut unit = |out: &mut String, unit_id: &str, text: &str, draft: Option<&str>| {
+        units += 1;
+        let _ = writeln!(out, "    <unit id=\"{unit_id}\" xml:space=\"preserve\">");
+        match draft {
+            Some(d) => {
+                let _ = writeln!(
+                    out,
+                    "      <segment state=\"initial\">\n        <source>{}</source>\n        <target>{}</target>\n      </segment>",
+                    inline(text),
+                    inline(d)
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "      <segment>\n        <source>{}</source>\n      </segment>",
+                    inline(text)
+                );
+            }
+        }
+        out.push_str("    </unit>\n");
+    };
+    let prev_front = previous.as_ref().map(|p| &p.front);
+    unit(
+        out,
+        "title",
+        src.front.title.trim(),
+        prev_front.map(|f| f.title.trim()),
+    );
+    if let Some(description) = src.front.description.as_deref().map(str::trim)
+        && !description.is_empty()
+    {
+        let draft = prev_front
+            .and_then(|f| f.description.as_deref())
+            .map(str::trim)
+            .filter(|d| !d.is_empty());
+        unit(out, "description", description, draft);
+    }
+    for (i, block) in src_blocks.iter().enumerate() {
+        let draft = previous_blocks
+            .as_ref()
+            .filter(|_| aligned)
+            .map(|b| b[i].as_str());
+        unit(out, &format!("body-{}", i + 1), block, draft);
+    }
+    out.push_str("  </file>\n");
+    Ok(units)
+}
+
+/// The blocks of a Markdown body: text between blank lines, each as written (without
+/// `\r`). Blank lines inside a fenced code block do not split it.
+pub fn blocks(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    let mut fence: Option<(char, usize)> = None;
+    for line in body.lines() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let run = |c: char| trimmed.chars().take_while(|&x| x == c).count();
+        if let Some((c, n)) = fence {
+            if run(c) >= n && trimmed.trim_start_matches(c).trim().is_empty() {
+                fence = None;
+            }
+        } else if indent <= 3 {
+            fence = ['`', '~']
+                .into_iter()
+                .find(|&c| run(c) >= 3)
+                .map(|c| (c, run(c)));
+        }
+        if fence.is_none() && line.trim().is_empty() {
+            if !current.is_empty() {
+                out.push(current.join("\n"));
+                current.clear();
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    if !current.is_empty() {
+        out.push(current.join("\n"));
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------
+// Import
+
+/// A translation file that an import writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedWrite {
+    /// Path shown to users (relative to the portal root).
+    pub file: PathBuf,
+    /// Path on disk.
+    pub path: PathBuf,
+    pub contents: String,
+    /// A file existed there before.
+    pub replaces: bool,
+}
+
+/// Everything an import will write, checked.
+#[derive(Debug, Clone)]
+pub struct ImportPlan {
+    pub writes: Vec<PlannedWrite>,
+    /// For example: the source changed since the export.
+    pub warnings: Vec<Diagnostic>,
+}
+
+fn error_at(file: &Path, line: usize, message: impl Into<String>) -> Diagnostic {
+    let mut d = Diagnostic::file(Severity::Error, file, message);
+    d.line = line;
+    d
+}
+
+/// Check an XLIFF document (`text`, read from `display`) against the portal and work
+/// out every file to write. Nothing is written; any problem is an error, and then the
+/// whole import is refused. With `force`, translation files that changed since the
+/// export are overwritten.
+pub fn plan_import(
+    site: &Site,
+    display: &Path,
+    text: &str,
+    force: bool,
+) -> Result<ImportPlan, Vec<Diagnostic>> {
+    let doc = read(text).map_err(|e| vec![error_at(display, e.line, e.message)])?;
+    let Some(trg_lang) = doc.trg_lang.as_deref() else {
+        return Err(vec![
+            error_at(
+                display,
+                doc.line,
+                "the XLIFF file has no trgLang: which language is it a translation into?",
+            )
+            .with_hint("export with `wegweiser translations export --language L`"),
+        ]);
+    };
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut writes: Vec<PlannedWrite> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for file in &doc.files {
+        let input = FileInput {
+            display,
+            src_lang: &doc.src_lang,
+            trg_lang,
+            force,
+        };
+        match plan_file(site, &input, file, &mut warnings) {
+            Ok(write) => {
+                if let Some(first) = seen.insert(slash_path(&write.path), file.line) {
+                    errors.push(error_at(
+                        display,
+                        file.line,
+                        format!(
+                            "{} is imported twice (first at line {first})",
+                            write.file.display()
+                        ),
+                    ));
+                } else {
+                    writes.push(write);
+                }
+            }
+            Err(e) => errors.extend(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(ImportPlan { writes, warnings })
+    } else {
+        Err(errors)
+    }
+}
+
+struct FileInput<'a> {
+    display: &'a Path,
+    src_lang: &'a str,
+    trg_lang: &'a str,
+    force: bool,
+}
+
+fn plan_file(
+    site: &Site,
+    input: &FileInput<'_>,
+    file: &File,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<PlannedWrite, Vec<Diagnostic>> {
+    let here = |message: String| vec![error_at(input.display, file.line, message)];
+    let Some(label) = file.note(note::PAGE) else {
+        return Err(vec![
+            error_at(
+                input.display,
+                file.line,
+                format!(
+                    "<file id=\"{}\"> has no `{}` note: wegweiser cannot tell which page it is",
+                    file.id,
+                    note::PAGE
+                ),
+            )
+            .with_hint("import files exported by `wegweiser translations export`; the translation tool must keep the <notes>"),
+        ]);
+    };
+    let exported_from = file.note(note::SOURCE_FILE).unwrap_or(label);
+    let Some(made_from) = file
+        .note(note::SOURCE_DIGEST)
+        .filter(|d| translation::is_digest(d))
+    else {
+        return Err(here(format!(
+            "page {label}: the `{}` note is missing or not a digest",
+            note::SOURCE_DIGEST
+        )));
+    };
+    let (slug, key) = label.split_once('/').unwrap_or((label, ""));
+    let gone = || {
+        vec![
+            error_at(
+                input.display,
+                file.line,
+                format!("page {label} ({exported_from}) no longer exists"),
+            )
+            .with_hint("it was moved, renamed or deleted since the export: export it again"),
+        ]
+    };
+    let m = site
+        .municipalities
+        .iter()
+        .find(|m| m.slug == slug)
+        .ok_or_else(gone)?;
+    let page = &m.pages[*m.keys.get(key).ok_or_else(gone)?];
+    let Some(lang) = m.language_index(input.trg_lang) else {
+        return Err(here(format!(
+            "`{}` is not a language of {}",
+            input.trg_lang, m.name
+        )));
+    };
+    let Some(src_lang) = m.language_index(input.src_lang) else {
+        return Err(here(format!(
+            "`{}` is not a language of {}",
+            input.src_lang, m.name
+        )));
+    };
+    if m.translation_sources[lang] != Some(src_lang) {
+        let now = m.translation_sources[lang]
+            .map(|s| format!("from `{}`", m.languages[s].code))
+            .unwrap_or_else(|| "from nothing: it is the source language".to_string());
+        return Err(here(format!(
+            "page {label}: the file translates `{}` into `{}`, but in {} `{}` is translated {now}",
+            input.src_lang, input.trg_lang, m.name, input.trg_lang
+        )));
+    }
+    let Some(source) = &page.translations[src_lang] else {
+        return Err(here(format!(
+            "page {label}: its {} source no longer exists",
+            m.languages[src_lang].english_name
+        )));
+    };
+
+    // The translated texts.
+    let mut errors = Vec::new();
+    let mut title = None;
+    let mut description = None;
+    let mut body = Vec::new();
+    let mut ids = BTreeSet::new();
+    for unit in &file.units {
+        if !ids.insert(unit.id.as_str()) {
+            errors.push(error_at(
+                input.display,
+                unit.line,
+                format!("page {label}: unit `{}` appears twice", unit.id),
+            ));
+            continue;
+        }
+        let Some(target) = &unit.target else {
+            errors.push(
+                error_at(
+                    input.display,
+                    unit.line,
+                    format!(
+                        "page {label}: unit `{}` has no <target>: it is not translated",
+                        unit.id
+                    ),
+                )
+                .with_hint("translate every unit, then import again; nothing was written"),
+            );
+            continue;
+        };
+        let text = trim_blank_lines(target);
+        if text.trim().is_empty() && !unit.source.trim().is_empty() {
+            errors.push(error_at(
+                input.display,
+                unit.line,
+                format!(
+                    "page {label}: unit `{}` has an empty <target>: it is not translated",
+                    unit.id
+                ),
+            ));
+            continue;
+        }
+        match unit.id.as_str() {
+            "title" => title = Some(text.trim().to_string()),
+            "description" => description = Some(text.trim().to_string()),
+            id => match id
+                .strip_prefix("body-")
+                .and_then(|n| n.parse::<usize>().ok())
+            {
+                Some(n) if n == body.len() + 1 => body.push(text),
+                Some(_) => errors.push(error_at(
+                    input.display,
+                    unit.line,
+                    format!(
+                        "page {label}: unit `{id}` is out of order (expected `body-{}`)",
+                        body.len() + 1
+                    ),
+                )),
+                None => errors.push(error_at(
+                    input.display,
+                    unit.line,
+                    format!("page {label}: unknown unit `{id}`"),
+                )),
+            },
+        }
+    }
+    let Some(title) = title else {
+        if errors.is_empty() {
+            errors.push(error_at(
+                input.display,
+                file.line,
+                format!("page {label}: there is no `title` unit"),
+            ));
+        }
+        return Err(errors);
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    // Never overwrite newer work.
+    let existing = page.translations[lang].as_ref();
+    let (target_display, target_path) = translation_paths(existing, source, input.trg_lang);
+    let replaces = target_path.exists();
+    if replaces && !input.force {
+        let now = read_text(&target_path, &target_display).map_err(|d| vec![d])?;
+        let refuse = match file.note(note::TRANSLATION_FILE_DIGEST) {
+            None => Some("was created since the export"),
+            Some(seen) if seen != file_digest(&now) => Some("changed since the export"),
+            Some(_) => None,
+        };
+        if let Some(why) = refuse {
+            return Err(vec![
+                error_at(
+                    input.display,
+                    file.line,
+                    format!(
+                        "{} {why}: importing would overwrite newer work",
+                        slash_path(&target_display)
+                    ),
+                )
+                .with_hint(
+                    "look at both, then import with --force to overwrite it; nothing was written",
+                ),
+            ]);
+        }
+    }
+    if source.digest != made_from {
+        let mut d = Diagnostic::file(
+            Severity::Warning,
+            input.display,
+            format!(
+                "{} changed since the export: {} is imported as a translation of the exported version and will show as outdated",
+                slash_path(&source.file),
+                slash_path(&target_display)
+            ),
+        );
+        d.line = file.line;
+        warnings.push(d);
+    }
+
+    let source_text = read_text(&source.path, &source.file).map_err(|d| vec![d])?;
+    let syntax = if source_text.starts_with("---") {
+        frontmatter::Syntax::Yaml
+    } else {
+        frontmatter::Syntax::Toml
+    };
+    let new = NewTranslation {
+        title: &title,
+        description: description.as_deref(),
+        kept: existing.map(|t| &t.front),
+        source_digest: made_from,
+    };
+    let head = front_matter(syntax, &new).map_err(|m| here(format!("page {label}: {m}")))?;
+    let body = body.join("\n\n");
+    let contents = if body.is_empty() {
+        head
+    } else {
+        format!("{head}{body}\n")
+    };
+    Ok(PlannedWrite {
+        file: target_display,
+        path: target_path,
+        contents,
+        replaces,
+    })
+}
+
+/// `text` without blank lines at its start and white space at its end.
+fn trim_blank_lines(text: &str) -> String {
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim().is_empty() {
+            start += line.len();
+        } else {
+            break;
+        }
+    }
+    text[start.min(text.len())..].trim_end().to_string()
+}
+
+/// The front matter of an imported translation.
+struct NewTranslation<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    /// The existing translation's front matter: its own settings (slug, weight, draft,
+    /// aliases, extra) are kept; `machine_translated` and `in_translation` are not.
+    kept: Option<&'a FrontMatter>,
+    source_digest: &'a str,
+}
+
+/// A string in both TOML and YAML: a JSON string is a valid TOML basic string and a
+/// valid YAML double-quoted scalar.
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).expect("strings serialise")
+}
+
+fn front_matter(syntax: frontmatter::Syntax, t: &NewTranslation<'_>) -> Result<String, String> {
+    let (fence, sep) = match syntax {
+        frontmatter::Syntax::Toml => ("+++", " = "),
+        frontmatter::Syntax::Yaml => ("---", ": "),
+    };
+    let mut out = format!("{fence}\n");
+    let mut line = |key: &str, value: String| {
+        let _ = writeln!(out, "{key}{sep}{value}");
+    };
+    line("title", quoted(t.title));
+    if let Some(d) = t.description {
+        line("description", quoted(d));
+    }
+    let kept = t.kept.cloned().unwrap_or_default();
+    if let Some(slug) = &kept.slug {
+        line("slug", quoted(slug));
+    }
+    if let Some(weight) = kept.weight {
+        line("weight", weight.to_string());
+    }
+    if kept.draft {
+        line("draft", "true".to_string());
+    }
+    if !kept.aliases.is_empty() {
+        let list: Vec<String> = kept.aliases.iter().map(|a| quoted(a)).collect();
+        line("aliases", format!("[{}]", list.join(", ")));
+    }
+    line("source_digest", quoted(t.source_digest));
+    if !kept.extra.is_empty() {
+        match syntax {
+            frontmatter::Syntax::Toml => {
+                #[derive(Serialize)]
+                struct Extra<'a> {
+                    extra: &'a serde_json::Map<String, serde_json::Value>,
+                }
+                let table = toml::to_string(&Extra { extra: &kept.extra }).map_err(|e| {
+                    format!("the existing translation's `extra` cannot be written as TOML: {e}")
+                })?;
+                out.push_str(&table);
+                if !out.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            frontmatter::Syntax::Yaml => {
+                let map = serde_json::to_string(&kept.extra).expect("maps serialise");
+                let _ = writeln!(out, "extra: {map}");
+            }
+        }
+    }
+    let _ = writeln!(out, "{fence}");
+    Ok(out)
+}
+
+/// Write every planned file: first all into temporary files beside their targets, then
+/// rename each into place, so that a failure while writing leaves every file as it was.
+pub fn apply(plan: &ImportPlan) -> Result<(), Diagnostic> {
+    let mut temps: Vec<PathBuf> = Vec::new();
+    for w in &plan.writes {
+        let tmp = temp_path(&w.path);
+        if let Err(e) = fs::write(&tmp, &w.contents) {
+            let _ = fs::remove_file(&tmp);
+            for t in &temps {
+                let _ = fs::remove_file(t);
+            }
+            return Err(Diagnostic::file(
+                Severity::Error,
+                &w.file,
+                format!("cannot write: {e}; nothing was imported"),
+            ));
+        }
+        temps.push(tmp);
+    }
+    for (i, (w, tmp)) in plan.writes.iter().zip(&temps).enumerate() {
+        if let Err(e) = fs::rename(tmp, &w.path) {
+            for t in &temps[i..] {
+                let _ = fs::remove_file(t);
+            }
+            let done: Vec<String> = plan.writes[..i]
+                .iter()
+                .map(|w| slash_path(&w.file))
+                .collect();
+            return Err(Diagnostic::file(
+                Severity::Error,
+                &w.file,
+                format!(
+                    "cannot write: {e}; written before the failure: {}",
+                    if done.is_empty() {
+                        "none".to_string()
+                    } else {
+                        done.join(", ")
+                    }
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A temporary file beside `path`; its name starts with `.`, so a build ignores it.
+fn temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.wegweiser-tmp"))
+}
+
+/// Write `contents` to `path` through a temporary file and a rename.
+pub fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
+    let tmp = temp_path(path);
+    fs::write(&tmp, contents)
+        .and_then(|()| fs::rename(&tmp, path))
+        .inspect_err(|_| {
+            let _ = fs::remove_file(&tmp);
+        })
+}
+
+// ---------------------------------------------------------------------------------
+// Writing XML
+
+fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' => out.push_str("&#13;"),
+            c if !is_xml_char(c) => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            c if !is_xml_char(c) => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Content of `<source>` and `<target>`: escaped text; characters XML cannot hold as
+/// `<cp hex="…"/>`, as XLIFF prescribes.
+fn inline(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' => out.push_str("&#13;"),
+            c if !is_xml_char(c) => {
+                let _ = write!(out, "<cp hex=\"{:04X}\"/>", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether XML 1.0 allows `c` in a document.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+// ---------------------------------------------------------------------------------
+// Reading XLIFF
+
+/// An XLIFF 2 document as far as wegweiser needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub version: String,
+    pub src_lang: String,
+    pub trg_lang: Option<String>,
+    pub files: Vec<File>,
+    /// Line of the `<xliff>` element.
+    pub line: usize,
+}
+
+/// One `<file>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    pub id: String,
+    pub original: Option<String>,
+    pub line: usize,
+    /// `(id, text)` of each `<note>` in the file's `<notes>`.
+    pub notes: Vec<(Option<String>, String)>,
+    pub units: Vec<Unit>,
+}
+
+impl File {
+    /// The text of the note with this id.
+    pub fn note(&self, id: &str) -> Option<&str> {
+        self.notes
+            .iter()
+            .find(|(i, _)| i.as_deref() == Some(id))
+            .map(|(_, t)| t.as_str())
+    }
+}
+
+/// One `<unit>`, its segments joined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    pub id: String,
+    pub line: usize,
+    pub source: String,
+    /// `None` when a segment has no `<target>`.
+    pub target: Option<String>,
+}
+
+/// A problem reading XLIFF, with its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadError {
+    pub line: usize,
+    pub message: String,
+}
+
+fn read_error(line: usize, message: impl Into<String>) -> ReadError {
+    ReadError {
+        line,
+        message: message.into(),
+    }
+}
+
+/// Read an XLIFF 2 document.
+pub fn read(text: &str) -> Result<Document, ReadError> {
+    let root = xml::parse(text)?;
+    if root.name != "xliff" {
+        return Err(read_error(
+            root.line,
+            format!("not an XLIFF file: the root element is <{}>", root.name),
+        ));
+    }
+    if root.ns != XLIFF_NS {
+        let hint = if root.ns.contains("xliff:document:1.2") {
+            ": this is XLIFF 1.2; save it as XLIFF 2.0 in the translation tool"
+        } else {
+            ""
+        };
+        return Err(read_error(
+            root.line,
+            format!("the <xliff> element is not in the XLIFF 2 namespace {XLIFF_NS}{hint}"),
+        ));
+    }
+    let version = root.attr("version").unwrap_or_default().to_string();
+    if !version.starts_with("2.") {
+        return Err(read_error(
+            root.line,
+            format!("XLIFF version `{version}` is not supported: wegweiser reads XLIFF 2"),
+        ));
+    }
+    let src_lang = root
+        .attr("srcLang")
+        .ok_or_else(|| read_error(root.line, "the <xliff> element has no srcLang"))?
+        .to_string();
+    let trg_lang = root.attr("trgLang").map(str::to_string);
+    let mut files = Vec::new();
+    for f in root.xliff_children() {
+        match f.name.as_str() {
+            "file" => files.push(read_file(f)?),
+            other => {
+                return Err(read_error(
+                    f.line,
+                    format!("unexpected <{other}> in <xliff>"),
+                ));
+            }
+        }
+    }
+    if files.is_empty() {
+        return Err(read_error(root.line, "the XLIFF file has no <file>"));
+    }
+    Ok(Document {
+        version,
+        src_lang,
+        trg_lang,
+        files,
+        line: root.line,
+    })
+}
+
+fn required_id(e: &xml::Element) -> Result<String, ReadError> {
+    e.attr("id")
+        .map(str::to_string)
+        .ok_or_else(|| read_error(e.line, format!("<{}> has no id", e.name)))
+}
+
+fn read_file(f: &xml::Element) -> Result<File, ReadError> {
+    let mut file = File {
+        id: required_id(f)?,
+        original: f.attr("original").map(str::to_string),
+        line: f.line,
+        notes: Vec::new(),
+        units: Vec::new(),
+    };
+    for child in f.xliff_children() {
+        match child.name.as_str() {
+            "notes" => {
+                for n in child.xliff_children().filter(|n| n.name == "note") {
+                    file.notes
+                        .push((n.attr("id").map(str::to_string), n.text_content()));
+                }
+            }
+            "unit" | "group" => read_units(child, &mut file.units)?,
+            _ => {}
+        }
+    }
+    Ok(file)
+}
+
+fn read_units(e: &xml::Element, units: &mut Vec<Unit>) -> Result<(), ReadError> {
+    if e.name == "group" {
+        for child in e.xliff_children() {
+            if matches!(child.name.as_str(), "unit" | "group") {
+                read_units(child, units)?;
+            }
+        }
+        return Ok(());
+    }
+    let mut unit = Unit {
+        id: required_id(e)?,
+        line: e.line,
+        source: String::new(),
+        target: Some(String::new()),
+    };
+    for part in e.xliff_children() {
+        let ignorable = match part.name.as_str() {
+            "segment" => false,
+            "ignorable" => true,
+            _ => continue,
+        };
+        let mut source = None;
+        let mut target = None;
+        for c in part.xliff_children() {
+            match c.name.as_str() {
+                "source" => source = Some(inline_text(c)?),
+                "target" => target = Some(inline_text(c)?),
+                other => {
+                    return Err(read_error(
+                        c.line,
+                        format!("unexpected <{other}> in <{}>", part.name),
+                    ));
+                }
+            }
+        }
+        let source = source
+            .ok_or_else(|| read_error(part.line, format!("<{}> has no <source>", part.name)))?;
+        let target = match target {
+            Some(t) => Some(t),
+            None if ignorable => Some(source.clone()),
+            None => None,
+        };
+        unit.source.push_str(&source);
+        unit.target = match (unit.target, target) {
+            (Some(mut all), Some(t)) => {
+                all.push_str(&t);
+                Some(all)
+            }
+            _ => None,
+        };
+    }
+    units.push(unit);
+    Ok(())
+}
+
+/// The text of `<source>` or `<target>`: annotations keep their text; inline codes that
+/// stand for original formatting are refused, since wegweiser exports plain Markdown.
+fn inline_text(e: &xml::Element) -> Result<String, ReadError> {
+    let mut out = String::new();
+    inline_into(e, &mut out)?;
+    Ok(out)
+}
+
+fn inline_into(e: &xml::Element, out: &mut String) -> Result<(), ReadError> {
+    for node in &e.children {
+        match node {
+            xml::Node::Text(t) => out.push_str(t),
+            xml::Node::Element(c) if c.ns != XLIFF_NS => {
+                return Err(read_error(
+                    c.line,
+                    format!(
+                        "unexpected <{}> from another namespace in <{}>",
+                        c.name, e.name
+                    ),
+                ));
+            }
+            xml::Node::Element(c) => match c.name.as_str() {
+                "mrk" | "pc" => inline_into(c, out)?,
+                "sm" | "em" => {}
+                "cp" => {
+                    let hex = c.attr("hex").unwrap_or_default();
+                    let ch = u32::from_str_radix(hex, 16)
+                        .ok()
+                        .and_then(char::from_u32)
+                        .ok_or_else(|| {
+                            read_error(c.line, format!("<cp hex=\"{hex}\"> is not a character"))
+                        })?;
+                    out.push(ch);
+                }
+                other => {
+                    return Err(read_error(
+                        c.line,
+                        format!(
+                            "inline code <{other}> is not supported: the texts are Markdown; write formatting as Markdown"
+                        ),
+                    ));
+                }
+            },
+        }
+    }
+    Ok(())
+}
+
+/// A small strict XML reader: elements, attributes, text, CDATA, comments, processing
+/// instructions, the predefined entities and character references, and namespaces. No
+/// DTDs (so no entity expansion).
+mod xml {
+    use super::{ReadError, read_error};
+
+    pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+
+    /// XLIFF needs a handful of levels; the limit keeps the readers' recursion safe.
+    const MAX_DEPTH: usize = 200;
+
+    #[derive(Debug, Clone)]
+    pub struct Element {
+        /// Namespace URI (`""` for none).
+        pub ns: String,
+        /// Local name.
+        pub name: String,
+        pub attrs: Vec<Attr>,
+        pub children: Vec<Node>,
+        pub line: usize,
+    }
+
+    #[derive(Debug, Clone)]
+    pub struct Attr {
+        pub ns: String,
+        pub name: String,
+        pub value: String,
+    }
+
+    #[derive(Debug, Clone)]
+    pub enum Node {
+        Element(Element),
+        Text(String),
+    }
+
+    impl Element {
+        /// An attribute without namespace.
+        pub fn attr(&self, name: &str) -> Option<&str> {
+            self.attrs
+                .iter()
+                .find(|a| a.ns.is_empty() && a.name == name)
+                .map(|a| a.value.as_str())
+        }
+
+        /// Child elements in the XLIFF namespace.
+        pub fn xliff_children(&self) -> impl Iterator<Item = &Element> {
+            self.children.iter().filter_map(|n| match n {
+                Node::Element(e) if e.ns == super::XLIFF_NS => Some(e),
+                _ => None,
+            })
+        }
+
+        /// All text inside, elements left out.
+        pub fn text_content(&self) -> String {
+            let mut out = String::new();
+            for n in &self.children {
+                match n {
+                    Node::Text(t) => out.push_str(t),
+                    Node::Element(e) => out.push_str(&e.text_content()),
+                }
+            }
+            out
+        }
+    }
+
+    struct Parser<'a> {
+        text: &'a str,
+        pos: usize,
+        /// Line at `counted`.
+        line: usize,
+        counted: usize,
+    }
+
+    /// An element being read: the element, its raw name, and its namespace declarations.
+    struct Open {
+        element: Element,
+        raw: String,
+        scope: Vec<(String, String)>,
+    }
+
+    impl<'a> Parser<'a> {
+        fn line(&mut self) -> usize {
+            let from = self.counted.min(self.pos);
+            self.line += self.text[from..self.pos].matches('\n').count();
+            self.counted = self.pos;
+            self.line
+        }
+
+        fn err(&mut self, message: impl Into<String>) -> ReadError {
+            let line = self.line();
+            read_error(line, message)
+        }
+
+        fn rest(&self) -> &'a str {
+            &self.text[self.pos..]
+        }
+
+        fn eat(&mut self, s: &str) -> bool {
+            if self.rest().starts_with(s) {
+                self.pos += s.len();
+                true
+            } else {
+                false
+            }
+        }
+
+        fn skip_ws(&mut self) {
+            let rest = self.rest();
+            self.pos += rest.len() - rest.trim_start_matches([' ', '\t', '\n']).len();
+        }
+
+        /// Skip to after `end`; error if it never comes.
+        fn skip_past(&mut self, end: &str, what: &str) -> Result<&'a str, ReadError> {
+            match self.rest().find(end) {
+                Some(i) => {
+                    let skipped = &self.rest()[..i];
+                    self.pos += i + end.len();
+                    Ok(skipped)
+                }
+                None => Err(self.err(format!("{what} is never closed"))),
+            }
+        }
+
+        /// White space, comments and processing instructions outside the root element.
+        fn misc(&mut self) -> Result<(), ReadError> {
+            loop {
+                self.skip_ws();
+                if self.eat("<!--") {
+                    self.skip_past("-->", "a comment")?;
+                } else if self.eat("<?") {
+                    self.skip_past("?>", "a processing instruction")?;
+                } else if self.rest().starts_with("<!DOCTYPE") {
+                    return Err(self.err("DOCTYPE declarations are not allowed in XLIFF"));
+                } else {
+                    return Ok(());
+                }
+            }
+        }
+
+        fn name(&mut self) -> Result<&'a str, ReadError> {
+            let rest = self.rest();
+            let end = rest
+                .find(|c: char| {
+                    c.is_whitespace() || matches!(c, '/' | '>' | '=' | '<' | '"' | '\'' | '&')
+                })
+                .unwrap_or(rest.len());
+            if end == 0 {
+                return Err(self.err("expected a name"));
+            }
+            self.pos += end;
+            Ok(&rest[..end])
+        }
+
+        fn decode(&mut self, raw: &str, attribute: bool) -> Result<String, ReadError> {
+            let mut out = String::with_capacity(raw.len());
+            let mut rest = raw;
+            while let Some(i) = rest.find(['&', '<']) {
+                push_text(&mut out, &rest[..i], attribute);
+                if rest[i..].starts_with('<') {
+                    return Err(self.err("`<` is not allowed in an attribute value"));
+                }
+                let after = &rest[i + 1..];
+                let Some(end) = after.find(';') else {
+                    return Err(self.err("`&` must start an entity such as &amp;"));
+                };
+                let entity = &after[..end];
+                let c = match entity {
+                    "lt" => '<',
+                    "gt" => '>',
+                    "amp" => '&',
+                    "quot" => '"',
+                    "apos" => '\'',
+                    _ => {
+                        let code = if let Some(hex) = entity.strip_prefix("#x") {
+                            u32::from_str_radix(hex, 16).ok()
+                        } else if let Some(dec) = entity.strip_prefix('#') {
+                            dec.parse::<u32>().ok()
+                        } else {
+                            None
+                        };
+                        match code
+                            .and_then(char::from_u32)
+                            .filter(|c| super::is_xml_char(*c))
+                        {
+                            Some(c) => c,
+                            None => {
+                                return Err(self.err(format!("unknown entity &{entity};")));
+                            }
+                        }
+                    }
+                };
+                out.push(c);
+                rest = &after[end + 1..];
+            }
+            push_text(&mut out, rest, attribute);
+            Ok(out)
+        }
+
+        /// A start tag after its `<`: the element, its raw name, its namespace
+        /// declarations, and whether it closed itself.
+        fn start_tag(&mut self) -> Result<(Open, bool), ReadError> {
+            let line = self.line();
+            let raw = self.name()?.to_string();
+            let mut attrs: Vec<(String, String)> = Vec::new();
+            loop {
+                let before = self.pos;
+                self.skip_ws();
+                if self.eat("/>") {
+                    return Ok((open(raw, attrs, line), true));
+                }
+                if self.eat(">") {
+                    return Ok((open(raw, attrs, line), false));
+                }
+                if self.pos >= self.text.len() {
+                    return Err(self.err(format!("<{raw}> is never closed")));
+                }
+                if self.pos == before {
+                    return Err(self.err(format!("expected white space or `>` in <{raw}>")));
+                }
+                let name = self.name()?.to_string();
+                self.skip_ws();
+                if !self.eat("=") {
+                    return Err(self.err(format!("attribute `{name}` has no value")));
+                }
+                self.skip_ws();
+                let quote = match self.rest().chars().next() {
+                    Some(q @ ('"' | '\'')) => q,
+                    _ => return Err(self.err(format!("the value of `{name}` must be quoted"))),
+                };
+                self.pos += 1;
+                let Some(end) = self.rest().find(quote) else {
+                    return Err(self.err(format!("the value of `{name}` is never closed")));
+                };
+                let raw_value = &self.rest()[..end];
+                let value = self.decode(raw_value, true)?;
+                self.pos += end + 1;
+                if attrs.iter().any(|(n, _)| *n == name) {
+                    return Err(self.err(format!("attribute `{name}` appears twice")));
+                }
+                attrs.push((name, value));
+            }
+        }
+    }
+
+    fn push_text(out: &mut String, s: &str, attribute: bool) {
+        if attribute {
+            out.extend(
+                s.chars()
+                    .map(|c| if matches!(c, '\t' | '\n') { ' ' } else { c }),
+            );
+        } else {
+            out.push_str(s);
+        }
+    }
+
+    fn open(raw: String, attrs: Vec<(String, String)>, line: usize) -> Open {
+        let mut scope = Vec::new();
+        let mut plain = Vec::new();
+        for (name, value) in attrs {
+            if name == "xmlns" {
+                scope.push((String::new(), value));
+            } else if let Some(prefix) = name.strip_prefix("xmlns:") {
+                scope.push((prefix.to_string(), value));
+            } else {
+                plain.push(Attr {
+                    ns: String::new(),
+                    name,
+                    value,
+                });
+            }
+        }
+        Open {
+            element: Element {
+                ns: String::new(),
+                name: String::new(),
+                attrs: plain,
+                children: Vec::new(),
+                line,
+            },
+            raw,
+            scope,
+        }
+    }
+
+    fn lookup<'s>(
+        stack: &'s [Open],
+        current: &'s [(String, String)],
+        prefix: &str,
+    ) -> Option<&'s str> {
+        if prefix == "xml" {
+            return Some(XML_NS);
+        }
+        current
+            .iter()
+            .chain(stack.iter().rev().flat_map(|o| o.scope.iter()))
+            .find(|(p, _)| p == prefix)
+            .map(|(_, uri)| uri.as_str())
+    }
+
+    /// Resolve the names of a just-opened element against the open ones.
+    fn resolve(stack: &[Open], o: &mut Open) -> Result<(), ReadError> {
+        let line = o.element.line;
+        let (prefix, local) = o.raw.split_once(':').unwrap_or(("", &o.raw));
+        let ns = match lookup(stack, &o.scope, prefix) {
+            Some(uri) => uri.to_string(),
+            None if prefix.is_empty() => String::new(),
+            None => {
+                return Err(read_error(
+                    line,
+                    format!("unknown namespace prefix `{prefix}:`"),
+                ));
+            }
+        };
+        o.element.ns = ns;
+        o.element.name = local.to_string();
+        for a in &mut o.element.attrs {
+            if let Some((prefix, local)) = a.name.split_once(':') {
+                let Some(uri) = lookup(stack, &o.scope, prefix) else {
+                    return Err(read_error(
+                        line,
+                        format!("unknown namespace prefix `{prefix}:`"),
+                    ));
+                };
+                a.ns = uri.to_string();
+                a.name = local.to_string();
+            }
+        }
+        Ok(())
+    }
+
+    fn add_text(parent: &mut Element, text: String) {
+        if let Some(Node::Text(last)) = parent.children.last_mut() {
+            last.push_str(&text);
+        } else if !text.is_empty() {
+            parent.children.push(Node::Text(text));
+        }
+    }
+
+    /// Parse a whole document into its root element.
+    pub fn parse(input: &str) -> Result<Element, ReadError> {
+        let normalized = input
+            .strip_prefix('\u{FEFF}')
+            .unwrap_or(input)
+            .replace("\r\n", "\n")
+            .replace('\r', "\n");
+        if let Some(c) = normalized.chars().find(|c| !super::is_xml_char(*c)) {
+            let at = normalized.find(c).unwrap_or(0);
+            let line = normalized[..at].matches('\n').count() + 1;
+            return Err(read_error(
+                line,
+                format!("the character U+{:04X} is not allowed in XML", u32::from(c)),
+            ));
+        }
+        let mut p = Parser {
+            text: &normalized,
+            pos: 0,
+            line: 1,
+            counted: 0,
+        };
+        p.misc()?;
+        if !p.eat("<") {
+            return Err(p.err("expected the root element"));
+        }
+        let mut stack: Vec<Open> = Vec::new();
+        let (mut first, closed) = p.start_tag()?;
+        resolve(&stack, &mut first)?;
+        if closed {
+            return finish(&mut p, first.element);
+        }
+        stack.push(first);
+        loop {
+            if p.pos >= p.text.len() {
+                let raw = stack.last().map(|o| o.raw.clone()).unwrap_or_default();
+                return Err(p.err(format!("<{raw}> is never closed")));
+            }
+            if p.eat("<!--") {
+                p.skip_past("-->", "a comment")?;
+            } else if p.eat("<![CDATA[") {
+                let text = p.skip_past("]]>", "a CDATA section")?.to_string();
+                if let Some(top) = stack.last_mut() {
+                    add_text(&mut top.element, text);
+                }
+            } else if p.eat("<?") {
+                p.skip_past("?>", "a processing instruction")?;
+            } else if p.eat("</") {
+                let name = p.name()?.to_string();
+                p.skip_ws();
+                if !p.eat(">") {
+                    return Err(p.err(format!("expected `>` after </{name}")));
+                }
+                let Some(done) = stack.pop() else {
+                    return Err(p.err(format!("</{name}> closes nothing")));
+                };
+                if done.raw != name {
+                    return Err(p.err(format!("</{name}> closes <{}>", done.raw)));
+                }
+                match stack.last_mut() {
+                    Some(parent) => parent.element.children.push(Node::Element(done.element)),
+                    None => return finish(&mut p, done.element),
+                }
+            } else if p.rest().starts_with("<!") {
+                return Err(p.err("declarations are not allowed inside elements"));
+            } else if p.eat("<") {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(p.err(format!("elements nest deeper than {MAX_DEPTH} levels")));
+                }
+                let (mut o, closed) = p.start_tag()?;
+                resolve(&stack, &mut o)?;
+                if closed {
+                    if let Some(parent) = stack.last_mut() {
+                        parent.element.children.push(Node::Element(o.element));
+                    }
+                } else {
+                    stack.push(o);
+                }
+            } else {
+                let end = p.rest().find('<').unwrap_or(p.rest().len());
+                let raw = &p.rest()[..end];
+                let text = p.decode(raw, false)?;
+                p.pos += end;
+                if let Some(top) = stack.last_mut() {
+                    add_text(&mut top.element, text);
+                }
+            }
+        }
+    }
+
+    fn finish(p: &mut Parser<'_>, root: Element) -> Result<Element, ReadError> {
+        p.misc()?;
+        if p.pos < p.text.len() {
+            return Err(p.err("content after the root element"));
+        }
+        Ok(root)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_split_on_blank_lines_but_not_inside_fences() {
+        let body = "\n# Title\n\nPara one\nline two  \n\n\n- a\n- b\n\n```\ncode\n\nmore\n```\n\n| a | b |\n|---|---|\n";
+        assert_eq!(
+            blocks(body),
+            vec![
+                "# Title",
+                "Para one\nline two  ",
+                "- a\n- b",
+                "```\ncode\n\nmore\n```",
+                "| a | b |\n|---|---|"
+            ]
+        );
+        assert_eq!(blocks("a\r\n\r\nb\r\n"), vec!["a", "b"]);
+        assert!(blocks("\n \n").is_empty());
+        assert_eq!(
+            blocks("~~~~\nx\n\n~~~\ny\n~~~~\nz"),
+            vec!["~~~~\nx\n\n~~~\ny\n~~~~\nz"]
+        );
+    }
+
+    #[test]
+    fn escaping_round_trips_through_the_reader() {
+        let nasty = "Tom & \"Jerry\" <b>'x'</b> ]]> \r\u{1} العربية ትግርኛ";
+        let doc = format!(
+            "<?xml version=\"1.0\"?>\n<xliff xmlns=\"{XLIFF_NS}\" version=\"2.0\" srcLang=\"de\" trgLang=\"ar\">\
+             <file id=\"f\"><notes><note id=\"n\">{}</note></notes>\
+             <unit id=\"u\"><segment><source>{}</source><target>{}</target></segment></unit></file></xliff>",
+            escape_text("a & b"),
+            inline(nasty),
+            inline(nasty)
+        );
+        let read = read(&doc).unwrap();
+        assert_eq!(read.files[0].note("n"), Some("a & b"));
+        assert_eq!(read.files[0].units[0].source, nasty);
+        assert_eq!(read.files[0].units[0].target.as_deref(), Some(nasty));
+        assert_eq!(escape_attr("a\"b\n"), "a&quot;b&#10;");
+    }
+
+    #[test]
+    fn the_reader_takes_what_tools_write_back() {
+        let doc = format!(
+            "\u{FEFF}<?xml version='1.0' encoding='UTF-8'?>\r\n<!-- tool -->\r\n\
+             <x:xliff xmlns:x='{XLIFF_NS}' xmlns:mda='urn:oasis:names:tc:xliff:metadata:2.0' version='2.1' srcLang='de' trgLang='en'>\
+             <x:file id='f'><mda:metadata><mda:metaGroup/></mda:metadata>\
+             <x:group id='g'><x:unit id='u'>\
+             <x:segment state='translated'><x:source>Eins.</x:source><x:target>One.</x:target></x:segment>\
+             <x:ignorable><x:source> </x:source></x:ignorable>\
+             <x:segment><x:source>Zwei <x:mrk id='m' type='term'>Wörter</x:mrk>.</x:source>\
+             <x:target><![CDATA[Two <words>]]><x:sm id='s'/>&#x2E;<x:em startRef='s'/></x:target></x:segment>\
+             </x:unit></x:group></x:file></x:xliff>\n"
+        );
+        let read = read(&doc).unwrap();
+        assert_eq!(read.version, "2.1");
+        let unit = &read.files[0].units[0];
+        assert_eq!(unit.source, "Eins. Zwei Wörter.");
+        assert_eq!(unit.target.as_deref(), Some("One. Two <words>."));
+    }
+
+    #[test]
+    fn the_reader_is_strict() {
+        let bad = [
+            ("<xliff", "never closed"),
+            ("<a></b>", "closes"),
+            ("<!DOCTYPE x><x/>", "DOCTYPE"),
+            ("<x a='1' a='2'/>", "twice"),
+            ("<x>&nbsp;</x>", "entity"),
+            ("<x>a & b</x>", "entity"),
+            ("<x a=1/>", "quoted"),
+            ("<x/><y/>", "after the root"),
+            ("<p:x/>", "prefix"),
+            (&"<a>".repeat(1000), "deeper"),
+            ("<x/>", "not an XLIFF file"),
+            (
+                "<xliff xmlns='urn:oasis:names:tc:xliff:document:1.2' version='1.2'/>",
+                "XLIFF 1.2",
+            ),
+        ];
+        for (doc, expected) in bad {
+            let e = read(doc).unwrap_err();
+            assert!(e.message.contains(expected), "{doc}: {}", e.message);
+        }
+        let e = read("<xliff xmlns='urn:oasis:names:tc:xliff:document:2.0' version='2.0' srcLang='de'>\n\n<file id='f'><unit id='u'><segment><source>x<ph id='1'/></source></segment></unit></file></xliff>").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("<ph>"), "{}", e.message);
+    }
+
+    #[test]
+    fn ids_are_nmtokens_and_unique() {
+        let mut taken = BTreeSet::new();
+        assert_eq!(
+            unique_id(&mut taken, "ort/wohnen/miete"),
+            "ort:wohnen:miete"
+        );
+        assert_eq!(
+            unique_id(&mut taken, "ort/wohnen miete"),
+            "ort:wohnen_miete"
+        );
+        assert_eq!(
+            unique_id(&mut taken, "ort/wohnen+miete"),
+            "ort:wohnen_miete-2"
+        );
+        assert_eq!(unique_id(&mut taken, "ort/سكن"), "ort:سكن");
+    }
+
+    #[test]
+    fn front_matter_in_both_syntaxes() {
+        let kept = FrontMatter {
+            title: "old".into(),
+            slug: Some("neu".into()),
+            aliases: vec!["/a/".into()],
+            machine_translated: true,
+            ..Default::default()
+        };
+        let t = NewTranslation {
+            title: "A \"quoted\" \\ title",
+            description: Some("ትግርኛ"),
+            kept: Some(&kept),
+            source_digest: "0123456789ab",
+        };
+        for syntax in [frontmatter::Syntax::Toml, frontmatter::Syntax::Yaml] {
+            let text = front_matter(syntax, &t).unwrap() + "Body\n";
+            let parsed = frontmatter::parse(Path::new("x.md"), &text).unwrap();
+            assert_eq!(parsed.syntax, syntax);
+            assert_eq!(parsed.front.title, t.title);
+            assert_eq!(parsed.front.description.as_deref(), Some("ትግርኛ"));
+            assert_eq!(parsed.front.slug.as_deref(), Some("neu"));
+            assert_eq!(parsed.front.aliases, vec!["/a/".to_string()]);
+            assert_eq!(parsed.front.source_digest.as_deref(), Some("0123456789ab"));
+            assert!(!parsed.front.machine_translated);
+            assert_eq!(&text[parsed.body_start..], "Body\n");
+        }
+    }
+}

@@ -1,0 +1,504 @@
+//! `wegweiser translations export` / `import`: XLIFF 2.0 round trips.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::{fixture, tree};
+use wegweiser::frontmatter;
+use wegweiser::translation::is_digest;
+use wegweiser::xliff::{self, Document};
+
+fn copy_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join(name);
+    for (rel, bytes) in tree(&fixture(name)) {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+    (tmp, root)
+}
+
+fn wegweiser(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wegweiser"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[track_caller]
+fn ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        stderr(out)
+    );
+}
+
+/// Export `args` from `root` into `root/out.xlf` and return the document's text.
+fn export(root: &Path, args: &[&str]) -> String {
+    let mut all = vec!["translations", "export"];
+    all.extend_from_slice(args);
+    all.push("out.xlf");
+    let out = wegweiser(&all, root);
+    ok(&out);
+    fs::read_to_string(root.join("out.xlf")).unwrap()
+}
+
+fn parse(xml: &str) -> Document {
+    xliff::read(xml).unwrap_or_else(|e| panic!("line {}: {}\n{xml}", e.line, e.message))
+}
+
+/// What a translator does: give every segment without a target one, made by `translate`
+/// from the source's (escaped) XML text.
+fn fill(xml: &str, translate: impl Fn(&str) -> String) -> String {
+    let mut out = String::new();
+    let mut rest = xml;
+    while let Some(start) = rest.find("<source>") {
+        let end = rest[start..].find("</source>").unwrap() + start;
+        let source = &rest[start + "<source>".len()..end];
+        let after = end + "</source>".len();
+        out.push_str(&rest[..after]);
+        if !rest[after..].trim_start().starts_with("<target>") {
+            out.push_str(&format!("<target>{}</target>", translate(source)));
+        }
+        rest = &rest[after..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Import `xml` (written to `root/done.xlf`) with extra `args`.
+fn import(root: &Path, xml: &str, args: &[&str]) -> Output {
+    fs::write(root.join("done.xlf"), xml).unwrap();
+    let mut all = vec!["translations", "import", "done.xlf"];
+    all.extend_from_slice(args);
+    wegweiser(&all, root)
+}
+
+/// States from `wegweiser translations --format json`: (page, language, state).
+fn states(root: &Path, language: &str) -> Vec<(String, String)> {
+    let out = wegweiser(
+        &["translations", "--format", "json", "--language", language],
+        root,
+    );
+    ok(&out);
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                v["page"].as_str().unwrap().to_string(),
+                v["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn state(root: &Path, language: &str, page: &str) -> String {
+    states(root, language)
+        .into_iter()
+        .find(|(p, _)| p == page)
+        .unwrap_or_else(|| panic!("no row for {page} [{language}]"))
+        .1
+}
+
+fn read_page(path: &Path) -> (frontmatter::Parsed, String) {
+    let text = fs::read_to_string(path).unwrap();
+    let parsed = frontmatter::parse(path, &text).unwrap();
+    let body = text[parsed.body_start..].to_string();
+    (parsed, body)
+}
+
+fn page<'a>(doc: &'a Document, label: &str) -> &'a xliff::File {
+    doc.files
+        .iter()
+        .find(|f| f.note(xliff::note::PAGE) == Some(label))
+        .unwrap_or_else(|| panic!("no <file> for {label}"))
+}
+
+fn unit_ids(file: &xliff::File) -> Vec<&str> {
+    file.units.iter().map(|u| u.id.as_str()).collect()
+}
+
+#[test]
+fn export_holds_exactly_the_texts_to_translate() {
+    let (_tmp, root) = copy_fixture("translations");
+    let xml = export(&root, &["--language", "en"]);
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xliff xmlns=\"urn:oasis:names:tc:xliff:document:2.0\" version=\"2.0\""));
+    let doc = parse(&xml);
+    assert_eq!(doc.version, "2.0");
+    assert_eq!(doc.src_lang, "de");
+    assert_eq!(doc.trg_lang.as_deref(), Some("en"));
+    // Missing: the start page and d; outdated: b. Not a (up to date) nor c (machine-translated).
+    let pages: Vec<&str> = doc
+        .files
+        .iter()
+        .map(|f| f.note(xliff::note::PAGE).unwrap())
+        .collect();
+    assert_eq!(pages, ["ort", "ort/b", "ort/d"]);
+    assert_eq!(
+        doc.files.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(),
+        ["ort", "ort:b", "ort:d"]
+    );
+
+    let b = page(&doc, "ort/b");
+    assert_eq!(b.original.as_deref(), Some("content/ort/b.de.md"));
+    assert_eq!(
+        b.note(xliff::note::SOURCE_FILE),
+        Some("content/ort/b.de.md")
+    );
+    assert!(is_digest(b.note(xliff::note::SOURCE_DIGEST).unwrap()));
+    assert_eq!(
+        b.note(xliff::note::TRANSLATION_FILE),
+        Some("content/ort/b.en.md")
+    );
+    assert!(b.note(xliff::note::TRANSLATION_FILE_DIGEST).is_some());
+    assert!(
+        b.note(xliff::note::STATE)
+            .unwrap()
+            .starts_with("outdated: ")
+    );
+    assert_eq!(unit_ids(b), ["title", "body-1"]);
+    assert_eq!(b.units[0].source, "Miete");
+    // The outdated translation is there to be edited.
+    assert_eq!(b.units[0].target.as_deref(), Some("Rent"));
+    assert_eq!(b.units[1].source, "Die Miete ist am Monatsanfang fällig.");
+    assert_eq!(b.units[1].target.as_deref(), Some("The rent."));
+    assert!(xml.contains("<segment state=\"initial\">"));
+
+    let d = page(&doc, "ort/d");
+    assert_eq!(d.note(xliff::note::TRANSLATION_FILE_DIGEST), None);
+    assert_eq!(unit_ids(d), ["title", "body-1"]);
+    assert!(d.units.iter().all(|u| u.target.is_none()));
+
+    // --state narrows it; ti is translated from en.
+    let doc = parse(&export(&root, &["--language", "en", "--state", "outdated"]));
+    assert_eq!(doc.files.len(), 1);
+    let doc = parse(&export(&root, &["--language", "ti"]));
+    assert_eq!(doc.src_lang, "en");
+    assert_eq!(doc.trg_lang.as_deref(), Some("ti"));
+    assert_eq!(page(&doc, "ort/b").units[0].source, "Rent");
+    assert_eq!(page(&doc, "ort/b").units[0].target.as_deref(), Some("ክራይ"));
+
+    // Nothing to export into the source language, or for an unknown state.
+    let out = wegweiser(
+        &["translations", "export", "--language", "de", "x.xlf"],
+        &root,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("source language"), "{}", stderr(&out));
+    let out = wegweiser(
+        &[
+            "translations",
+            "export",
+            "--language",
+            "en",
+            "--state",
+            "bogus",
+            "x.xlf",
+        ],
+        &root,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!root.join("x.xlf").exists());
+}
+
+#[test]
+fn imported_translations_have_front_matter_and_digest_and_are_up_to_date() {
+    let (_tmp, root) = copy_fixture("translations");
+    let xml = export(&root, &["--language", "en"]);
+    let doc = parse(&xml);
+    let done = fill(&xml, |s| format!("EN {s}"));
+    ok(&import(&root, &done, &[]));
+
+    let (start, body) = read_page(&root.join("content/ort/_index.en.md"));
+    assert_eq!(start.syntax, frontmatter::Syntax::Toml);
+    assert_eq!(start.front.title, "EN Start");
+    assert_eq!(body, "EN Willkommen.\n");
+    assert_eq!(
+        start.front.source_digest.as_deref(),
+        page(&doc, "ort").note(xliff::note::SOURCE_DIGEST)
+    );
+    let (d, body) = read_page(&root.join("content/ort/d.en.md"));
+    assert_eq!(d.front.title, "EN Nur Deutsch");
+    assert_eq!(d.front.slug, None);
+    assert_eq!(body, "EN Nur auf Deutsch.\n");
+    assert_eq!(
+        d.front.source_digest.as_deref(),
+        page(&doc, "ort/d").note(xliff::note::SOURCE_DIGEST)
+    );
+    // The outdated one kept its prefilled (here: unchanged) text and got the new digest.
+    let (b, body) = read_page(&root.join("content/ort/b.en.md"));
+    assert_eq!(b.front.title, "Rent");
+    assert_eq!(body, "The rent.\n");
+
+    let en = states(&root, "en");
+    assert_eq!(
+        en,
+        [
+            ("".to_string(), "up-to-date".to_string()),
+            ("a".to_string(), "up-to-date".to_string()),
+            ("b".to_string(), "up-to-date".to_string()),
+            ("c".to_string(), "machine-translated".to_string()),
+            ("d".to_string(), "up-to-date".to_string()),
+        ]
+    );
+    ok(&wegweiser(&["check"], &root));
+}
+
+#[test]
+fn an_outdated_translation_round_trips_keeping_its_slug() {
+    let (_tmp, root) = copy_fixture("translations");
+    let en = root.join("content/ort/b.en.md");
+    let text = fs::read_to_string(&en)
+        .unwrap()
+        .replace("title = \"Rent\"\n", "title = \"Rent\"\nslug = \"rent\"\n");
+    fs::write(&en, text).unwrap();
+    // The source grows a description and a second paragraph since the translation.
+    let de = root.join("content/ort/b.de.md");
+    fs::write(
+        &de,
+        "+++\ntitle = \"Miete\"\ndescription = \"Wann & wie\"\nweight = 2\n+++\n\
+         Die Miete ist am Monatsanfang fällig.\n\n## Kaution\n\nDrei Monatsmieten.\n",
+    )
+    .unwrap();
+    assert_eq!(state(&root, "en", "b"), "outdated");
+
+    let xml = export(&root, &["--language", "en", "--state", "outdated"]);
+    let doc = parse(&xml);
+    let b = page(&doc, "ort/b");
+    assert_eq!(
+        unit_ids(b),
+        ["title", "description", "body-1", "body-2", "body-3"]
+    );
+    assert_eq!(b.units[1].source, "Wann & wie");
+    // The blocks no longer line up: the old body goes along as a note.
+    assert_eq!(b.units[0].target.as_deref(), Some("Rent"));
+    assert!(b.units[2..].iter().all(|u| u.target.is_none()));
+    assert_eq!(b.note(xliff::note::PREVIOUS_BODY), Some("The rent."));
+
+    let done = fill(&xml, |s| match s {
+        "Wann &amp; wie" => "When &amp; how".to_string(),
+        "Die Miete ist am Monatsanfang fällig." => "Rent is due at the start of the month.".into(),
+        "## Kaution" => "## Deposit {#kaution}".into(),
+        "Drei Monatsmieten." => "Three months' rent.".into(),
+        other => panic!("unexpected source {other}"),
+    })
+    .replace("<target>Rent</target>", "<target>Rent and deposit</target>");
+    ok(&import(&root, &done, &[]));
+    let written = fs::read_to_string(&en).unwrap();
+    let digest = b.note(xliff::note::SOURCE_DIGEST).unwrap();
+    assert_eq!(
+        written,
+        format!(
+            "+++\ntitle = \"Rent and deposit\"\ndescription = \"When & how\"\nslug = \"rent\"\n\
+             source_digest = \"{digest}\"\n+++\nRent is due at the start of the month.\n\n\
+             ## Deposit {{#kaution}}\n\nThree months' rent.\n"
+        )
+    );
+    assert_eq!(state(&root, "en", "b"), "up-to-date");
+    // ti follows en, which changed: now ti is the outdated one.
+    assert_eq!(state(&root, "ti", "b"), "outdated");
+}
+
+#[test]
+fn newer_work_is_not_overwritten_without_force() {
+    let (_tmp, root) = copy_fixture("translations");
+    let xml = export(&root, &["--language", "en"]);
+    let done = fill(&xml, |s| format!("EN {s}"));
+    // After the export somebody revised b.en.md and created d.en.md.
+    let b = root.join("content/ort/b.en.md");
+    let revised = fs::read_to_string(&b)
+        .unwrap()
+        .replace("The rent.", "The rent is due on the first.");
+    fs::write(&b, &revised).unwrap();
+    let d = root.join("content/ort/d.en.md");
+    fs::write(&d, "+++\ntitle = \"Only German\"\n+++\nMine.\n").unwrap();
+    let before = tree(&root.join("content"));
+
+    let out = import(&root, &done, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("content/ort/b.en.md changed since the export"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/ort/d.en.md was created since the export"),
+        "{err}"
+    );
+    assert!(err.contains("--force"), "{err}");
+    assert!(err.contains("done.xlf:"), "{err}");
+    // Nothing written, not even the start page, which had no conflict.
+    assert_eq!(tree(&root.join("content")), before);
+
+    let out = import(&root, &done, &["--force"]);
+    ok(&out);
+    assert!(
+        fs::read_to_string(&d)
+            .unwrap()
+            .contains("EN Nur auf Deutsch.")
+    );
+    assert!(root.join("content/ort/_index.en.md").is_file());
+}
+
+#[test]
+fn a_unit_without_target_is_an_error_and_nothing_is_written() {
+    let (_tmp, root) = copy_fixture("translations");
+    let xml = export(&root, &["--language", "en"]);
+    // The translator skipped one unit.
+    let done =
+        fill(&xml, |s| format!("EN {s}")).replace("<target>EN Nur auf Deutsch.</target>", "");
+    let before = tree(&root.join("content"));
+    let out = import(&root, &done, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("page ort/d: unit `body-1` has no <target>"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(tree(&root.join("content")), before);
+    // An empty target is no translation either.
+    let out = import(
+        &root,
+        &done.replace("<target>EN Nur Deutsch</target>", "<target/>"),
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("page ort/d: unit `title`"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(tree(&root.join("content")), before);
+}
+
+#[test]
+fn a_page_that_no_longer_exists_is_an_error_at_its_xliff_line() {
+    let (_tmp, root) = copy_fixture("translations");
+    let xml = export(&root, &["--language", "en"]);
+    let done = fill(&xml, |s| format!("EN {s}"));
+    fs::rename(
+        root.join("content/ort/d.de.md"),
+        root.join("content/ort/e.de.md"),
+    )
+    .unwrap();
+    let line = xml
+        .lines()
+        .position(|l| l.contains("<file id=\"ort:d\""))
+        .unwrap()
+        + 1;
+    let out = import(&root, &done, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("page ort/d (content/ort/d.de.md) no longer exists"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("done.xlf:{line}")), "{err}");
+    assert!(!root.join("content/ort/_index.en.md").exists());
+}
+
+#[test]
+fn a_source_changed_since_the_export_is_imported_as_outdated() {
+    let (_tmp, root) = copy_fixture("translations");
+    let xml = export(&root, &["--language", "en", "--state", "missing"]);
+    let done = fill(&xml, |s| format!("EN {s}"));
+    let de = root.join("content/ort/d.de.md");
+    fs::write(
+        &de,
+        fs::read_to_string(&de)
+            .unwrap()
+            .replace("Nur auf Deutsch.", "Nur auf Deutsch, wirklich."),
+    )
+    .unwrap();
+    let out = import(&root, &done, &[]);
+    ok(&out);
+    assert!(
+        stderr(&out).contains("warning: content/ort/d.de.md changed since the export"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(state(&root, "en", "d"), "outdated");
+    assert_eq!(state(&root, "en", ""), "up-to-date");
+}
+
+#[test]
+fn markup_characters_and_non_latin_scripts_survive_the_round_trip() {
+    let (_tmp, root) = copy_fixture("translations");
+    // A YAML source with everything XML must escape.
+    let title = "Tom & Jerry <\"Kinder\"> 'Hort'";
+    let body = "Bring <b>Pass</b> & \"Meldebescheinigung\" mit; a < b > c, &amp; bleibt.\n\n\
+                ```html\n<p>Code & mehr</p>\n\n<p>zwei</p>\n```\n\n| a | b |\n|---|---|\n| <1> | & |\n";
+    fs::write(
+        root.join("content/ort/d.de.md"),
+        format!(
+            "---\ntitle: '{}'\nweight: 4\n---\n{body}",
+            title.replace('\'', "''")
+        ),
+    )
+    .unwrap();
+    let xml = export(&root, &["--language", "ar", "--state", "missing"]);
+    assert!(xml.contains("srcLang=\"de\" trgLang=\"ar\""));
+    assert!(xml.contains(
+        "<file id=\"ort:d\" original=\"content/ort/d.de.md\" srcDir=\"ltr\" trgDir=\"rtl\">"
+    ));
+    assert!(xml.contains("<source>Tom &amp; Jerry &lt;\"Kinder\"&gt; 'Hort'</source>"));
+    assert!(xml.contains("&amp;amp; bleibt."));
+    let doc = parse(&xml);
+    let d = page(&doc, "ort/d");
+    assert_eq!(d.units[0].source, title);
+    assert_eq!(unit_ids(d), ["title", "body-1", "body-2", "body-3"]);
+    assert_eq!(
+        d.units[1].source,
+        "Bring <b>Pass</b> & \"Meldebescheinigung\" mit; a < b > c, &amp; bleibt."
+    );
+    assert_eq!(
+        d.units[2].source,
+        "```html\n<p>Code & mehr</p>\n\n<p>zwei</p>\n```"
+    );
+
+    let ar_title = "توم & جيري <\"أطفال\"> 'ሓጺር' ትግርኛ";
+    let ar_body1 = "أحضر <b>جواز السفر</b> & \"شهادة التسجيل\"؛ a < b > c, &amp; ቀጻሊ ጽሑፍ.";
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let done = fill(&xml, |s| {
+        if s == esc(title) {
+            esc(ar_title)
+        } else if s.starts_with("Bring") {
+            esc(ar_body1)
+        } else {
+            s.to_string()
+        }
+    });
+    ok(&import(&root, &done, &[]));
+    let path = root.join("content/ort/d.ar.md");
+    let (parsed, written_body) = read_page(&path);
+    assert_eq!(parsed.syntax, frontmatter::Syntax::Yaml, "like its source");
+    assert_eq!(parsed.front.title, ar_title);
+    assert_eq!(
+        written_body,
+        format!(
+            "{ar_body1}\n\n```html\n<p>Code & mehr</p>\n\n<p>zwei</p>\n```\n\n| a | b |\n|---|---|\n| <1> | & |\n"
+        )
+    );
+    assert_eq!(state(&root, "ar", "d"), "up-to-date");
+    ok(&wegweiser(&["check"], &root));
+}
