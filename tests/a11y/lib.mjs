@@ -1,0 +1,120 @@
+// Shared by check.mjs and screenshots.mjs: build the demo portal, serve it on
+// 127.0.0.1, start Debian's Chromium through playwright-core.
+
+import { spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const HERE = dirname(fileURLToPath(import.meta.url));
+export const REPO = resolve(HERE, '..', '..');
+
+/** Build the portal at `WEGWEISER_PORTAL` (default content-example/) into a fresh
+ *  temporary folder with `WEGWEISER_BIN` (default: `cargo run --release`). */
+export function buildSite() {
+  const portal = resolve(REPO, process.env.WEGWEISER_PORTAL || 'content-example');
+  const out = join(mkdtempSync(join(tmpdir(), 'wegweiser-a11y-')), 'site');
+  const bin = process.env.WEGWEISER_BIN;
+  const [cmd, args] = bin
+    ? [resolve(REPO, bin), ['build', portal, '--out', out, '-q']]
+    : ['cargo', ['run', '--release', '--locked', '--quiet', '--', 'build', portal, '--out', out, '-q']];
+  const r = spawnSync(cmd, args, { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`build failed (exit ${r.status}): ${cmd} ${args.join(' ')}`);
+  return out;
+}
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.ico': 'image/x-icon',
+  '.pdf': 'application/pdf',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.xml': 'application/xml',
+  '.json': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** A static file server for `root` on 127.0.0.1 and a free port: folders serve their
+ *  index.html, anything missing gets 404.html with status 404. */
+export async function serve(root) {
+  root = resolve(root);
+  const server = createServer((req, res) => {
+    let path;
+    try {
+      path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    let file = normalize(join(root, path));
+    if (file !== root && !file.startsWith(root + sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    let status = 200;
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!existsSync(file) || !statSync(file).isFile()) {
+      status = 404;
+      file = join(root, '404.html');
+    }
+    res.writeHead(status, {
+      'content-type': TYPES[extname(file).toLowerCase()] || 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
+    if (req.method === 'HEAD') res.end();
+    else createReadStream(file).pipe(res);
+  });
+  await new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', ok);
+  });
+  const { port } = server.address();
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () => new Promise((ok) => server.close(ok)),
+  };
+}
+
+/** Debian's Chromium, headless, quiet: it must not reach out on its own. */
+export async function launchChromium() {
+  const { chromium } = await import('playwright-core');
+  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+  if (!existsSync(executablePath)) {
+    throw new Error(`${executablePath} is missing: apt-get install -y chromium`);
+  }
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+/** Every file below `dir` (relative paths with `/`), sorted. */
+export function walk(dir, rel = '') {
+  const out = [];
+  for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...walk(dir, r));
+    else if (e.isFile()) out.push(r);
+  }
+  return out.sort();
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The accessibility and validity check as CI runs it (`step "a11y"` in .ci/run):
+# installs what it needs on a clean machine, builds the release binary once, and runs
+# check.mjs over content-example/. Exits non-zero on any violation.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+
+apt_updated=
+apt_install() {
+  if [ "$(id -u)" != 0 ]; then
+    echo "missing $*: install it (apt-get install -y $*) or run as root" >&2
+    exit 1
+  fi
+  if [ -z "$apt_updated" ]; then
+    apt-get update -qq
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+
+# Debian's Chromium: no test tool downloads a browser of its own.
+[ -x "${CHROMIUM:-/usr/bin/chromium}" ] || apt_install chromium
+command -v java >/dev/null || apt_install default-jre-headless
+command -v npm >/dev/null || apt_install nodejs npm
+
+cd "$here"
+npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+cd "$repo"
+cargo build --release --locked
+WEGWEISER_BIN="$repo/target/release/wegweiser" node "$here/check.mjs"
