@@ -835,6 +835,7 @@ fn load_document(
         dir: body_dir,
         languages: &config.languages,
         alert_labels: strings.alert_labels(),
+        table_label: strings.get("table"),
         minify,
     };
     let body = markdown::render(&source, diagnostics);

@@ -112,6 +112,8 @@ pub struct Source<'a> {
     pub languages: &'a [String],
     /// Labels for alerts in the language of the content: note, tip, important, warning, caution.
     pub alert_labels: [&'a str; 5],
+    /// Name of a table's scroll region when no heading precedes it ("Table").
+    pub table_label: &'a str,
     /// Minify the HTML (once per file, so pages need not be minified one by one).
     pub minify: bool,
 }
@@ -141,6 +143,7 @@ pub fn render(src: &Source<'_>, diagnostics: &mut Vec<Diagnostic>) -> Body {
     let mut has_raw_html = false;
     let mut alert_stack: Vec<bool> = Vec::new();
     let mut footnotes = Vec::new();
+    let mut last_heading: Option<String> = None;
 
     let mut iter = events.into_iter();
     while let Some((event, range)) = iter.next() {
@@ -237,6 +240,26 @@ pub fn render(src: &Source<'_>, diagnostics: &mut Vec<Diagnostic>) -> Body {
                 } else {
                     out_events.push(Event::End(TagEnd::BlockQuote(kind)));
                 }
+            }
+            Event::Start(Tag::Heading { ref id, .. }) => {
+                last_heading = id.as_ref().map(|i| i.to_string());
+                out_events.push(event);
+            }
+            Event::Start(Tag::Table(ref _alignments)) => {
+                // Wide tables scroll in a region of their own, which keyboards can reach
+                // and screen readers name after the heading above the table.
+                let name = match &last_heading {
+                    Some(id) => format!("aria-labelledby=\"{}\"", escape_attr(id)),
+                    None => format!("aria-label=\"{}\"", escape_attr(src.table_label)),
+                };
+                out_events.push(Event::Html(
+                    format!("<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" {name}>\n").into(),
+                ));
+                out_events.push(event);
+            }
+            Event::End(TagEnd::Table) => {
+                out_events.push(event);
+                out_events.push(Event::Html("</div>\n".into()));
             }
             Event::Start(Tag::FootnoteDefinition(ref label)) => {
                 footnotes.push(label.to_string());
@@ -766,6 +789,7 @@ const GENERIC_ATTRIBUTES: &[&str] = &["lang", "dir", "title", "id", "class", "ro
 const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("a", &["href", "hreflang"]),
     ("img", &["src", "alt", "width", "height", "loading"]),
+    ("div", &["tabindex"]),
     ("td", &["colspan", "rowspan"]),
     ("th", &["colspan", "rowspan", "scope"]),
     ("time", &["datetime"]),
@@ -920,6 +944,7 @@ mod tests {
             dir,
             languages: &languages,
             alert_labels: LABELS,
+            table_label: "Tabelle",
             minify: false,
         };
         let mut d = Vec::new();
@@ -1050,6 +1075,7 @@ mod tests {
             dir: "",
             languages: &languages,
             alert_labels: LABELS,
+            table_label: "Tabelle",
             minify: true,
         };
         let body = render(&src, &mut Vec::new());
@@ -1079,6 +1105,9 @@ mod tests {
         let out = html(&body);
         assert!(out.contains("class=\"align-left\""));
         assert!(!out.contains("style="));
+        assert!(out.starts_with("<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Tabelle\">"), "{out}");
+        let (body, _) = render_md("", "## Kosten\n\n| a |\n|--|\n| 1 |\n");
+        assert!(html(&body).contains("aria-labelledby=\"kosten\""));
     }
 
     #[test]
