@@ -9,6 +9,8 @@
 pub mod config;
 pub mod diagnostics;
 pub mod frontmatter;
+pub mod git;
+pub mod i18n;
 pub mod init;
 pub mod language;
 pub mod load;

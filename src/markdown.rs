@@ -253,7 +253,8 @@ pub fn render(src: &Source<'_>, diagnostics: &mut Vec<Diagnostic>) -> Body {
                     None => format!("aria-label=\"{}\"", escape_attr(src.table_label)),
                 };
                 out_events.push(Event::Html(
-                    format!("<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" {name}>\n").into(),
+                    format!("<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" {name}>\n")
+                        .into(),
                 ));
                 out_events.push(event);
             }
@@ -1105,7 +1106,12 @@ mod tests {
         let out = html(&body);
         assert!(out.contains("class=\"align-left\""));
         assert!(!out.contains("style="));
-        assert!(out.starts_with("<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Tabelle\">"), "{out}");
+        assert!(
+            out.starts_with(
+                "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Tabelle\">"
+            ),
+            "{out}"
+        );
         let (body, _) = render_md("", "## Kosten\n\n| a |\n|--|\n| 1 |\n");
         assert!(html(&body).contains("aria-labelledby=\"kosten\""));
     }

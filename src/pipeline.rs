@@ -150,7 +150,11 @@ fn build_in_pool(
         .output
         .clone()
         .unwrap_or_else(|| options.root.join(&summary.output_dir));
-    let renderer = Renderer::new(&site, &theme, minify);
+    let mut renderer = Renderer::new(&site, &theme, minify);
+    // What `check` renders is not written: no need to ask git.
+    if options.write {
+        renderer = renderer.with_source_dates(&options.root);
+    }
     timings.push(("theme", stage.elapsed()));
     let stage = Instant::now();
     // `check` looks at the output folder too: a build would refuse it.

@@ -5,6 +5,8 @@
 //! UI texts of a language) is converted to template values once and shared by
 //! reference, so the cost per page does not grow with the size of its section.
 
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
@@ -16,7 +18,7 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::language::Language;
 use crate::model::{LangIdx, Municipality, PageId, PageKind, Site};
 use crate::resolve::link_url;
-use crate::theme::{FileSource, Theme};
+use crate::theme::{FileSource, LanguageStrings, Theme};
 use crate::translation::State;
 use crate::write::Sink;
 
@@ -146,6 +148,11 @@ struct Original<'a> {
     lang: &'a str,
     dir: &'static str,
     name: &'a str,
+    /// When its file was last committed (`YYYY-MM-DD`), if the portal is in git.
+    updated: Option<&'a str>,
+    /// What readers are told, in their language: with the date where there is one
+    /// and the language has the dated text (`outdated_notice_dated`).
+    notice: String,
 }
 
 /// Template values shared by many pages of one municipality.
@@ -194,6 +201,9 @@ pub struct Renderer<'a> {
     minify: bool,
     site_value: Value,
     shared: Vec<Shared>,
+    /// Last commit date of the source file of every outdated translation, by
+    /// [`Translation::file`](crate::model::Translation::file).
+    source_dates: BTreeMap<PathBuf, String>,
 }
 
 impl<'a> Renderer<'a> {
@@ -215,7 +225,30 @@ impl<'a> Renderer<'a> {
             minify,
             site_value,
             shared,
+            source_dates: BTreeMap::new(),
         }
+    }
+
+    /// Look up when the source of every outdated translation was last changed, with one
+    /// `git log` in the portal `root`, for the notices that say so.
+    pub fn with_source_dates(mut self, root: &Path) -> Self {
+        let mut files: Vec<&Path> = self
+            .site
+            .municipalities
+            .iter()
+            .flat_map(|m| &m.pages)
+            .flat_map(|p| {
+                p.statuses
+                    .iter()
+                    .filter(|s| s.state == State::Outdated)
+                    .filter_map(|s| p.translations[s.source?].as_ref())
+                    .map(|t| t.file.as_path())
+            })
+            .collect();
+        files.sort_unstable();
+        files.dedup();
+        self.source_dates = crate::git::last_commit_dates(root, &files);
+        self
     }
 
     fn shared_values(site: &Site, theme: &Theme, m: &Municipality) -> Shared {
@@ -484,11 +517,17 @@ impl<'a> Renderer<'a> {
             .and_then(|s| s.source)
             .and_then(|source| {
                 let l = &m.languages[source];
+                let updated = p.translations[source]
+                    .as_ref()
+                    .and_then(|t| self.source_dates.get(&t.file))
+                    .map(String::as_str);
                 Some(Original {
                     url: &p.localized[source].as_ref()?.url,
                     lang: &l.code,
                     dir: l.dir.as_str(),
                     name: &l.name,
+                    updated,
+                    notice: outdated_notice(&ui, &m.languages[lang].code, &l.name, updated),
                 })
             });
         let machine_translated = shown_status.is_some_and(|s| s.state == State::MachineTranslated);
@@ -643,6 +682,32 @@ impl<'a> Renderer<'a> {
             Value::from_serializable(&self.theme.ui.for_language(portal_lang).to_map()),
         );
         self.render(template, &ctx)
+    }
+}
+
+/// The notice on an outdated translation for readers of `reader`: "The original
+/// ({original}) was updated on {date}. …" with the date in their language and calendar
+/// where it is known and their language has that text; else the notice without a date.
+fn outdated_notice(
+    ui: &LanguageStrings<'_>,
+    reader: &str,
+    original: &str,
+    updated: Option<&str>,
+) -> String {
+    // The notice in the reader's language, with the date where that language has
+    // the text for it (a language may have only the one without).
+    let dated = match ui.first_translated(&["outdated_notice_dated", "outdated_notice"]) {
+        Some(("outdated_notice_dated", text)) => Some(text),
+        Some(_) => None,
+        None => Some(ui.get("outdated_notice_dated")).filter(|t| *t != "outdated_notice_dated"),
+    };
+    match (updated, dated) {
+        (Some(iso), Some(text)) => {
+            let date = crate::i18n::format_iso_date(reader, iso).unwrap_or_else(|| iso.to_string());
+            text.replace("{original}", original)
+                .replace("{date}", &date)
+        }
+        _ => ui.get("outdated_notice").to_string(),
     }
 }
 

@@ -31,6 +31,8 @@ struct LanguageCounts<'a> {
     name: &'a str,
     dir: &'static str,
     counts: Vec<usize>,
+    /// Outdated pages, for the summary ("3 pages outdated", in the right plural form).
+    outdated: usize,
 }
 
 #[derive(Serialize)]
@@ -85,6 +87,7 @@ pub fn context(m: &Municipality, ui: &LanguageStrings<'_>, ctx: &mut Context) {
             name: &m.languages[l].name,
             dir: m.languages[l].dir.as_str(),
             counts: vec![0; STATES.len()],
+            outdated: 0,
         })
         .collect();
     let mut rows = Vec::new();
@@ -102,6 +105,9 @@ pub fn context(m: &Municipality, ui: &LanguageStrings<'_>, ctx: &mut Context) {
             let status = &page.statuses[lang];
             if let Some(i) = STATES.iter().position(|s| *s == status.state) {
                 languages[column].counts[i] += 1;
+            }
+            if status.state == State::Outdated {
+                languages[column].outdated += 1;
             }
             let class = format!("has-{}", status.state.as_str());
             if !classes.contains(&class) {

@@ -29,6 +29,9 @@ pub struct UiStrings {
 #[derive(Debug, Clone)]
 pub struct LanguageStrings<'a> {
     chain: Vec<&'a BTreeMap<String, String>>,
+    /// How many tables of `chain` are the language's own (itself and its base
+    /// language), not the English fallback.
+    own: usize,
 }
 
 impl<'a> LanguageStrings<'a> {
@@ -38,6 +41,16 @@ impl<'a> LanguageStrings<'a> {
             .iter()
             .find_map(|t| t.get(key))
             .map_or(key, String::as_str)
+    }
+
+    /// Of texts that say the same thing in different ways (`keys`, preferred first),
+    /// the one the language has: from its own table before its base language's
+    /// (`de-si` before `de`); `None` where only the English fallback has any.
+    pub fn first_translated<'k>(&self, keys: &[&'k str]) -> Option<(&'k str, &'a str)> {
+        self.chain[..self.own].iter().find_map(|t| {
+            keys.iter()
+                .find_map(|&k| t.get(k).map(|text| (k, text.as_str())))
+        })
     }
 
     /// Labels of note, tip, important, warning and caution alerts.
@@ -67,15 +80,19 @@ impl UiStrings {
     /// Texts for `code`: its own, then its base language's (`de-si` → `de`), then English.
     pub fn for_language(&self, code: &str) -> LanguageStrings<'_> {
         let mut chain: Vec<&BTreeMap<String, String>> = Vec::new();
+        let mut own = 0;
         let base = code.split('-').next().unwrap_or(code);
-        for c in [code, base, "en"] {
+        for (i, c) in [code, base, "en"].into_iter().enumerate() {
             if let Some(t) = self.tables.get(c)
                 && !chain.iter().any(|x| std::ptr::eq(*x, t))
             {
                 chain.push(t);
+                if i < 2 {
+                    own = chain.len();
+                }
             }
         }
-        LanguageStrings { chain }
+        LanguageStrings { chain, own }
     }
 
     pub fn has_language(&self, code: &str) -> bool {
@@ -243,6 +260,7 @@ impl Theme {
 
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
+        register_filters(&mut tera);
         let sources: Vec<(&str, &str)> = layers
             .templates
             .iter()
@@ -271,6 +289,7 @@ impl Theme {
         if let Some(small) = minified_sources {
             let mut small_tera = tera::Tera::new();
             small_tera.autoescape_on(vec![".html", ".xml"]);
+            register_filters(&mut small_tera);
             if small_tera
                 .add_raw_templates(small.iter().map(|(n, t)| (*n, t.as_str())))
                 .is_ok()
@@ -287,6 +306,65 @@ impl Theme {
             minified,
         })
     }
+}
+
+/// The filters wegweiser adds to tera (see "Templates" in docs/format.md):
+///
+/// - `{{ n | plural(one="{n} page", other="{n} pages", few=…, lang=…) }}`: the text
+///   for the CLDR plural category of the whole number `n` (`zero`, `one`, `two`, `few`,
+///   `many`, `other`), with `{n}` replaced by `n` in the language's digits. A category
+///   without text (not given, undefined or empty) takes `other`, which is required.
+/// - `{{ "2026-05-12" | date }}`: an ISO date in the language's words and calendar
+///   (`12. Mai 2026`, `۲۲ اردیبهشت ۱۴۰۵`).
+///
+/// Both take the language from `lang=`, else from the page's `lang.code`, else English.
+pub fn register_filters(tera: &mut tera::Tera) {
+    tera.register_filter("plural", plural_filter);
+    tera.register_filter("date", date_filter);
+}
+
+/// The language of a filter call: `lang=`, else `lang.code` of the context, else `en`.
+fn filter_language(kwargs: &tera::Kwargs, state: &tera::State) -> tera::TeraResult<String> {
+    if let Some(code) = kwargs.get::<&str>("lang")? {
+        return Ok(code.to_string());
+    }
+    let from_context = state.get::<tera::Value>("lang")?.and_then(|lang| {
+        lang.as_map()?
+            .iter()
+            .find(|(k, _)| k.as_str() == Some("code"))
+            .and_then(|(_, v)| v.as_str().map(str::to_string))
+    });
+    Ok(from_context.unwrap_or_else(|| "en".to_string()))
+}
+
+fn plural_filter(n: i64, kwargs: tera::Kwargs, state: &tera::State) -> tera::TeraResult<String> {
+    let lang = filter_language(&kwargs, state)?;
+    let form = |name: &str| -> tera::TeraResult<Option<String>> {
+        Ok(kwargs
+            .get::<tera::Value>(name)?
+            .and_then(|v| v.as_str().map(str::to_string))
+            .filter(|s| !s.is_empty()))
+    };
+    let Some(other) = form("other")? else {
+        return Err(tera::Error::message(
+            "plural needs at least `other=\"…\"`, the text for most numbers",
+        ));
+    };
+    let category = crate::i18n::plural_category(&lang, n);
+    let text = match category {
+        "other" => other,
+        _ => form(category)?.unwrap_or(other),
+    };
+    Ok(text.replace("{n}", &crate::i18n::format_number(&lang, n)))
+}
+
+fn date_filter(iso: &str, kwargs: tera::Kwargs, state: &tera::State) -> tera::TeraResult<String> {
+    let lang = filter_language(&kwargs, state)?;
+    crate::i18n::format_iso_date(&lang, iso).ok_or_else(|| {
+        tera::Error::message(format!(
+            "date needs a day written YYYY-MM-DD, such as 2026-05-12, not `{iso}`"
+        ))
+    })
 }
 
 /// Minify an HTML template once, keeping its template syntax. `None` when that is not
@@ -413,6 +491,79 @@ mod tests {
         assert_eq!(s.get("b"), "B");
         assert_eq!(s.get("c"), "c");
         assert_eq!(s.to_map().len(), 2);
+        assert_eq!(s.first_translated(&["b", "a"]), Some(("a", "Ä")));
+        assert_eq!(s.first_translated(&["b"]), None, "only English has it");
+        assert_eq!(
+            ui.for_language("en").first_translated(&["b"]),
+            Some(("b", "B"))
+        );
+        ui.merge("de-si", [("b".into(), "B einfach".into())].into());
+        let s = ui.for_language("de-si");
+        assert_eq!(s.first_translated(&["a", "b"]), Some(("b", "B einfach")));
+    }
+
+    fn render_with_filters(template: &str, ctx: &tera::Context) -> Result<String, String> {
+        let mut tera = tera::Tera::new();
+        register_filters(&mut tera);
+        tera.add_raw_template("t.html", template)
+            .map_err(|e| e.to_string())?;
+        tera.render("t.html", ctx).map_err(|e| format!("{e:?}"))
+    }
+
+    #[test]
+    fn the_plural_filter_picks_the_cldr_form() {
+        let mut ctx = tera::Context::new();
+        ctx.insert("lang", &serde_json::json!({"code": "de"}));
+        ctx.insert(
+            "t",
+            &serde_json::json!({"p_one": "{n} Seite", "p_other": "{n} Seiten"}),
+        );
+        let german = "{% for n in [0, 1, 2, 1234] %}{{ n | plural(one=t.p_one, few=t.p_few, other=t.p_other) }};{% endfor %}";
+        assert_eq!(
+            render_with_filters(german, &ctx).unwrap(),
+            "0 Seiten;1 Seite;2 Seiten;1.234 Seiten;",
+            "the language from the page, undefined forms fall back to other"
+        );
+        let arabic = "{% for n in [0, 1, 2, 3, 11, 100] %}{{ n | plural(lang=\"ar\", zero=\"zero\", one=\"one\", two=\"two\", few=\"few {n}\", many=\"many\", other=\"other {n}\") }};{% endfor %}";
+        assert_eq!(
+            render_with_filters(arabic, &ctx).unwrap(),
+            "zero;one;two;few 3;many;other 100;"
+        );
+        let russian = "{% for n in [1, 2, 5, 21] %}{{ n | plural(lang=\"ru\", one=\"{n} страница\", few=\"{n} страницы\", many=\"{n} страниц\", other=\"{n} страницы\") }};{% endfor %}";
+        assert_eq!(
+            render_with_filters(russian, &ctx).unwrap(),
+            "1 страница;2 страницы;5 страниц;21 страница;"
+        );
+        // The number in the language's digits.
+        assert_eq!(
+            render_with_filters("{{ 3 | plural(lang=\"fa\", other=\"{n} صفحه\") }}", &ctx).unwrap(),
+            "۳ صفحه"
+        );
+        // Without a page language: English.
+        assert_eq!(
+            render_with_filters(
+                "{{ 1 | plural(one=\"a page\", other=\"pages\") }}",
+                &tera::Context::new()
+            )
+            .unwrap(),
+            "a page"
+        );
+        let err = render_with_filters("{{ 2 | plural(one=\"x\") }}", &ctx).unwrap_err();
+        assert!(err.contains("other="), "{err}");
+        assert!(render_with_filters("{{ \"many\" | plural(other=\"x\") }}", &ctx).is_err());
+    }
+
+    #[test]
+    fn the_date_filter_writes_days_in_the_readers_calendar() {
+        let mut ctx = tera::Context::new();
+        ctx.insert("lang", &serde_json::json!({"code": "de"}));
+        ctx.insert("day", "2026-03-21");
+        assert_eq!(
+            render_with_filters("{{ day | date }} / {{ day | date(lang=\"fa\") }}", &ctx).unwrap(),
+            "21. März 2026 / ۱ فروردین ۱۴۰۵"
+        );
+        let err = render_with_filters("{{ \"21.03.2026\" | date }}", &ctx).unwrap_err();
+        assert!(err.contains("YYYY-MM-DD"), "{err}");
     }
 
     #[test]

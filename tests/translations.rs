@@ -395,3 +395,132 @@ fn the_command_the_dashboard_and_the_notices_agree() {
     let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap();
     assert!(!sitemap.contains("_status"));
 }
+
+/// Run git in `dir` as a fixed committer at a fixed time; `false` where it fails (or
+/// there is no git).
+fn git(dir: &Path, args: &[&str], date: &str) -> bool {
+    Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=Redaktion",
+            "-c",
+            "user.email=redaktion@example.org",
+        ])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn notice(out: &Path, page: &str) -> String {
+    let doc = scraper::Html::parse_document(&fs::read_to_string(out.join(page)).unwrap());
+    common::text(&doc, ".outdated-notice")
+}
+
+#[test]
+fn the_outdated_notice_says_when_the_original_changed_where_the_portal_is_in_git() {
+    let (tmp, root) = copy_fixture("translations");
+    // This portal's Arabic UI texts have the dated notice (the default theme may not yet).
+    fs::create_dir_all(root.join("i18n")).unwrap();
+    fs::write(
+        root.join("i18n/ar.toml"),
+        "outdated_notice_dated = \"حُدِّث الأصل ({original}) في {date}.\"\n",
+    )
+    .unwrap();
+
+    // Not a git repository: the notices have no date.
+    let out = tmp.path().join("public-1");
+    common::build_into(&root, &out, None);
+    let b_en = notice(&out, "ort/en/b/index.html");
+    assert!(
+        b_en.starts_with("This translation may be out of date"),
+        "{b_en}"
+    );
+    assert!(!notice(&out, "ort/ar/a/index.html").contains("حُدِّث"));
+
+    if !git(&root, &["init", "-q"], "2026-03-21T12:00:00+01:00") {
+        eprintln!("git is not available: skipped");
+        return;
+    }
+    // The source of a (for ar) is committed; the source of b (for en) not yet.
+    assert!(git(&root, &["add", "-A"], "2026-03-21T12:00:00+01:00"));
+    assert!(git(
+        &root,
+        &["rm", "-q", "--cached", "content/ort/b.de.md"],
+        "2026-03-21T12:00:00+01:00"
+    ));
+    assert!(git(
+        &root,
+        &["commit", "-qm", "Start"],
+        "2026-03-21T12:00:00+01:00"
+    ));
+    let out = tmp.path().join("public-2");
+    common::build_into(&root, &out, None);
+    let a_ar = notice(&out, "ort/ar/a/index.html");
+    assert!(
+        a_ar.starts_with("حُدِّث الأصل (Deutsch) في 21 مارس 2026."),
+        "the date in Arabic: {a_ar}"
+    );
+    let b_en = notice(&out, "ort/en/b/index.html");
+    assert!(
+        b_en.starts_with("This translation may be out of date"),
+        "an untracked source has no date: {b_en}"
+    );
+
+    // Once committed, the source's own last commit counts.
+    assert!(git(
+        &root,
+        &["add", "content/ort/b.de.md"],
+        "2026-05-12T18:00:00+02:00"
+    ));
+    assert!(git(
+        &root,
+        &["commit", "-qm", "Miete"],
+        "2026-05-12T18:00:00+02:00"
+    ));
+    let out = tmp.path().join("public-3");
+    common::build_into(&root, &out, None);
+    let b_en = notice(&out, "ort/en/b/index.html");
+    assert!(
+        b_en.starts_with("The original (Deutsch) was updated on May 12, 2026. This translation may be out of date."),
+        "{b_en}"
+    );
+    assert!(b_en.ends_with("Read the original (Deutsch)"), "{b_en}");
+    assert!(notice(&out, "ort/ar/a/index.html").contains("21 مارس 2026"));
+
+    // The same commit builds the same site.
+    let again = tmp.path().join("public-4");
+    common::build_into(&root, &again, None);
+    assert_eq!(common::tree(&out), common::tree(&again));
+}
+
+#[test]
+fn the_dashboard_counts_outdated_pages_in_the_editors_plural_forms() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    common::build_into(&fixture("translations"), &out, None);
+    let dashboard = scraper::Html::parse_document(
+        &fs::read_to_string(out.join("ort/_status/index.html")).unwrap(),
+    );
+    let summary: Vec<String> = common::select(&dashboard, ".status-summary li")
+        .iter()
+        .map(|li| li.text().collect())
+        .collect();
+    // b is outdated in en and ti (the cascade), a in ar: one page each, in German.
+    assert_eq!(
+        summary,
+        [
+            "English: 1 Seite veraltet",
+            "ትግርኛ: 1 Seite veraltet",
+            "العربية: 1 Seite veraltet"
+        ]
+    );
+}
