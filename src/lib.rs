@@ -29,6 +29,7 @@ pub mod translation;
 pub mod translation_report;
 pub mod write;
 pub mod xliff;
+pub mod xml;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use pipeline::{BuildFailure, BuildOptions, BuildReport, build, find_root};

@@ -510,7 +510,7 @@ fn run_export(
     let written = if out == Path::new("-") {
         std::io::stdout().lock().write_all(export.xml.as_bytes())
     } else {
-        wegweiser::xliff::write_atomically(out, &export.xml)
+        wegweiser::write::replace_file(out, export.xml.as_bytes())
     };
     if let Err(e) = written {
         eprintln!("error: cannot write {}: {e}", out.display());

@@ -12,6 +12,7 @@ use crate::model::{LangIdx, Municipality, PageId, Site};
 use crate::resolve::encode_segment;
 use crate::theme::Theme;
 use crate::write::Sink;
+use crate::xml::escape_attr;
 
 /// The sitemap protocol's limits for one file.
 pub const MAX_URLS: usize = 50_000;
@@ -152,7 +153,7 @@ pub fn files(site: &Site, limits: Limits) -> Vec<(String, String)> {
         let name = format!("sitemap-{}.xml", i + 1);
         index.push_str(&format!(
             "  <sitemap>\n    <loc>{}</loc>\n  </sitemap>\n",
-            escape(&file_url(site, &name))
+            escape_attr(&file_url(site, &name))
         ));
         out.push((name, part));
     }
@@ -162,12 +163,12 @@ pub fn files(site: &Site, limits: Limits) -> Vec<(String, String)> {
 }
 
 fn url_element(entry: &Entry) -> String {
-    let mut s = format!("  <url>\n    <loc>{}</loc>\n", escape(&entry.loc));
+    let mut s = format!("  <url>\n    <loc>{}</loc>\n", escape_attr(&entry.loc));
     for (hreflang, href) in &entry.alternates {
         s.push_str(&format!(
             "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
-            escape(hreflang),
-            escape(href)
+            escape_attr(hreflang),
+            escape_attr(href)
         ));
     }
     s.push_str("  </url>\n");
@@ -186,22 +187,6 @@ pub fn robots(site: &Site) -> String {
         "User-agent: *\nDisallow:\n\nSitemap: {}\n",
         file_url(site, "sitemap.xml")
     )
-}
-
-/// Escape text for XML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Write the sitemap file(s) and `robots.txt`, each unless the portal or theme
@@ -232,10 +217,10 @@ mod tests {
     #[test]
     fn escapes_the_five_xml_specials() {
         assert_eq!(
-            escape("https://x.org/a?b=1&c=<2>\"'"),
+            escape_attr("https://x.org/a?b=1&c=<2>\"'"),
             "https://x.org/a?b=1&amp;c=&lt;2&gt;&quot;&apos;"
         );
-        assert_eq!(escape("/%D8%A7/"), "/%D8%A7/");
+        assert_eq!(escape_attr("/%D8%A7/"), "/%D8%A7/");
     }
 
     #[test]

@@ -180,13 +180,8 @@ fn write_digest(file: &Path, digest: &str) -> Result<Stamped, Diagnostic> {
     let updated = set_key(&text, "source_digest", digest).map_err(|m| error(file, m))?;
     let unchanged = updated == text;
     if !unchanged {
-        let tmp = file.with_extension("md.wegweiser-tmp");
-        fs::write(&tmp, &updated)
-            .and_then(|()| fs::rename(&tmp, file))
-            .map_err(|e| {
-                let _ = fs::remove_file(&tmp);
-                error(file, format!("cannot write: {e}"))
-            })?;
+        crate::write::replace_file(file, updated.as_bytes())
+            .map_err(|e| error(file, format!("cannot write: {e}")))?;
     }
     Ok(Stamped {
         file: file.to_path_buf(),

@@ -91,6 +91,26 @@ impl Sink for Staging {
     }
 }
 
+/// A hidden temporary name beside `path`, for writing it atomically.
+pub fn temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.wegweiser-tmp"))
+}
+
+/// Replace `path` with `contents` through a temporary file and a rename: readers (and a
+/// crash) see the old file or the new one, never half of it.
+pub fn replace_file(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let tmp = temp_path(path);
+    fs::write(&tmp, contents)
+        .and_then(|()| fs::rename(&tmp, path))
+        .inspect_err(|_| {
+            let _ = fs::remove_file(&tmp);
+        })
+}
+
 /// Make `path` absolute and lexically normal (without touching the file system).
 pub fn absolute(path: &Path) -> io::Result<PathBuf> {
     let abs = std::path::absolute(path)?;

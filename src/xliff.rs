@@ -39,7 +39,6 @@
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::fs;
-use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -896,7 +895,7 @@ fn front_matter(syntax: frontmatter::Syntax, t: &NewTranslation<'_>) -> Result<S
 pub fn apply(plan: &ImportPlan) -> Result<(), Diagnostic> {
     let mut temps: Vec<PathBuf> = Vec::new();
     for w in &plan.writes {
-        let tmp = temp_path(&w.path);
+        let tmp = crate::write::temp_path(&w.path);
         if let Err(e) = fs::write(&tmp, &w.contents) {
             let _ = fs::remove_file(&tmp);
             for t in &temps {
@@ -937,59 +936,9 @@ pub fn apply(plan: &ImportPlan) -> Result<(), Diagnostic> {
 }
 
 /// A temporary file beside `path`; its name starts with `.`, so a build ignores it.
-fn temp_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.wegweiser-tmp"))
-}
-
-/// Write `contents` to `path` through a temporary file and a rename.
-pub fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
-    let tmp = temp_path(path);
-    fs::write(&tmp, contents)
-        .and_then(|()| fs::rename(&tmp, path))
-        .inspect_err(|_| {
-            let _ = fs::remove_file(&tmp);
-        })
-}
-
 // ---------------------------------------------------------------------------------
 // Writing XML
-
-fn escape_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' => out.push_str("&#13;"),
-            c if !is_xml_char(c) => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            c if !is_xml_char(c) => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::xml::{escape_attr, escape_text, is_xml_char};
 
 /// Content of `<source>` and `<target>`: escaped text; characters XML cannot hold as
 /// `<cp hex="…"/>`, as XLIFF prescribes.
@@ -1008,11 +957,6 @@ fn inline(s: &str) -> String {
         }
     }
     out
-}
-
-/// Whether XML 1.0 allows `c` in a document.
-fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 // ---------------------------------------------------------------------------------

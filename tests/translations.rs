@@ -3,10 +3,10 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use common::{fixture, tree};
+use common::{copy_fixture, fixture};
 use wegweiser::diagnostics::Diagnostics;
 use wegweiser::pipeline::{BuildOptions, load_site};
 use wegweiser::translation::State;
@@ -31,17 +31,6 @@ fn state_of(all: &[(String, String, State)], page: &str, lang: &str) -> State {
         .find(|(p, l, _)| p == page && l == lang)
         .map(|(_, _, s)| *s)
         .unwrap_or_else(|| panic!("no row for {page} [{lang}]"))
-}
-
-fn copy_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join(name);
-    for (rel, bytes) in tree(&fixture(name)) {
-        let path = root.join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, bytes).unwrap();
-    }
-    (tmp, root)
 }
 
 #[test]

@@ -3,24 +3,13 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{fixture, tree};
+use common::{copy_fixture, tree};
 use wegweiser::frontmatter;
 use wegweiser::translation::is_digest;
 use wegweiser::xliff::{self, Document};
-
-fn copy_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join(name);
-    for (rel, bytes) in tree(&fixture(name)) {
-        let path = root.join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, bytes).unwrap();
-    }
-    (tmp, root)
-}
 
 fn wegweiser(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_wegweiser"))

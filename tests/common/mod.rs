@@ -39,6 +39,19 @@ pub fn build_into(root: &Path, out: &Path, jobs: Option<usize>) -> BuildReport {
     }
 }
 
+/// A copy of fixture `name` in a temporary folder (kept alive by the returned guard),
+/// for tests that change files.
+pub fn copy_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join(name);
+    for (rel, bytes) in tree(&fixture(name)) {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+    (tmp, root)
+}
+
 /// Every file below `dir`, relative, with its bytes.
 pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
