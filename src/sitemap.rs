@@ -125,21 +125,23 @@ fn x_default(m: &Municipality, page: PageId, langs: &[LangIdx], first: LangIdx) 
 /// The sitemap files: (path relative to the output root, XML). One `sitemap.xml` when
 /// everything fits in `limits`, else `sitemap.xml` as an index of `sitemap-N.xml`.
 pub fn files(site: &Site, limits: Limits) -> Vec<(String, String)> {
-    let urls: Vec<String> = entries(site).iter().map(url_element).collect();
+    // Entries become XML one by one (each freed as it goes), so the sitemap is in memory
+    // once, not three times: at 35,000 pages with 8 alternates that is ~65 MB less.
+    let urls = entries(site).into_iter().map(|e| url_element(&e));
     let open = format!("{HEADER}<urlset xmlns=\"{URLSET_NS}\" xmlns:xhtml=\"{XHTML_NS}\">\n");
     let close = "</urlset>\n";
     // Greedy: fill each file up to the limits; a URL too big for any file goes alone.
     let mut parts: Vec<String> = Vec::new();
     let mut current = open.clone();
     let mut count = 0;
-    for url in &urls {
+    for url in urls {
         let full = count >= limits.urls || current.len() + url.len() + close.len() > limits.bytes;
         if count > 0 && full {
             current.push_str(close);
             parts.push(std::mem::replace(&mut current, open.clone()));
             count = 0;
         }
-        current.push_str(url);
+        current.push_str(&url);
         count += 1;
     }
     current.push_str(close);
