@@ -49,6 +49,7 @@ use crate::language::is_language_code;
 use crate::load::read_text;
 use crate::model::{Municipality, Site, Translation};
 use crate::translation::{self, State};
+use crate::xml::{escape_attr, escape_text, escape_with};
 
 /// The XLIFF 2 core namespace.
 pub const XLIFF_NS: &str = "urn:oasis:names:tc:xliff:document:2.0";
@@ -935,28 +936,15 @@ pub fn apply(plan: &ImportPlan) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// A temporary file beside `path`; its name starts with `.`, so a build ignores it.
 // ---------------------------------------------------------------------------------
 // Writing XML
-use crate::xml::{escape_attr, escape_text, is_xml_char};
 
 /// Content of `<source>` and `<target>`: escaped text; characters XML cannot hold as
 /// `<cp hex="…"/>`, as XLIFF prescribes.
 fn inline(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' => out.push_str("&#13;"),
-            c if !is_xml_char(c) => {
-                let _ = write!(out, "<cp hex=\"{:04X}\"/>", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out
+    escape_with(s, false, |out, c| {
+        let _ = write!(out, "<cp hex=\"{:04X}\"/>", u32::from(c));
+    })
 }
 
 // ---------------------------------------------------------------------------------
@@ -1388,7 +1376,7 @@ mod xml {
                         };
                         match code
                             .and_then(char::from_u32)
-                            .filter(|c| super::is_xml_char(*c))
+                            .filter(|c| crate::xml::is_xml_char(*c))
                         {
                             Some(c) => c,
                             None => {
@@ -1551,7 +1539,7 @@ mod xml {
             .unwrap_or(input)
             .replace("\r\n", "\n")
             .replace('\r', "\n");
-        if let Some(c) = normalized.chars().find(|c| !super::is_xml_char(*c)) {
+        if let Some(c) = normalized.chars().find(|c| !crate::xml::is_xml_char(*c)) {
             let at = normalized.find(c).unwrap_or(0);
             let line = normalized[..at].matches('\n').count() + 1;
             return Err(read_error(

@@ -2,34 +2,30 @@
 
 /// Escape text for element content. Characters XML 1.0 cannot hold become U+FFFD.
 pub fn escape_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' => out.push_str("&#13;"),
-            c if !is_xml_char(c) => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
+    escape_with(s, false, |out, _| out.push('\u{FFFD}'))
 }
 
 /// Escape text for an attribute value in double or single quotes.
 pub fn escape_attr(s: &str) -> String {
+    escape_with(s, true, |out, _| out.push('\u{FFFD}'))
+}
+
+/// Escape `s` for element content, or with `attribute` for an attribute value (quotes
+/// and white space that attribute normalisation would change); `invalid` writes what
+/// stands for a character XML 1.0 cannot hold.
+pub fn escape_with(s: &str, attribute: bool, invalid: impl Fn(&mut String, char)) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
             '\r' => out.push_str("&#13;"),
-            c if !is_xml_char(c) => out.push('\u{FFFD}'),
+            '"' if attribute => out.push_str("&quot;"),
+            '\'' if attribute => out.push_str("&apos;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            c if !is_xml_char(c) => invalid(&mut out, c),
             c => out.push(c),
         }
     }
