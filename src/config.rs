@@ -20,6 +20,8 @@ pub struct PortalConfig {
     pub build: BuildSettings,
     #[serde(default)]
     pub languages: BTreeMap<String, LanguageSettings>,
+    #[serde(default)]
+    pub deploy: DeploySettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -34,6 +36,36 @@ impl Default for BuildSettings {
         BuildSettings {
             output_dir: "public".into(),
             minify: true,
+        }
+    }
+}
+
+/// `[deploy]`: the files static hosts (Netlify, Cloudflare Pages) read from the site's
+/// root. See docs/deploy.md.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeploySettings {
+    /// Write `_headers`: security headers and caching.
+    pub headers: bool,
+    /// Write `_redirects`: old URLs (`aliases`) and language choice.
+    pub redirects: bool,
+    /// In `_redirects`, send readers from `/<municipality>/` to their browser's
+    /// language (Netlify's `Language=` condition).
+    pub language_redirects: bool,
+    /// Replaces the default Content-Security-Policy.
+    pub content_security_policy: Option<String>,
+    /// More headers for every URL: `"Strict-Transport-Security" = "max-age=63072000"`.
+    pub extra_headers: BTreeMap<String, String>,
+}
+
+impl Default for DeploySettings {
+    fn default() -> Self {
+        DeploySettings {
+            headers: true,
+            redirects: true,
+            language_redirects: true,
+            content_security_policy: None,
+            extra_headers: BTreeMap::new(),
         }
     }
 }
@@ -174,7 +206,7 @@ fn expected_keys(text: &str) -> Vec<&str> {
         .collect()
 }
 
-pub const PORTAL_KEYS: &[&str] = &["title", "base_url", "theme", "build", "languages"];
+pub const PORTAL_KEYS: &[&str] = &["title", "base_url", "theme", "build", "languages", "deploy"];
 pub const MUNICIPALITY_KEYS: &[&str] = &[
     "name",
     "source_language",

@@ -7,7 +7,9 @@
 //! over it.
 
 pub mod config;
+pub mod deploy;
 pub mod diagnostics;
+pub mod fingerprint;
 pub mod frontmatter;
 pub mod git;
 pub mod i18n;
@@ -15,11 +17,13 @@ pub mod init;
 pub mod language;
 pub mod load;
 pub mod markdown;
+pub mod merge;
 pub mod model;
 pub mod pipeline;
 pub mod render;
 pub mod report;
 pub mod resolve;
+pub mod shard;
 pub mod sitemap;
 pub mod source_diff;
 pub mod stamp;

@@ -91,6 +91,7 @@ pub struct LoadedSummary {
     pub theme: Option<String>,
     pub output_dir: String,
     pub minify: bool,
+    pub deploy: crate::config::DeploySettings,
 }
 
 impl LoadedSummary {
@@ -99,6 +100,7 @@ impl LoadedSummary {
             theme: portal.config.theme.clone(),
             output_dir: portal.config.build.output_dir.clone(),
             minify: portal.config.build.minify,
+            deploy: portal.config.deploy.clone(),
         }
     }
 }

@@ -30,6 +30,21 @@ enum Command {
     Build(BuildArgs),
     /// Everything `build` does, without writing: for CI and editors.
     Check(CommonArgs),
+    /// Join the outputs of `build --shard I/N` into one site.
+    Merge {
+        /// Where the site goes (replaced as a whole, like `build --out`).
+        out: PathBuf,
+        /// The output folders of the shard builds.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Portal root (for its theme); default: the nearest folder upward holding
+        /// wegweiser.toml.
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// Print only problems.
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Create a new portal with one municipality, ready to build.
     Init {
         /// Folder to create (must not exist or be empty).
@@ -123,6 +138,13 @@ struct CommonArgs {
     /// Build only this municipality (repeatable).
     #[arg(long = "only", value_name = "MUNICIPALITY")]
     only: Vec<String>,
+    /// Build part I of N of the municipalities (balanced by pages), for `wegweiser merge`.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<wegweiser::shard::Shard>,
+    /// Only municipalities with changes since this git revision (a change to the
+    /// configuration, theme, templates or static files: all).
+    #[arg(long, value_name = "GIT_REF")]
+    changed_since: Option<String>,
     /// Include pages marked `draft = true`.
     #[arg(long)]
     drafts: bool,
@@ -180,6 +202,12 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => run_build(&args.common, args.out, args.no_minify, true),
         Command::Check(common) => run_build(&common, None, false, false),
+        Command::Merge {
+            out,
+            shards,
+            root,
+            quiet,
+        } => run_merge(&out, &shards, root.as_deref(), quiet),
         Command::Init { dir } => match wegweiser::init::init(&dir) {
             Ok(()) => {
                 eprintln!(
@@ -264,6 +292,8 @@ fn run_build(common: &CommonArgs, out: Option<PathBuf>, no_minify: bool, write: 
         jobs: common.jobs,
         strict: common.strict,
         write,
+        shard: common.shard,
+        changed_since: common.changed_since.clone(),
     };
     let format = Format::from(common.format);
     let terminal = std::io::stderr().is_terminal();
@@ -281,6 +311,16 @@ fn run_build(common: &CommonArgs, out: Option<PathBuf>, no_minify: bool, write: 
     match result {
         Ok(report) => {
             print_diagnostics(&report.diagnostics, format, color);
+            if let Some(why) = &report.skipped {
+                if !common.quiet {
+                    let what = match &report.output {
+                        Some(out) => format!("; wrote the shard manifest to {}/", out.display()),
+                        None => "; the output is unchanged".to_string(),
+                    };
+                    eprintln!("Nothing to build: {why}{what}");
+                }
+                return ExitCode::SUCCESS;
+            }
             if !common.quiet {
                 eprintln!("{}", summary(&report, &options));
                 if common.verbose {
@@ -313,6 +353,40 @@ fn run_build(common: &CommonArgs, out: Option<PathBuf>, no_minify: bool, write: 
                 };
                 eprintln!("{what}: {counted}{kept}");
             }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_merge(out: &Path, shards: &[PathBuf], root: Option<&Path>, quiet: bool) -> ExitCode {
+    let root = match resolve_root(root) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let color = std::io::stderr().is_terminal();
+    match wegweiser::merge::merge(&root, out, shards) {
+        Ok(report) => {
+            if !quiet {
+                eprintln!(
+                    "Merged {} shard(s), {} municipalities, {} files → {}/",
+                    report.shards,
+                    report.municipalities,
+                    report.files,
+                    report.output.display()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            print_diagnostics(&problems, Format::Human, color);
+            eprintln!(
+                "Merge failed: {} error(s); {} is unchanged",
+                problems.len(),
+                out.display()
+            );
             ExitCode::FAILURE
         }
     }

@@ -9,8 +9,9 @@ use crate::load::{self, LoadOptions};
 use crate::model::Site;
 use crate::render::{Progress, RenderStats, Renderer};
 use crate::resolve;
+use crate::shard::{self, Shard};
 use crate::theme::{self, Theme};
-use crate::write::{self, Discard, Staging};
+use crate::write::{self, Discard, Sink, Staging};
 
 /// What to build and how.
 #[derive(Debug, Clone, Default)]
@@ -33,6 +34,11 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Write the site (`build`), or only check it (`check`).
     pub write: bool,
+    /// Build only this part of the municipalities, and write a manifest for
+    /// `wegweiser merge` (see [`crate::shard`]).
+    pub shard: Option<Shard>,
+    /// Only municipalities with changes since this git revision.
+    pub changed_since: Option<String>,
 }
 
 /// What a build did.
@@ -51,6 +57,8 @@ pub struct BuildReport {
     pub timings: Vec<(&'static str, Duration)>,
     /// Warnings (and, for a failed build, errors), sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// Why nothing was built (`--changed-since` found no change, an empty shard).
+    pub skipped: Option<String>,
 }
 
 impl BuildReport {
@@ -120,6 +128,135 @@ fn fail(diagnostics: Diagnostics) -> BuildFailure {
     }
 }
 
+/// The municipalities `--changed-since` and `--shard` leave to build: `Ok(None)` for
+/// all that `--only` names, `Ok(Some(why))` when nothing is left.
+fn select(options: &mut BuildOptions) -> Result<Option<String>, Diagnostic> {
+    if options.changed_since.is_none() && options.shard.is_none() {
+        return Ok(None);
+    }
+    let mut candidates = if options.only.is_empty() {
+        shard::municipality_folders(&options.root)
+    } else {
+        options.only.clone()
+    };
+    if let Some(since) = &options.changed_since {
+        let changed = shard::changed_since(&options.root, since).map_err(|e| {
+            Diagnostic::file(Severity::Error, "--changed-since", e).with_hint(
+                "name a commit, branch or tag of the portal's git repository, such as origin/main",
+            )
+        })?;
+        if let shard::Changed::Municipalities(names) = changed {
+            candidates.retain(|m| names.contains(m));
+            if candidates.is_empty() {
+                return Ok(Some(format!("no municipality changed since {since}")));
+            }
+        }
+    }
+    if let Some(s) = options.shard {
+        let weights = shard::page_counts(&options.root, &candidates);
+        candidates = shard::assign(&weights, s.count).swap_remove(s.index - 1);
+        if candidates.is_empty() {
+            return Ok(Some(format!(
+                "shard {s} has no municipality: there are fewer than {} to build",
+                s.count
+            )));
+        }
+    }
+    options.only = candidates;
+    Ok(None)
+}
+
+/// The output of a shard without municipalities: only its manifest, so that
+/// `wegweiser merge` can be given every shard of a CI matrix.
+fn write_empty_shard(options: &BuildOptions, shard: Shard) -> Result<PathBuf, Diagnostic> {
+    let output = match &options.output {
+        Some(o) => o.clone(),
+        None => {
+            let config = Path::new("wegweiser.toml");
+            let text = std::fs::read_to_string(options.root.join(config)).map_err(|e| {
+                Diagnostic::file(Severity::Error, config, format!("cannot read: {e}"))
+            })?;
+            let c: crate::config::PortalConfig =
+                crate::config::parse_toml(config, &text, crate::config::PORTAL_KEYS)?;
+            options.root.join(c.build.output_dir)
+        }
+    };
+    write::check_target(&options.root, &output).map_err(|e| output_diagnostic(options, &e))?;
+    let staging = Staging::begin(&output).map_err(|e| output_diagnostic(options, &e))?;
+    let manifest = shard::Manifest {
+        wegweiser: env!("CARGO_PKG_VERSION").to_string(),
+        shard,
+        portal: None,
+        municipalities: Vec::new(),
+        portal_files: Vec::new(),
+    };
+    if let Err(e) = staging.write(shard::MANIFEST, manifest.to_json().as_bytes()) {
+        staging.abort();
+        return Err(Diagnostic::file(
+            Severity::Error,
+            &output,
+            format!("cannot write: {e}"),
+        ));
+    }
+    staging.commit().map_err(|e| output_diagnostic(options, &e))
+}
+
+/// The files for the host and for `wegweiser merge` that a build writes beside the
+/// pages: `_headers`, `_redirects` and, for a shard, its manifest.
+fn write_deploy_files(
+    options: &BuildOptions,
+    site: &Site,
+    summary: &load::LoadedSummary,
+    theme: &Theme,
+    renderer: &Renderer<'_>,
+    minify: bool,
+    out: &dyn Sink,
+) -> Result<(), Diagnostic> {
+    let deploy = &summary.deploy;
+    let write = |rel: &str, text: &str| {
+        out.write(rel, text.as_bytes())
+            .map_err(|e| Diagnostic::file(Severity::Error, rel, format!("cannot write: {e}")))
+    };
+    if deploy.headers && !theme.static_files.contains_key("_headers") {
+        write(
+            "_headers",
+            &crate::deploy::headers(deploy, &site.base_url, renderer.assets()),
+        )?;
+    }
+    if deploy.redirects && !theme.static_files.contains_key("_redirects") {
+        write(
+            "_redirects",
+            &crate::deploy::redirects(&crate::deploy::site_rules(deploy, site)),
+        )?;
+    }
+    if let Some(s) = options.shard {
+        let settings = shard::PortalSettings {
+            title: site.title.clone(),
+            base_url: site.base_url.absolute(&site.base_url.path),
+            theme: summary.theme.clone(),
+            minify,
+            deploy: deploy.clone(),
+        };
+        let manifest = shard::Manifest {
+            wegweiser: env!("CARGO_PKG_VERSION").to_string(),
+            shard: s,
+            portal_files: crate::merge::portal_files_written(&settings, theme),
+            portal: Some(settings),
+            municipalities: crate::render::portal_entries(site, theme)
+                .into_iter()
+                .zip(&site.municipalities)
+                .map(|(portal, m)| shard::ManifestMunicipality {
+                    portal,
+                    sitemap: crate::sitemap::municipality_entries(&site.base_url, m),
+                    redirects: crate::deploy::rules(deploy, &site.base_url, m),
+                })
+                .collect(),
+        };
+        write(shard::MANIFEST, &manifest.to_json())?;
+    }
+    Ok(())
+}
+
 fn build_in_pool(
     options: &BuildOptions,
     progress: &dyn Progress,
@@ -127,6 +264,38 @@ fn build_in_pool(
     let started = Instant::now();
     let mut timings = Vec::new();
     let mut diagnostics = Diagnostics::new();
+    let mut options = options.clone();
+    let skipped = match select(&mut options) {
+        Ok(s) => s,
+        Err(d) => {
+            diagnostics.push(d);
+            return Err(fail(diagnostics));
+        }
+    };
+    if let Some(why) = skipped {
+        let mut output = None;
+        if let (Some(s), true) = (options.shard, options.write) {
+            match write_empty_shard(&options, s) {
+                Ok(path) => output = Some(path),
+                Err(d) => {
+                    diagnostics.push(d);
+                    return Err(fail(diagnostics));
+                }
+            }
+        }
+        return Ok(BuildReport {
+            municipalities: 0,
+            languages: 0,
+            pages: 0,
+            stats: RenderStats::default(),
+            output,
+            duration: started.elapsed(),
+            timings,
+            diagnostics: Vec::new(),
+            skipped: Some(why),
+        });
+    }
+    let options = &options;
     let Some((site, summary)) = load_site(options, &mut diagnostics) else {
         return Err(fail(diagnostics));
     };
@@ -170,7 +339,14 @@ fn build_in_pool(
                 return Err(fail(diagnostics));
             }
         };
-        match renderer.render_all(&staging, progress) {
+        let rendered = renderer.render_all(&staging, progress).and_then(|stats| {
+            write_deploy_files(
+                options, &site, &summary, &theme, &renderer, minify, &staging,
+            )
+            .map(|()| stats)
+            .map_err(|d| vec![d])
+        });
+        match rendered {
             Ok(stats) => match staging.commit() {
                 Ok(path) => (stats, Some(path)),
                 Err(e) => {
@@ -208,6 +384,7 @@ fn build_in_pool(
         duration: started.elapsed(),
         timings,
         diagnostics: diagnostics.into_sorted(),
+        skipped: None,
     })
 }
 

@@ -13,8 +13,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
 
-use crate::config::Contact;
+use crate::config::{BaseUrl, Contact};
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::fingerprint::{Assets, Content};
 use crate::language::Language;
 use crate::model::{LangIdx, Municipality, PageId, PageKind, Site};
 use crate::resolve::link_url;
@@ -55,6 +56,32 @@ struct SiteInfo<'a> {
     /// Path prefix of every URL (`""` or `/portal`).
     path: &'a str,
     home: String,
+    /// Static file → URL of its content-hashed copy: `site.assets["wegweiser.css"]`.
+    assets: BTreeMap<&'a str, String>,
+}
+
+/// The `site` value of every template.
+pub fn site_value(title: &str, base_url: &BaseUrl, assets: &Assets) -> Value {
+    Value::from_serializable(&SiteInfo {
+        title,
+        base_url: base_url.absolute(&base_url.path),
+        path: &base_url.path,
+        home: format!("{}/", base_url.path),
+        assets: assets
+            .names
+            .iter()
+            .map(|(name, hashed)| {
+                let url: Vec<String> = hashed
+                    .split('/')
+                    .map(crate::resolve::encode_segment)
+                    .collect();
+                (
+                    name.as_str(),
+                    format!("{}/{}", base_url.path, url.join("/")),
+                )
+            })
+            .collect(),
+    })
 }
 
 #[derive(Serialize)]
@@ -200,6 +227,10 @@ pub struct Renderer<'a> {
     theme: &'a Theme,
     minify: bool,
     site_value: Value,
+    /// The theme's static files as written, with content-hashed names.
+    assets: Assets,
+    /// Why a static file could not be read for hashing.
+    asset_error: Option<Diagnostic>,
     shared: Vec<Shared>,
     /// Last commit date of the source file of every outdated translation, by
     /// [`Translation::file`](crate::model::Translation::file).
@@ -208,12 +239,18 @@ pub struct Renderer<'a> {
 
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, theme: &'a Theme, minify: bool) -> Self {
-        let site_value = Value::from_serializable(&SiteInfo {
-            title: &site.title,
-            base_url: site.base_url.absolute(&site.base_url.path),
-            path: &site.base_url.path,
-            home: format!("{}/", site.base_url.path),
-        });
+        let (assets, asset_error) = match crate::fingerprint::plan(&theme.static_files) {
+            Ok(a) => (a, None),
+            Err(e) => (
+                Assets::default(),
+                Some(Diagnostic::file(
+                    Severity::Error,
+                    "static",
+                    format!("cannot read a static file: {e}"),
+                )),
+            ),
+        };
+        let site_value = site_value(&site.title, &site.base_url, &assets);
         let shared = site
             .municipalities
             .par_iter()
@@ -224,9 +261,16 @@ impl<'a> Renderer<'a> {
             theme,
             minify,
             site_value,
+            assets,
+            asset_error,
             shared,
             source_dates: BTreeMap::new(),
         }
+    }
+
+    /// The theme's static files as this renderer writes them, with their hashed names.
+    pub fn assets(&self) -> &Assets {
+        &self.assets
     }
 
     /// Look up when the source of every outdated translation was last changed, with one
@@ -361,14 +405,18 @@ impl<'a> Renderer<'a> {
                 }
             })
             .collect();
+        errors.extend(self.asset_error.clone());
         let statics: Vec<Diagnostic> = self
-            .theme
-            .static_files
+            .assets
+            .files
             .par_iter()
-            .filter_map(|(rel, source)| {
-                let result = match source {
-                    FileSource::Embedded(b) => out.write(rel, b).map(|_| b.len() as u64),
-                    FileSource::Disk(p) => out
+            .filter_map(|(rel, content)| {
+                let result = match content {
+                    Content::File(FileSource::Embedded(b)) => {
+                        out.write(rel, b).map(|_| b.len() as u64)
+                    }
+                    Content::Bytes(b) => out.write(rel, b).map(|_| b.len() as u64),
+                    Content::File(FileSource::Disk(p)) => out
                         .copy(p, rel)
                         .and_then(|_| Ok(std::fs::metadata(p)?.len())),
                 };
@@ -457,13 +505,7 @@ impl<'a> Renderer<'a> {
                 return Ok((size, false));
             }
         };
-        // Minified templates and bodies make minified pages; only a theme whose templates
-        // could not be minified needs minifying page by page.
-        let bytes = if self.minify && !self.theme.minified {
-            minify(&html)
-        } else {
-            html
-        };
+        let bytes = finish_html(self.theme, self.minify, html);
         out.write(&rel, &bytes).map_err(|e| {
             Diagnostic::file(Severity::Error, rel.clone(), format!("cannot write: {e}"))
         })?;
@@ -643,46 +685,124 @@ impl<'a> Renderer<'a> {
     }
 
     fn render_portal(&self, template: &str) -> Result<Vec<u8>, Diagnostic> {
-        let municipalities: Vec<MunicipalityInfo<'_>> = self
-            .site
-            .municipalities
-            .iter()
-            .map(|m| municipality_info(self.site, self.theme, m, None))
-            .collect();
-        // Every language of the portal once, in order of first appearance.
-        let mut languages: Vec<&Language> = Vec::new();
-        for l in self.site.municipalities.iter().flat_map(|m| &m.languages) {
-            if !languages.iter().any(|x| x.code == l.code) {
-                languages.push(l);
-            }
-        }
-        let messages: Vec<_> = languages
-            .iter()
-            .map(|l| {
-                let ui = self.theme.ui.for_language(&l.code);
-                serde_json::json!({
-                    "lang": l.code, "dir": l.dir.as_str(), "name": l.name,
-                    "title": ui.get("not_found_title"), "text": ui.get("not_found_text"),
-                    "choose": ui.get("choose_language"), "municipalities": ui.get("municipalities"),
-                })
-            })
-            .collect();
-        let portal_lang = languages.first().map_or("de", |l| &l.code);
-        let portal_dir = languages.first().map_or("ltr", |l| l.dir.as_str());
-        let mut ctx = Context::new();
-        ctx.insert_value("site", self.site_value.clone());
-        ctx.insert("municipalities", &municipalities);
-        ctx.insert("messages", &messages);
-        ctx.insert(
-            "lang",
-            &serde_json::json!({"code": portal_lang, "dir": portal_dir}),
-        );
-        ctx.insert_value(
-            "t",
-            Value::from_serializable(&self.theme.ui.for_language(portal_lang).to_map()),
-        );
-        self.render(template, &ctx)
+        let entries = portal_entries(self.site, self.theme);
+        render_portal_page(self.theme, &self.site_value, &entries, template)
     }
+}
+
+/// What the pages of the whole portal (index, 404) show of one municipality. Every
+/// build computes it from the model; a shard build also stores it in its manifest, so
+/// that `wegweiser merge` renders the same pages for all shards together.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct PortalEntry {
+    pub slug: String,
+    /// `municipalities[i]` of the templates index.html and 404.html.
+    pub info: serde_json::Value,
+    /// Every language of the municipality, in its order.
+    pub languages: Vec<PortalLanguage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct PortalLanguage {
+    pub code: String,
+    pub dir: String,
+    pub name: String,
+}
+
+/// The [`PortalEntry`] of every municipality of `site`, in order.
+pub fn portal_entries(site: &Site, theme: &Theme) -> Vec<PortalEntry> {
+    site.municipalities
+        .iter()
+        .map(|m| PortalEntry {
+            slug: m.slug.clone(),
+            info: serde_json::to_value(municipality_info(site, theme, m, None))
+                .expect("municipality info serialises"),
+            languages: m
+                .languages
+                .iter()
+                .map(|l| PortalLanguage {
+                    code: l.code.clone(),
+                    dir: l.dir.as_str().to_string(),
+                    name: l.name.clone(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The HTML files of the whole portal (`index.html`, `404.html`) for `entries`,
+/// minified as a build with `minify` would write them.
+pub fn portal_pages(
+    theme: &Theme,
+    site_value: &Value,
+    entries: &[PortalEntry],
+    minify: bool,
+) -> Result<Vec<(&'static str, Vec<u8>)>, Diagnostic> {
+    ["index.html", "404.html"]
+        .into_iter()
+        .map(|name| {
+            let html = render_portal_page(theme, site_value, entries, name)?;
+            Ok((name, finish_html(theme, minify, html)))
+        })
+        .collect()
+}
+
+/// Minified templates and bodies make minified pages; only a theme whose templates
+/// could not be minified needs minifying page by page.
+fn finish_html(theme: &Theme, minify: bool, html: Vec<u8>) -> Vec<u8> {
+    if minify && !theme.minified {
+        self::minify(&html)
+    } else {
+        html
+    }
+}
+
+/// Render the portal page `template` (index.html or 404.html).
+fn render_portal_page(
+    theme: &Theme,
+    site_value: &Value,
+    entries: &[PortalEntry],
+    template: &str,
+) -> Result<Vec<u8>, Diagnostic> {
+    let municipalities: Vec<&serde_json::Value> = entries.iter().map(|e| &e.info).collect();
+    // Every language of the portal once, in order of first appearance.
+    let mut languages: Vec<&PortalLanguage> = Vec::new();
+    for l in entries.iter().flat_map(|m| &m.languages) {
+        if !languages.iter().any(|x| x.code == l.code) {
+            languages.push(l);
+        }
+    }
+    let messages: Vec<_> = languages
+        .iter()
+        .map(|l| {
+            let ui = theme.ui.for_language(&l.code);
+            serde_json::json!({
+                "lang": l.code, "dir": l.dir, "name": l.name,
+                "title": ui.get("not_found_title"), "text": ui.get("not_found_text"),
+                "choose": ui.get("choose_language"), "municipalities": ui.get("municipalities"),
+            })
+        })
+        .collect();
+    let portal_lang = languages.first().map_or("de", |l| &l.code);
+    let portal_dir = languages.first().map_or("ltr", |l| l.dir.as_str());
+    let mut ctx = Context::new();
+    ctx.insert_value("site", site_value.clone());
+    ctx.insert("municipalities", &municipalities);
+    ctx.insert("messages", &messages);
+    ctx.insert(
+        "lang",
+        &serde_json::json!({"code": portal_lang, "dir": portal_dir}),
+    );
+    ctx.insert_value(
+        "t",
+        Value::from_serializable(&theme.ui.for_language(portal_lang).to_map()),
+    );
+    let mut out = Vec::with_capacity(16 * 1024);
+    theme
+        .tera
+        .render_to(template, &ctx, &mut out)
+        .map_err(|e| theme.error(&e))?;
+    Ok(out)
 }
 
 /// The notice on an outdated translation for readers of `reader`: "The original

@@ -7,6 +7,7 @@
 //! pages and `_status` dashboards are left out. Above [`Limits`] the URLs are split over
 //! `sitemap-1.xml`, `sitemap-2.xml`, … and `sitemap.xml` becomes a sitemap index.
 
+use crate::config::BaseUrl;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{LangIdx, Municipality, PageId, Site};
 use crate::resolve::encode_segment;
@@ -40,7 +41,7 @@ impl Default for Limits {
 }
 
 /// One `<url>` of the sitemap.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     /// Absolute URL.
     pub loc: String,
@@ -52,41 +53,52 @@ pub struct Entry {
 /// Every URL of the sitemap, in order: the portal index, then per municipality its
 /// language chooser and its pages in model order, each in language order.
 pub fn entries(site: &Site) -> Vec<Entry> {
-    let base = &site.base_url;
-    let mut out = vec![Entry {
+    let mut out = vec![portal_entry(&site.base_url)];
+    for m in &site.municipalities {
+        out.extend(municipality_entries(&site.base_url, m));
+    }
+    out
+}
+
+/// The entry of the portal index.
+pub fn portal_entry(base: &BaseUrl) -> Entry {
+    Entry {
         loc: base.absolute(&format!("{}/", base.path)),
         alternates: Vec::new(),
-    }];
-    for m in &site.municipalities {
-        out.push(Entry {
-            loc: base.absolute(&format!("{}/{}/", base.path, encode_segment(&m.slug))),
-            alternates: Vec::new(),
-        });
-        for page in 0..m.pages.len() {
-            let langs = canonical_languages(m, page);
-            let Some(&first) = langs.first() else {
-                continue;
-            };
-            let url = |lang: LangIdx| {
-                let l = m.pages[page].localized[lang]
-                    .as_ref()
-                    .expect("canonical languages are localized");
-                base.absolute(&l.url)
-            };
-            let mut alternates: Vec<(String, String)> = langs
-                .iter()
-                .map(|&lang| (m.languages[lang].code.clone(), url(lang)))
-                .collect();
-            alternates.push((
-                "x-default".to_string(),
-                url(x_default(m, page, &langs, first)),
-            ));
-            for &lang in &langs {
-                out.push(Entry {
-                    loc: url(lang),
-                    alternates: alternates.clone(),
-                });
-            }
+    }
+}
+
+/// The entries of one municipality: its language chooser, then its pages.
+pub fn municipality_entries(base: &BaseUrl, m: &Municipality) -> Vec<Entry> {
+    let mut out = Vec::new();
+    out.push(Entry {
+        loc: base.absolute(&format!("{}/{}/", base.path, encode_segment(&m.slug))),
+        alternates: Vec::new(),
+    });
+    for page in 0..m.pages.len() {
+        let langs = canonical_languages(m, page);
+        let Some(&first) = langs.first() else {
+            continue;
+        };
+        let url = |lang: LangIdx| {
+            let l = m.pages[page].localized[lang]
+                .as_ref()
+                .expect("canonical languages are localized");
+            base.absolute(&l.url)
+        };
+        let mut alternates: Vec<(String, String)> = langs
+            .iter()
+            .map(|&lang| (m.languages[lang].code.clone(), url(lang)))
+            .collect();
+        alternates.push((
+            "x-default".to_string(),
+            url(x_default(m, page, &langs, first)),
+        ));
+        for &lang in &langs {
+            out.push(Entry {
+                loc: url(lang),
+                alternates: alternates.clone(),
+            });
         }
     }
     out
@@ -125,9 +137,23 @@ fn x_default(m: &Municipality, page: PageId, langs: &[LangIdx], first: LangIdx) 
 /// The sitemap files: (path relative to the output root, XML). One `sitemap.xml` when
 /// everything fits in `limits`, else `sitemap.xml` as an index of `sitemap-N.xml`.
 pub fn files(site: &Site, limits: Limits) -> Vec<(String, String)> {
+    let entries = std::iter::once(portal_entry(&site.base_url)).chain(
+        site.municipalities
+            .iter()
+            .flat_map(|m| municipality_entries(&site.base_url, m)),
+    );
+    files_of(&site.base_url, entries, limits)
+}
+
+/// The sitemap files for `entries` (see [`files`]).
+pub fn files_of(
+    base: &BaseUrl,
+    entries: impl Iterator<Item = Entry>,
+    limits: Limits,
+) -> Vec<(String, String)> {
     // Entries become XML one by one (each freed as it goes), so the sitemap is in memory
     // once, not three times: at 35,000 pages with 8 alternates that is ~65 MB less.
-    let urls = entries(site).into_iter().map(|e| url_element(&e));
+    let urls = entries.map(|e| url_element(&e));
     let open = format!("{HEADER}<urlset xmlns=\"{URLSET_NS}\" xmlns:xhtml=\"{XHTML_NS}\">\n");
     let close = "</urlset>\n";
     // Greedy: fill each file up to the limits; a URL too big for any file goes alone.
@@ -155,7 +181,7 @@ pub fn files(site: &Site, limits: Limits) -> Vec<(String, String)> {
         let name = format!("sitemap-{}.xml", i + 1);
         index.push_str(&format!(
             "  <sitemap>\n    <loc>{}</loc>\n  </sitemap>\n",
-            escape_attr(&file_url(site, &name))
+            escape_attr(&file_url(base, &name))
         ));
         out.push((name, part));
     }
@@ -178,29 +204,40 @@ fn url_element(entry: &Entry) -> String {
 }
 
 /// The absolute URL of a file at the output root.
-fn file_url(site: &Site, name: &str) -> String {
-    site.base_url
-        .absolute(&format!("{}/{name}", site.base_url.path))
+fn file_url(base: &BaseUrl, name: &str) -> String {
+    base.absolute(&format!("{}/{name}", base.path))
 }
 
 /// `robots.txt` that allows everything and names the sitemap.
-pub fn robots(site: &Site) -> String {
+pub fn robots(base: &BaseUrl) -> String {
     format!(
         "User-agent: *\nDisallow:\n\nSitemap: {}\n",
-        file_url(site, "sitemap.xml")
+        file_url(base, "sitemap.xml")
     )
 }
 
 /// Write the sitemap file(s) and `robots.txt`, each unless the portal or theme
 /// `static/` brings its own. Returns the number of files and bytes written.
 pub fn write(site: &Site, theme: &Theme, out: &dyn Sink) -> Result<(u64, u64), Diagnostic> {
+    let files = || files(site, Limits::default());
+    write_files(&site.base_url, theme, files, out)
+}
+
+/// Write the sitemap (made by `sitemap` when needed) and `robots.txt`, each unless the
+/// portal or theme `static/` brings its own.
+pub fn write_files(
+    base: &BaseUrl,
+    theme: &Theme,
+    sitemap: impl FnOnce() -> Vec<(String, String)>,
+    out: &dyn Sink,
+) -> Result<(u64, u64), Diagnostic> {
     let mut files = if theme.static_files.contains_key("sitemap.xml") {
         Vec::new()
     } else {
-        files(site, Limits::default())
+        sitemap()
     };
     if !theme.static_files.contains_key("robots.txt") {
-        files.push(("robots.txt".to_string(), robots(site)));
+        files.push(("robots.txt".to_string(), robots(base)));
     }
     let mut bytes = 0;
     for (rel, text) in &files {

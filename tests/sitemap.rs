@@ -322,7 +322,10 @@ fn urls_are_xml_escaped() {
             .flat_map(|u| u.alternates.values())
             .all(|href| href.starts_with("https://portal.example.org/a&b/"))
     );
-    assert!(sitemap::robots(&site).contains("Sitemap: https://portal.example.org/a&b/sitemap.xml"));
+    assert!(
+        sitemap::robots(&site.base_url)
+            .contains("Sitemap: https://portal.example.org/a&b/sitemap.xml")
+    );
 }
 
 #[test]
