@@ -25,7 +25,7 @@
 // VERBOSE=1 (list every check).
 
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { buildSite, HERE, launchChromium, serve, walk } from './lib.mjs';
@@ -36,6 +36,9 @@ const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const RTL = new Set(['ar', 'fa', 'prs', 'ps', 'ckb', 'ur', 'he', 'yi', 'dv', 'sd', 'ug']);
 const CSS_LIMIT = 20 * 1024;
 const CONCURRENCY = Number(process.env.CONCURRENCY) || 4;
+// Whether the site has a _headers file (set in main): then every page must be served
+// with its Content-Security-Policy.
+let HEADERS_FILE = false;
 const verbose = process.env.VERBOSE === '1';
 
 let passed = 0;
@@ -264,10 +267,23 @@ async function checkPage(context, origin, p, mode) {
     if (r.status() >= 400 && r.url() !== origin + p.url) problems.push(`${r.status()} for ${r.url()}`);
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  // The Content-Security-Policy of _headers, sent by the server: anything it blocks
+  // (inline style or script, another host) is reported as a violation event and on
+  // the console. (axe and these checks run through the DevTools protocol, which the
+  // policy does not cover.)
+  await page.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`Content-Security-Policy violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`),
+    ),
+  );
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content.Security.Policy/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
+  });
   try {
     const res = await page.goto(origin + p.url, { waitUntil: 'load' });
     const want = p.status || 200;
     if (!res || res.status() !== want) problems.push(`status ${res?.status()}, want ${want}`);
+    if (res && HEADERS_FILE && !res.headers()['content-security-policy']) problems.push('no Content-Security-Policy header');
     problems.push(...(await runAxe(page)));
     problems.push(...(await menusFit(page)));
     if (mode === 'mobile') {
@@ -383,6 +399,9 @@ async function main() {
     const size = statSync(join(site, f)).size;
     record(`size ${f}`, size < CSS_LIMIT ? [] : [`${size} bytes, want < ${CSS_LIMIT}`]);
   }
+
+  HEADERS_FILE = existsSync(join(site, '_headers'));
+  record('_headers with a Content-Security-Policy', HEADERS_FILE && /^\s+Content-Security-Policy: /m.test(readFileSync(join(site, '_headers'), 'utf8')) ? [] : ['missing']);
 
   const vnuDone = startVnu(site);
   const pages = samplePages(site);

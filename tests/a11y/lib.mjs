@@ -2,7 +2,7 @@
 // 127.0.0.1, start Debian's Chromium through playwright-core.
 
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
@@ -45,14 +45,53 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/** The rules of the site's `_headers` file (Netlify and Cloudflare Pages format):
+ *  [{ path, pattern, headers: [[name, value]] }]; none without the file. A path line
+ *  starts at the beginning of a line (`*` matches anything, `:name` one segment); the
+ *  indented `Name: value` lines below it are its headers. */
+export function readHeaders(root) {
+  const file = join(root, '_headers');
+  if (!existsSync(file)) return [];
+  const rules = [];
+  for (const raw of readFileSync(file, 'utf8').split('\n')) {
+    const line = raw.trimEnd();
+    if (!line.trim() || line.trim().startsWith('#')) continue;
+    if (!/^\s/.test(line)) {
+      const re = line
+        .trim()
+        .split(/(\*|:[A-Za-z]\w*)/)
+        .map((part) => (part === '*' ? '.*' : part.startsWith(':') ? '[^/]+' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+        .join('');
+      rules.push({ path: line.trim(), pattern: new RegExp(`^${re}$`), headers: [] });
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon < 0 || rules.length === 0) throw new Error(`_headers: cannot read "${line}"`);
+    rules.at(-1).headers.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
+  }
+  return rules;
+}
+
+/** The headers `rules` give the URL path `pathname` (percent-encoded, as requested); a
+ *  later rule's header replaces an earlier one's, as Netlify does. */
+export function headersFor(rules, pathname) {
+  const out = {};
+  for (const r of rules) if (r.pattern.test(pathname)) for (const [name, value] of r.headers) out[name] = value;
+  return out;
+}
+
 /** A static file server for `root` on 127.0.0.1 and a free port: folders serve their
- *  index.html, anything missing gets 404.html with status 404. */
+ *  index.html, anything missing gets 404.html with status 404. Responses carry the
+ *  headers of the site's `_headers` file, as Netlify would send them. */
 export async function serve(root) {
   root = resolve(root);
+  const rules = readHeaders(root);
   const server = createServer((req, res) => {
     let path;
+    let pathname;
     try {
-      path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      pathname = new URL(req.url, 'http://x').pathname;
+      path = decodeURIComponent(pathname);
     } catch {
       res.writeHead(400).end();
       return;
@@ -71,6 +110,7 @@ export async function serve(root) {
     res.writeHead(status, {
       'content-type': TYPES[extname(file).toLowerCase()] || 'application/octet-stream',
       'cache-control': 'no-store',
+      ...headersFor(rules, pathname),
     });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);
