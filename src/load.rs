@@ -3,9 +3,10 @@
 //! The result is a plain list of documents per municipality; nothing here knows about
 //! other files (that is [`crate::resolve`]'s job).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -50,6 +51,71 @@ pub struct Document {
 
 /// A loaded document, or the key of the page it would have been (if known).
 type LoadResult = Result<Document, Option<String>>;
+
+/// Markdown files parsed by earlier loads, with their problems, for `wegweiser serve`:
+/// a file is parsed again only after [`DocumentCache::forget`] names it. What parsing
+/// depends on besides the file (the portal and municipality configuration) is the
+/// caller's to watch: [`DocumentCache::forget_below`] or [`DocumentCache::clear`].
+#[derive(Debug, Default)]
+pub struct DocumentCache {
+    files: Mutex<HashMap<PathBuf, (LoadResult, Vec<Diagnostic>)>>,
+    /// The page bundles of each municipality folder when its files were parsed: a
+    /// file's page depends on them.
+    bundles: Mutex<HashMap<PathBuf, BTreeSet<String>>>,
+}
+
+impl DocumentCache {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn get(&self, path: &Path) -> Option<(LoadResult, Vec<Diagnostic>)> {
+        self.files.lock().expect("cache lock").get(path).cloned()
+    }
+
+    fn put(&self, path: &Path, doc: &LoadResult, diagnostics: &[Diagnostic]) {
+        self.files
+            .lock()
+            .expect("cache lock")
+            .insert(path.to_path_buf(), (doc.clone(), diagnostics.to_vec()));
+    }
+
+    /// Parse `path` again next time.
+    pub fn forget(&self, path: &Path) {
+        self.files.lock().expect("cache lock").remove(path);
+    }
+
+    /// Parse every file below `dir` again next time.
+    pub fn forget_below(&self, dir: &Path) {
+        self.files
+            .lock()
+            .expect("cache lock")
+            .retain(|p, _| !p.starts_with(dir));
+        self.bundles.lock().expect("cache lock").remove(dir);
+    }
+
+    /// Parse everything again next time.
+    pub fn clear(&self) {
+        self.files.lock().expect("cache lock").clear();
+        self.bundles.lock().expect("cache lock").clear();
+    }
+
+    /// Forget the files of municipality folder `dir` unless its bundles are still `bundles`.
+    fn keep_if_bundles(&self, dir: &Path, bundles: &BTreeSet<String>) {
+        let changed = {
+            let mut known = self.bundles.lock().expect("cache lock");
+            let changed = known.get(dir).is_some_and(|b| b != bundles);
+            known.insert(dir.to_path_buf(), bundles.clone());
+            changed
+        };
+        if changed {
+            self.files
+                .lock()
+                .expect("cache lock")
+                .retain(|p, _| !p.starts_with(dir));
+        }
+    }
+}
 
 /// A file that is not Markdown, below a municipality.
 #[derive(Debug, Clone)]
@@ -123,6 +189,17 @@ pub fn load(
     root: &Path,
     options: &LoadOptions,
     ui: &UiStrings,
+    diagnostics: &mut Diagnostics,
+) -> Option<LoadedPortal> {
+    load_cached(root, options, ui, None, diagnostics)
+}
+
+/// [`load`], taking files that were parsed before from `cache` (`wegweiser serve`).
+pub fn load_cached(
+    root: &Path,
+    options: &LoadOptions,
+    ui: &UiStrings,
+    cache: Option<&DocumentCache>,
     diagnostics: &mut Diagnostics,
 ) -> Option<LoadedPortal> {
     let config_path = root.join("wegweiser.toml");
@@ -223,6 +300,7 @@ pub fn load(
                 options,
                 config.build.minify,
                 ui,
+                cache,
                 &mut d,
             );
             (m, d)
@@ -349,13 +427,17 @@ pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
     })
 }
 
-fn load_municipality(
+/// Load one municipality: its configuration and every file below its folder, taking
+/// Markdown files parsed before from `cache`.
+#[allow(clippy::too_many_arguments)]
+pub fn load_municipality(
     root: &Path,
     slug: &str,
     languages: &LanguageTable,
     options: &LoadOptions,
     portal_minify: bool,
     ui: &UiStrings,
+    cache: Option<&DocumentCache>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<LoadedMunicipality> {
     let dir = root.join("content").join(slug);
@@ -396,6 +478,9 @@ fn load_municipality(
 
     let files = walk(root, &dir, diagnostics);
     let bundles = find_bundles(&files);
+    if let Some(cache) = cache {
+        cache.keep_if_bundles(&dir, &bundles);
+    }
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
     for (rel, path) in files {
@@ -421,8 +506,14 @@ fn load_municipality(
     let parsed: Vec<(LoadResult, Vec<Diagnostic>)> = markdown
         .par_iter()
         .map(|(rel, path)| {
+            if let Some(hit) = cache.and_then(|c| c.get(path)) {
+                return hit;
+            }
             let mut d = Vec::new();
             let doc = load_document(&scope, rel, path, &mut d);
+            if let Some(c) = cache {
+                c.put(path, &doc, &d);
+            }
             (doc, d)
         })
         .collect();

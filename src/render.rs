@@ -221,6 +221,76 @@ enum Job {
     NotFound,
 }
 
+impl Job {
+    /// The municipality the file belongs to; `None` for files of the whole portal.
+    fn municipality(&self) -> Option<usize> {
+        match *self {
+            Job::Page { m, .. }
+            | Job::Chooser { m }
+            | Job::Status { m }
+            | Job::Redirect { m, .. }
+            | Job::Asset { m, .. } => Some(m),
+            Job::PortalIndex | Job::NotFound => None,
+        }
+    }
+
+    /// The page whose content the file is: its own content, not lists of other pages.
+    fn page(&self, site: &Site) -> Option<PageId> {
+        match *self {
+            Job::Page { page, .. } => Some(page),
+            Job::Asset { m, asset, .. } => Some(site.municipalities[m].assets[asset].owner),
+            _ => None,
+        }
+    }
+}
+
+/// Which files a render produces: all, or those a change can have touched
+/// (`wegweiser serve`). The files of the whole portal (index, 404, static files,
+/// sitemap) are part of every scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RenderScope {
+    All,
+    /// Every file of one municipality.
+    Municipality(usize),
+    /// One page in every language, and the files of its municipality that are not
+    /// other pages (lists, dashboards, feeds).
+    Page {
+        m: usize,
+        page: PageId,
+    },
+}
+
+impl RenderScope {
+    fn includes(self, job: &Job, site: &Site) -> bool {
+        match (self, job.municipality()) {
+            (RenderScope::All, _) | (_, None) => true,
+            (RenderScope::Municipality(m), Some(of)) => m == of,
+            (RenderScope::Page { m, page }, Some(of)) => {
+                m == of && job.page(site).is_none_or(|p| p == page)
+            }
+        }
+    }
+}
+
+/// The source files of every outdated translation: the notices say when they changed.
+pub fn outdated_sources(site: &Site) -> Vec<&Path> {
+    let mut files: Vec<&Path> = site
+        .municipalities
+        .iter()
+        .flat_map(|m| &m.pages)
+        .flat_map(|p| {
+            p.statuses
+                .iter()
+                .filter(|s| s.state == State::Outdated)
+                .filter_map(|s| p.translations[s.source?].as_ref())
+                .map(|t| t.file.as_path())
+        })
+        .collect();
+    files.sort_unstable();
+    files.dedup();
+    files
+}
+
 /// Renders the site model with a theme.
 pub struct Renderer<'a> {
     site: &'a Site,
@@ -276,22 +346,14 @@ impl<'a> Renderer<'a> {
     /// Look up when the source of every outdated translation was last changed, with one
     /// `git log` in the portal `root`, for the notices that say so.
     pub fn with_source_dates(mut self, root: &Path) -> Self {
-        let mut files: Vec<&Path> = self
-            .site
-            .municipalities
-            .iter()
-            .flat_map(|m| &m.pages)
-            .flat_map(|p| {
-                p.statuses
-                    .iter()
-                    .filter(|s| s.state == State::Outdated)
-                    .filter_map(|s| p.translations[s.source?].as_ref())
-                    .map(|t| t.file.as_path())
-            })
-            .collect();
-        files.sort_unstable();
-        files.dedup();
+        let files = outdated_sources(self.site);
         self.source_dates = crate::git::last_commit_dates(root, &files);
+        self
+    }
+
+    /// Use these last-commit dates of source files (see [`outdated_sources`]).
+    pub fn with_known_source_dates(mut self, dates: BTreeMap<PathBuf, String>) -> Self {
+        self.source_dates = dates;
         self
     }
 
@@ -381,7 +443,20 @@ impl<'a> Renderer<'a> {
         out: &dyn Sink,
         progress: &dyn Progress,
     ) -> Result<RenderStats, Vec<Diagnostic>> {
-        let jobs = self.jobs();
+        self.render_scope(out, progress, RenderScope::All)
+    }
+
+    /// Render and write the files of `scope` into `out`. Returns the problems found.
+    pub fn render_scope(
+        &self,
+        out: &dyn Sink,
+        progress: &dyn Progress,
+        scope: RenderScope,
+    ) -> Result<RenderStats, Vec<Diagnostic>> {
+        let mut jobs = self.jobs();
+        if scope != RenderScope::All {
+            jobs.retain(|job| scope.includes(job, self.site));
+        }
         progress.start(jobs.len() as u64);
         let html_files = AtomicU64::new(0);
         let other_files = AtomicU64::new(0);

@@ -36,6 +36,16 @@ pub fn encode_segment(segment: &str) -> String {
 
 /// Build the model. Problems (duplicate URLs, broken links…) go to `diagnostics`.
 pub fn resolve(portal: LoadedPortal, diagnostics: &mut Diagnostics) -> Site {
+    let (site, problems) = resolve_each(&portal);
+    for d in problems {
+        diagnostics.extend(d);
+    }
+    site
+}
+
+/// [`resolve`], with the problems of each municipality apart: `wegweiser serve`
+/// resolves a changed municipality again on its own.
+pub fn resolve_each(portal: &LoadedPortal) -> (Site, Vec<Vec<Diagnostic>>) {
     let LoadedPortal {
         config,
         base_url,
@@ -43,28 +53,25 @@ pub fn resolve(portal: LoadedPortal, diagnostics: &mut Diagnostics) -> Site {
         municipalities,
         ..
     } = portal;
-    let resolved: Vec<(Municipality, Vec<Diagnostic>)> = municipalities
-        .into_par_iter()
+    let (list, problems) = municipalities
+        .par_iter()
         .map(|m| {
             let mut d = Vec::new();
-            let municipality = resolve_municipality(m, &languages, &base_url, &mut d);
+            let municipality = resolve_municipality(m, languages, base_url, &mut d);
             (municipality, d)
         })
-        .collect();
-    let mut list = Vec::with_capacity(resolved.len());
-    for (m, d) in resolved {
-        diagnostics.extend(d);
-        list.push(m);
-    }
-    Site {
-        title: config.title,
-        base_url,
+        .unzip();
+    let site = Site {
+        title: config.title.clone(),
+        base_url: base_url.clone(),
         municipalities: list,
-    }
+    };
+    (site, problems)
 }
 
-fn resolve_municipality(
-    loaded: LoadedMunicipality,
+/// Resolve one municipality (links never cross municipalities).
+pub fn resolve_municipality(
+    loaded: &LoadedMunicipality,
     table: &LanguageTable,
     base_url: &BaseUrl,
     diagnostics: &mut Vec<Diagnostic>,
@@ -80,7 +87,7 @@ fn resolve_municipality(
         .position(|l| l.code == config.source_language)
         .unwrap_or(0);
 
-    let (mut pages, keys, rejected) = build_tree(&loaded, languages.len(), diagnostics);
+    let (mut pages, keys, rejected) = build_tree(loaded, languages.len(), diagnostics);
     let mut docs_by_key = load::by_key(&loaded.documents);
     for (key, docs) in &mut docs_by_key {
         let id = keys[*key];
@@ -150,7 +157,7 @@ fn resolve_municipality(
         config.fallback,
         base_url,
     );
-    let assets = place_assets(&loaded, &keys);
+    let assets = place_assets(loaded, &keys);
     let asset_paths = assets
         .iter()
         .enumerate()
