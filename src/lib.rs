@@ -23,6 +23,7 @@ pub mod pipeline;
 pub mod render;
 pub mod report;
 pub mod resolve;
+pub mod serve;
 pub mod shard;
 pub mod sitemap;
 pub mod source_diff;

@@ -45,6 +45,9 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Preview the portal: build it into memory, serve it on 127.0.0.1, and rebuild
+    /// and reload the browser on every change.
+    Serve(ServeArgs),
     /// Create a new portal with one municipality, ready to build.
     Init {
         /// Folder to create (must not exist or be empty).
@@ -122,6 +125,28 @@ enum TranslationsAction {
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Portal root; default: the nearest folder upward holding wegweiser.toml.
+    root: Option<PathBuf>,
+    /// Port to listen on (0: any free port).
+    #[arg(long, short, default_value_t = 1111)]
+    port: u16,
+    /// Address to listen on. Anything but 127.0.0.1 or ::1 shows the preview to
+    /// your network.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// Serve only this municipality (repeatable).
+    #[arg(long = "only", value_name = "MUNICIPALITY")]
+    only: Vec<String>,
+    /// Include pages marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -208,6 +233,7 @@ fn main() -> ExitCode {
             root,
             quiet,
         } => run_merge(&out, &shards, root.as_deref(), quiet),
+        Command::Serve(args) => run_serve(args),
         Command::Init { dir } => match wegweiser::init::init(&dir) {
             Ok(()) => {
                 eprintln!(
@@ -644,6 +670,114 @@ fn run_import(file: &Path, force: bool, root: Option<&Path>) -> ExitCode {
     }
     eprintln!("Imported {} translation(s)", plan.writes.len());
     ExitCode::SUCCESS
+}
+
+fn run_serve(args: ServeArgs) -> ExitCode {
+    use wegweiser::serve::{Outcome, ServeError, ServeOptions, Server};
+
+    let root = match resolve_root(args.root.as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    if !args.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {}: everyone who can reach this machine can read the preview, drafts included",
+            args.bind
+        );
+    }
+    let mut options = ServeOptions::new(BuildOptions {
+        root: root.clone(),
+        only: args.only,
+        drafts: args.drafts,
+        write: true,
+        ..Default::default()
+    });
+    options.bind = args.bind;
+    options.port = args.port;
+    let on_build = Box::new(move |changed: Option<&[PathBuf]>, outcome: &Outcome| {
+        let what = match changed {
+            None => "first build".to_string(),
+            Some([one]) => one.strip_prefix(&root).unwrap_or(one).display().to_string(),
+            Some(many) => format!("{} files", many.len()),
+        };
+        match outcome {
+            Outcome::Built {
+                pages,
+                duration,
+                warnings,
+                ..
+            } => {
+                let ms = duration.as_secs_f64() * 1000.0;
+                let plural = if *pages == 1 { "page" } else { "pages" };
+                let warned = match warnings.len() {
+                    0 => String::new(),
+                    1 => " (1 warning)".to_string(),
+                    n => format!(" ({n} warnings)"),
+                };
+                if changed.is_none() {
+                    print_diagnostics(warnings, Format::Human, color);
+                }
+                eprintln!("↻ {what} → {pages} {plural} in {ms:.0} ms{warned}");
+            }
+            Outcome::Failed { problems } => {
+                print_diagnostics(problems, Format::Human, color);
+                let errors = problems.iter().filter(|d| d.is_error()).count();
+                eprintln!(
+                    "✗ {what}: {errors} error(s); serving the last good site until they are fixed"
+                );
+            }
+            Outcome::Unchanged => {}
+        }
+    });
+    let server = match Server::start(options, on_build) {
+        Ok(s) => s,
+        Err(e @ ServeError::PortInUse { port, .. }) => {
+            eprintln!("error: {e}");
+            eprintln!(
+                "  help: another server (perhaps another `wegweiser serve`) uses it; try --port {}",
+                port.wrapping_add(1).max(1024)
+            );
+            return ExitCode::FAILURE;
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let url = server.url();
+    eprintln!("Serving {url} — watching for changes; Ctrl-C stops.");
+    if args.open {
+        open_browser(&url);
+    }
+    server.wait();
+    ExitCode::SUCCESS
+}
+
+/// Open `url` in the desktop's browser; a failure is only reported.
+fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else if cfg!(windows) {
+        ("cmd", vec!["/C", "start", "", url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    let spawned = std::process::Command::new(command.0)
+        .args(&command.1)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if let Err(e) = spawned {
+        eprintln!(
+            "warning: cannot open a browser ({}: {e}); open {url} yourself",
+            command.0
+        );
+    }
 }
 
 fn print_diagnostics(diagnostics: &[Diagnostic], format: Format, color: bool) {

@@ -1,0 +1,573 @@
+//! The site of a `wegweiser serve` session, kept in memory and rebuilt piece by piece.
+//!
+//! A [`Session`] holds what the last load and resolve produced (parsed files are kept in
+//! a [`DocumentCache`]) and the files of the last site that built without errors. A
+//! change is mapped to the smallest [`RenderScope`] that covers everything it can have
+//! touched:
+//!
+//! - wegweiser.toml, templates, themes, static files: everything;
+//! - municipality.toml, a file added, removed or renamed, front matter (title, slug,
+//!   weight, …) or any other file of a municipality: that municipality;
+//! - the text of one page: that page in every language, plus its municipality's
+//!   files that are not pages (dashboard, lists, feeds).
+//!
+//! The files of the whole portal (index, 404, static files, sitemap) are rendered
+//! every time. While the sources have errors the last good site is kept, and what the
+//! changes since then touched is remembered for the next good build, so that the site
+//! served is always what a full build of the same sources would write.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::{self, DocumentCache, LoadOptions, LoadedPortal};
+use crate::model::Site;
+use crate::pipeline::BuildOptions;
+use crate::render::{self, NoProgress, RenderScope, Renderer};
+use crate::resolve;
+use crate::theme::{self, Theme, UiStrings};
+use crate::write::Sink;
+
+/// One file of the site being served.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Served {
+    /// Rendered in memory.
+    Bytes(Arc<[u8]>),
+    /// Copied as it is (page assets, static files): read when asked for.
+    File(PathBuf),
+}
+
+impl Served {
+    /// The file's content.
+    pub fn read(&self) -> io::Result<Arc<[u8]>> {
+        match self {
+            Served::Bytes(b) => Ok(b.clone()),
+            Served::File(p) => Ok(std::fs::read(p)?.into()),
+        }
+    }
+}
+
+/// What a build or rebuild did.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// The site was (re)built: it changed.
+    Built {
+        scope: RenderScope,
+        /// HTML files rendered.
+        pages: u64,
+        duration: Duration,
+        /// Warnings of the sources as they are now.
+        warnings: Vec<Diagnostic>,
+    },
+    /// The sources have errors: the last good site stays.
+    Failed { problems: Vec<Diagnostic> },
+    /// Nothing the site is made of changed.
+    Unchanged,
+}
+
+/// The sources as last loaded and resolved (they may have errors).
+struct Sources {
+    portal: LoadedPortal,
+    site: Site,
+}
+
+/// A `wegweiser serve` session: sources, theme and the last good site.
+pub struct Session {
+    options: BuildOptions,
+    ui: UiStrings,
+    cache: DocumentCache,
+    /// `None` when the portal itself (wegweiser.toml, content/) does not load.
+    sources: Option<Sources>,
+    theme: Option<Theme>,
+    /// Problems of the sources as they are now: portal, municipalities, theme (sorted).
+    problems: Vec<Diagnostic>,
+    /// Problems the last render found (template errors at run time).
+    render_problems: Vec<Diagnostic>,
+    /// Last good site: path below the site root → file.
+    files: BTreeMap<String, Served>,
+    /// Whether `files` holds a site yet.
+    built: bool,
+    /// What changes since the last good build touched (`None`: nothing).
+    pending: Option<RenderScope>,
+    /// Last commit dates of source files (`None`: not committed).
+    dates: BTreeMap<PathBuf, Option<String>>,
+}
+
+impl Session {
+    /// A session for `options` (its `output` and `write` are ignored: nothing is
+    /// written to disk, and nothing is minified). Call [`Session::build`] first.
+    pub fn new(options: BuildOptions) -> Self {
+        Session {
+            options,
+            ui: theme::default_ui_strings(),
+            cache: DocumentCache::new(),
+            sources: None,
+            theme: None,
+            problems: Vec::new(),
+            render_problems: Vec::new(),
+            files: BTreeMap::new(),
+            built: false,
+            pending: Some(RenderScope::All),
+            dates: BTreeMap::new(),
+        }
+    }
+
+    /// The portal root.
+    pub fn root(&self) -> &Path {
+        &self.options.root
+    }
+
+    /// The file at `rel` (`/`-separated, below the site root) of the last good site.
+    pub fn file(&self, rel: &str) -> Option<&Served> {
+        self.files.get(rel)
+    }
+
+    /// Every file of the last good site.
+    pub fn files(&self) -> &BTreeMap<String, Served> {
+        &self.files
+    }
+
+    /// Whether a site was built yet.
+    pub fn has_site(&self) -> bool {
+        self.built
+    }
+
+    /// Problems of the sources as they are now, errors first (sorted as a build
+    /// reports them).
+    pub fn problems(&self) -> Vec<Diagnostic> {
+        let mut all: Vec<Diagnostic> = self
+            .problems
+            .iter()
+            .chain(&self.render_problems)
+            .cloned()
+            .collect();
+        all.sort_by_key(|d| !d.is_error());
+        all
+    }
+
+    /// Load, resolve and render everything (parsing every file again).
+    pub fn build(&mut self) -> Outcome {
+        let started = Instant::now();
+        self.cache.clear();
+        self.dates.clear();
+        self.load_everything();
+        self.pending = Some(RenderScope::All);
+        self.render_pending(started)
+    }
+
+    /// Rebuild after the files at `paths` (absolute, or relative to the root)
+    /// changed, appeared or disappeared.
+    pub fn apply(&mut self, paths: &[PathBuf]) -> Outcome {
+        let started = Instant::now();
+        let rels: BTreeSet<PathBuf> = paths
+            .iter()
+            .filter_map(|p| relative(&self.options.root, p))
+            .filter(|p| affects_site(p))
+            .collect();
+        if rels.is_empty() {
+            return Outcome::Unchanged;
+        }
+        let Some(sources) = &self.sources else {
+            self.load_everything();
+            self.pending = Some(RenderScope::All);
+            return self.render_pending(started);
+        };
+        let loaded: BTreeSet<&str> = sources
+            .portal
+            .municipalities
+            .iter()
+            .map(|m| m.slug.as_str())
+            .collect();
+        let mut by_municipality: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+        let mut everything = false;
+        for rel in &rels {
+            match municipality_of(rel) {
+                // A file inside a municipality that loaded.
+                Some(slug) if loaded.contains(slug) && rel.components().count() > 2 => {
+                    by_municipality
+                        .entry(slug.to_string())
+                        .or_default()
+                        .push(rel.clone());
+                }
+                _ => everything = true,
+            }
+        }
+        if everything {
+            if rels.contains(Path::new("wegweiser.toml")) {
+                // Languages and settings parsing depends on.
+                self.cache.clear();
+            } else {
+                for files in by_municipality.values() {
+                    self.forget(files);
+                }
+            }
+            self.load_everything();
+            self.pending = Some(RenderScope::All);
+            return self.render_pending(started);
+        }
+        for (slug, files) in &by_municipality {
+            self.forget(files);
+            let scope = self.reload_municipality(slug, files);
+            self.pending = Some(union(self.pending, scope));
+        }
+        self.render_pending(started)
+    }
+
+    /// Forget what the cache knows about `files` (relative to the root): parsing
+    /// depends on municipality.toml, so that forgets its whole municipality.
+    fn forget(&self, files: &[PathBuf]) {
+        let root = &self.options.root;
+        for rel in files {
+            if rel.file_name().is_some_and(|n| n == "municipality.toml") {
+                if let Some(dir) = rel.parent() {
+                    self.cache.forget_below(&root.join(dir));
+                }
+            } else {
+                self.cache.forget(&root.join(rel));
+            }
+        }
+    }
+
+    // Settings added to loading later default as they do in a build.
+    #[allow(clippy::needless_update)]
+    fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            only: self.options.only.clone(),
+            drafts: self.options.drafts,
+            base_url: self.options.base_url.clone(),
+            minify: Some(false),
+            ..LoadOptions::default()
+        }
+    }
+
+    fn load_everything(&mut self) {
+        let mut diagnostics = Diagnostics::new();
+        let portal = load::load_cached(
+            &self.options.root,
+            &self.load_options(),
+            &self.ui,
+            Some(&self.cache),
+            &mut diagnostics,
+        );
+        let mut theme_problems = Vec::new();
+        self.theme = portal.as_ref().and_then(|p| {
+            Theme::load(
+                &self.options.root,
+                p.config.theme.as_deref(),
+                false,
+                &mut theme_problems,
+            )
+        });
+        diagnostics.extend(theme_problems);
+        self.sources = portal.map(|portal| {
+            let (site, problems) = resolve::resolve_each(&portal);
+            for p in problems {
+                diagnostics.extend(p);
+            }
+            Sources { portal, site }
+        });
+        self.problems = diagnostics.into_sorted();
+    }
+
+    /// Load and resolve one municipality again after `files` in it changed; returns
+    /// what has to be rendered.
+    fn reload_municipality(&mut self, slug: &str, files: &[PathBuf]) -> RenderScope {
+        let options = self.load_options();
+        let Some(sources) = self.sources.as_mut() else {
+            return RenderScope::All;
+        };
+        let Some(index) = sources
+            .portal
+            .municipalities
+            .iter()
+            .position(|m| m.slug == slug)
+        else {
+            return RenderScope::All;
+        };
+        let mut problems = Vec::new();
+        let reloaded = load::load_municipality(
+            &self.options.root,
+            slug,
+            &sources.portal.languages,
+            &options,
+            sources.portal.config.build.minify,
+            &self.ui,
+            Some(&self.cache),
+            &mut problems,
+        );
+        let folder = Path::new("content").join(slug);
+        let mut all: Diagnostics = std::mem::take(&mut self.problems)
+            .into_iter()
+            .filter(|d| !d.file.starts_with(&folder))
+            .collect();
+        all.extend(problems);
+        let Some(reloaded) = reloaded else {
+            // The municipality does not load: everything once it does again.
+            self.problems = all.into_sorted();
+            return RenderScope::All;
+        };
+        let mut problems = Vec::new();
+        let resolved = resolve::resolve_municipality(
+            &reloaded,
+            &sources.portal.languages,
+            &sources.portal.base_url,
+            &mut problems,
+        );
+        all.extend(problems);
+        self.problems = all.into_sorted();
+        let before = std::mem::replace(&mut sources.portal.municipalities[index], reloaded);
+        sources.site.municipalities[index] = resolved;
+        let after = &sources.portal.municipalities[index];
+        // The text of one page changed, and nothing else: that page.
+        if let [file] = files
+            && file.extension().is_some_and(|e| e == "md")
+            && before.documents.len() == after.documents.len()
+            && before.failed_keys == after.failed_keys
+            && before.assets.len() == after.assets.len()
+        {
+            let path = self.options.root.join(file);
+            let old = before.documents.iter().find(|d| d.path == path);
+            let new = after.documents.iter().find(|d| d.path == path);
+            if let (Some(old), Some(new)) = (old, new)
+                && old.key == new.key
+                && old.language == new.language
+                && old.kind == new.kind
+                && old.front == new.front
+                && let Some(&page) = sources.site.municipalities[index].keys.get(&new.key)
+            {
+                return RenderScope::Page { m: index, page };
+            }
+        }
+        RenderScope::Municipality(index)
+    }
+
+    /// Render what the changes since the last good build touched, unless the sources
+    /// have errors.
+    fn render_pending(&mut self, started: Instant) -> Outcome {
+        self.render_problems.clear();
+        let blocked = self.problems.iter().any(Diagnostic::is_error);
+        let (Some(sources), Some(theme)) = (&self.sources, &self.theme) else {
+            return Outcome::Failed {
+                problems: self.problems(),
+            };
+        };
+        if blocked {
+            return Outcome::Failed {
+                problems: self.problems(),
+            };
+        }
+        let Some(scope) = self.pending else {
+            return Outcome::Unchanged;
+        };
+        // Last commit dates for the outdated notices: asked from git once per file.
+        let missing: Vec<&Path> = render::outdated_sources(&sources.site)
+            .into_iter()
+            .filter(|f| !self.dates.contains_key(*f))
+            .collect();
+        if !missing.is_empty() {
+            let found = crate::git::last_commit_dates(&self.options.root, &missing);
+            for file in missing {
+                self.dates
+                    .insert(file.to_path_buf(), found.get(file).cloned());
+            }
+        }
+        let dates = self
+            .dates
+            .iter()
+            .filter_map(|(f, d)| Some((f.clone(), d.clone()?)))
+            .collect();
+        let renderer = Renderer::new(&sources.site, theme, false).with_known_source_dates(dates);
+        let sink = Collect::default();
+        match renderer.render_scope(&sink, &NoProgress, scope) {
+            Ok(stats) => {
+                let written = sink.files.into_inner().expect("sink lock");
+                merge(&mut self.files, &sources.site, scope, written);
+                self.pending = None;
+                self.built = true;
+                Outcome::Built {
+                    scope,
+                    pages: stats.html_files,
+                    duration: started.elapsed(),
+                    warnings: self.problems.clone(),
+                }
+            }
+            Err(errors) => {
+                self.render_problems = Diagnostics::from_iter(errors).into_sorted();
+                Outcome::Failed {
+                    problems: self.problems(),
+                }
+            }
+        }
+    }
+}
+
+/// Collects the files of a render in memory.
+#[derive(Default)]
+struct Collect {
+    files: Mutex<Vec<(String, Served)>>,
+}
+
+impl Sink for Collect {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let file = Served::Bytes(bytes.into());
+        self.files
+            .lock()
+            .expect("sink lock")
+            .push((rel.to_string(), file));
+        Ok(())
+    }
+
+    fn copy(&self, from: &Path, rel: &str) -> io::Result<()> {
+        let file = Served::File(from.to_path_buf());
+        self.files
+            .lock()
+            .expect("sink lock")
+            .push((rel.to_string(), file));
+        Ok(())
+    }
+}
+
+/// Put the files of a render of `scope` into the site: the files it renders replace
+/// those it rendered last time (files of the whole portal, of the municipality).
+fn merge(
+    files: &mut BTreeMap<String, Served>,
+    site: &Site,
+    scope: RenderScope,
+    written: Vec<(String, Served)>,
+) {
+    let slugs: BTreeSet<&str> = site
+        .municipalities
+        .iter()
+        .map(|m| m.slug.as_str())
+        .collect();
+    let owner = |rel: &str| {
+        let first = rel.split('/').next().unwrap_or("");
+        slugs.get(first).copied()
+    };
+    match scope {
+        RenderScope::All => files.clear(),
+        RenderScope::Municipality(m) => {
+            let slug = site.municipalities[m].slug.as_str();
+            files.retain(|rel, _| owner(rel).is_some_and(|o| o != slug));
+        }
+        // Its pages keep their paths: only the files of the whole portal can go.
+        RenderScope::Page { .. } => files.retain(|rel, _| owner(rel).is_some()),
+    }
+    files.extend(written);
+}
+
+/// The smallest scope covering both.
+fn union(pending: Option<RenderScope>, scope: RenderScope) -> RenderScope {
+    use RenderScope::*;
+    let Some(pending) = pending else {
+        return scope;
+    };
+    match (pending, scope) {
+        (a, b) if a == b => a,
+        (Page { m, .. } | Municipality(m), Page { m: n, .. } | Municipality(n)) if m == n => {
+            Municipality(m)
+        }
+        _ => All,
+    }
+}
+
+/// `path` relative to `root`, `/`-free of `.` and `..` (`None` when outside).
+fn relative(root: &Path, path: &Path) -> Option<PathBuf> {
+    let rel = if path.is_absolute() {
+        path.strip_prefix(root).ok()?
+    } else {
+        path
+    };
+    rel.components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        .then(|| rel.to_path_buf())
+}
+
+/// Whether a change to `rel` (relative to the root) can change the site: the
+/// configuration, content, static files, templates and themes, but no editor's
+/// temporary or backup files.
+pub fn affects_site(rel: &Path) -> bool {
+    let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
+    let Some(first) = parts.next() else {
+        return false;
+    };
+    let top = matches!(
+        first.as_ref(),
+        "content" | "static" | "templates" | "themes"
+    ) || (first == "wegweiser.toml" && rel.components().count() == 1);
+    top && !rel
+        .components()
+        .any(|c| load::is_ignored(&c.as_os_str().to_string_lossy()))
+}
+
+/// The municipality folder `content/<slug>/…` is in.
+fn municipality_of(rel: &Path) -> Option<&str> {
+    let mut parts = rel.components();
+    (parts.next()?.as_os_str() == "content")
+        .then(|| parts.next()?.as_os_str().to_str())
+        .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_grow_to_cover_both() {
+        use RenderScope::*;
+        let page = |m, page| Page { m, page };
+        assert_eq!(union(None, page(0, 3)), page(0, 3));
+        assert_eq!(union(Some(page(0, 3)), page(0, 3)), page(0, 3));
+        assert_eq!(union(Some(page(0, 3)), page(0, 4)), Municipality(0));
+        assert_eq!(union(Some(page(0, 3)), Municipality(0)), Municipality(0));
+        assert_eq!(union(Some(Municipality(0)), page(0, 1)), Municipality(0));
+        assert_eq!(union(Some(page(0, 3)), page(1, 3)), All);
+        assert_eq!(union(Some(Municipality(1)), Municipality(0)), All);
+        assert_eq!(union(Some(All), page(0, 1)), All);
+    }
+
+    #[test]
+    fn only_sources_of_the_site_count() {
+        for yes in [
+            "wegweiser.toml",
+            "content/musterstadt/arbeit.md",
+            "templates/page.html",
+            "static/logo.svg",
+            "themes/dark/templates/base.html",
+        ] {
+            assert!(affects_site(Path::new(yes)), "{yes}");
+        }
+        for no in [
+            "public/index.html",
+            "README.md",
+            ".git/index",
+            "content/musterstadt/.arbeit.md.swp",
+            "content/musterstadt/arbeit.md~",
+            "content/musterstadt/4913",
+            "content/musterstadt/#arbeit.md#",
+            "content/musterstadt/.#arbeit.md",
+            "static/wegweiser.toml/../x",
+        ] {
+            assert!(!affects_site(Path::new(no)), "{no}");
+        }
+    }
+
+    #[test]
+    fn paths_outside_the_root_are_not_the_sites() {
+        let root = Path::new("/portal");
+        assert_eq!(
+            relative(root, Path::new("/portal/content/a/b.md")),
+            Some(PathBuf::from("content/a/b.md"))
+        );
+        assert_eq!(relative(root, Path::new("/elsewhere/content/a.md")), None);
+        assert_eq!(relative(root, Path::new("content/../../x")), None);
+        assert_eq!(
+            municipality_of(Path::new("content/musterstadt/a.md")),
+            Some("musterstadt")
+        );
+        assert_eq!(municipality_of(Path::new("static/a.css")), None);
+    }
+}

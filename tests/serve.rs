@@ -1,0 +1,577 @@
+//! `wegweiser serve`: the preview server on 127.0.0.1, live reload, the error overlay,
+//! and incremental rebuilds that end up byte-identical to a full build.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::{copy_fixture, tree};
+use wegweiser::pipeline::{BuildOptions, build};
+use wegweiser::render::{NoProgress, RenderScope};
+use wegweiser::serve::{Outcome, ServeError, ServeOptions, Server, Session};
+
+const BASE: &str = "http://127.0.0.1:1111";
+
+fn session_options(root: &Path) -> BuildOptions {
+    BuildOptions {
+        root: root.to_path_buf(),
+        base_url: Some(BASE.into()),
+        write: true,
+        ..Default::default()
+    }
+}
+
+/// Every file a session serves, with its bytes.
+fn served(session: &Session) -> BTreeMap<String, Vec<u8>> {
+    session
+        .files()
+        .iter()
+        .map(|(rel, file)| (rel.clone(), file.read().unwrap().to_vec()))
+        .collect()
+}
+
+/// What a fresh session serves for the portal as it is now.
+fn fresh(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut session = Session::new(session_options(root));
+    match session.build() {
+        Outcome::Built { .. } => served(&session),
+        other => panic!("the full build fails: {other:?}"),
+    }
+}
+
+fn built(outcome: &Outcome) -> (RenderScope, u64) {
+    match outcome {
+        Outcome::Built { scope, pages, .. } => (*scope, *pages),
+        other => panic!("expected a build, got {other:?}"),
+    }
+}
+
+fn assert_same(session: &Session, root: &Path, step: &str) {
+    let incremental = served(session);
+    let full = fresh(root);
+    let only_one: Vec<&String> = incremental
+        .keys()
+        .filter(|k| !full.contains_key(*k))
+        .chain(full.keys().filter(|k| !incremental.contains_key(*k)))
+        .collect();
+    assert!(
+        only_one.is_empty(),
+        "{step}: files in only one site: {only_one:?}"
+    );
+    for (rel, bytes) in &full {
+        assert!(
+            incremental[rel] == *bytes,
+            "{step}: {rel} differs from a full build"
+        );
+    }
+}
+
+fn write(root: &Path, rel: &str, text: &str) -> PathBuf {
+    let path = root.join(rel);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(&path, text).unwrap();
+    path
+}
+
+fn edit(root: &Path, rel: &str, from: &str, to: &str) -> PathBuf {
+    let path = root.join(rel);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    path
+}
+
+#[test]
+fn incremental_rebuilds_equal_full_builds_over_a_sequence_of_edits() {
+    let (_tmp, root) = copy_fixture("basic");
+    let mut session = Session::new(session_options(&root));
+    built(&session.build());
+    assert_same(&session, &root, "first build");
+
+    // The text of one page: that page in its languages, nothing else of its kind.
+    let p = edit(
+        &root,
+        "content/stadt/wohnen/anmeldung.de.md",
+        "Melden Sie sich an.",
+        "Melden Sie sich bitte an.",
+    );
+    let (scope, pages) = built(&session.apply(&[p]));
+    assert!(matches!(scope, RenderScope::Page { .. }), "{scope:?}");
+    let all = fresh(&root).keys().filter(|k| k.ends_with(".html")).count() as u64;
+    assert!(
+        pages < all / 2,
+        "{pages} of {all} pages rendered for one text"
+    );
+    assert_same(&session, &root, "text of a page");
+
+    // A title: the navigation of the municipality changes.
+    let p = edit(
+        &root,
+        "content/stadt/wohnen/anmeldung.en.md",
+        "title: Registration",
+        "title: Registering",
+    );
+    assert_eq!(built(&session.apply(&[p])).0, RenderScope::Municipality(1));
+    assert_same(&session, &root, "title");
+
+    // A new page, then renamed, then deleted: its old URLs go.
+    let new = write(
+        &root,
+        "content/stadt/arbeit/jobcenter.de.md",
+        "+++\ntitle = \"Jobcenter\"\n+++\nDas Jobcenter hilft.\n",
+    );
+    built(&session.apply(std::slice::from_ref(&new)));
+    assert!(
+        session
+            .file("stadt/de/arbeit/jobcenter/index.html")
+            .is_some()
+    );
+    assert_same(&session, &root, "new page");
+    let renamed = root.join("content/stadt/arbeit/arbeitsagentur.de.md");
+    fs::rename(&new, &renamed).unwrap();
+    built(&session.apply(&[new.clone(), renamed.clone()]));
+    assert!(
+        session
+            .file("stadt/de/arbeit/jobcenter/index.html")
+            .is_none()
+    );
+    assert!(
+        session
+            .file("stadt/de/arbeit/arbeitsagentur/index.html")
+            .is_some()
+    );
+    assert_same(&session, &root, "renamed page");
+    fs::remove_file(&renamed).unwrap();
+    built(&session.apply(&[renamed]));
+    assert_same(&session, &root, "deleted page");
+
+    // A new translation of an existing page.
+    let p = write(
+        &root,
+        "content/dorf/nur-deutsch.uk.md",
+        "+++\ntitle = \"Лише німецькою\"\n+++\nТепер і українською.\n",
+    );
+    built(&session.apply(&[p]));
+    assert_same(&session, &root, "new translation");
+
+    // The municipality's settings.
+    let p = edit(
+        &root,
+        "content/stadt/municipality.toml",
+        "aliases = [\"Vorort\"]",
+        "aliases = [\"Vorort\", \"Altstadt\"]",
+    );
+    assert_eq!(built(&session.apply(&[p])).0, RenderScope::Municipality(1));
+    assert_same(&session, &root, "municipality.toml");
+
+    // A page asset is served as it is now.
+    let p = edit(
+        &root,
+        "content/stadt/wohnen/miete/plan.svg",
+        "<svg",
+        "<svg data-edited=\"1\"",
+    );
+    built(&session.apply(&[p]));
+    assert_same(&session, &root, "asset");
+
+    // The portal's settings: everything.
+    let p = edit(
+        &root,
+        "wegweiser.toml",
+        "title = \"Testportal\"",
+        "title = \"Portal\"",
+    );
+    assert_eq!(built(&session.apply(&[p])).0, RenderScope::All);
+    assert_same(&session, &root, "wegweiser.toml");
+
+    // Breaking a page keeps the last good site; what changes meanwhile is not lost.
+    let before = served(&session);
+    let broken = edit(
+        &root,
+        "content/stadt/wohnen/anmeldung.de.md",
+        "Melden Sie sich bitte an.",
+        "Melden Sie sich [hier](gibt-es-nicht.md) an.",
+    );
+    match session.apply(&[broken]) {
+        Outcome::Failed { problems } => {
+            let p = problems.iter().find(|d| d.is_error()).unwrap();
+            assert_eq!(p.file, Path::new("content/stadt/wohnen/anmeldung.de.md"));
+            assert!(p.line > 0 && p.column > 0, "{p:?}");
+        }
+        other => panic!("expected the build to fail, got {other:?}"),
+    }
+    assert_eq!(served(&session), before, "the last good site stays");
+    let meanwhile = edit(
+        &root,
+        "content/dorf/_index.de.md",
+        "\n+++\n",
+        "\n+++\nNeu im Dorf.\n",
+    );
+    assert!(matches!(
+        session.apply(&[meanwhile]),
+        Outcome::Failed { .. }
+    ));
+    let fixed = edit(
+        &root,
+        "content/stadt/wohnen/anmeldung.de.md",
+        "[hier](gibt-es-nicht.md)",
+        "[hier](anmeldung.en.md)",
+    );
+    assert_eq!(built(&session.apply(&[fixed])).0, RenderScope::All);
+    assert!(session.problems().iter().all(|d| !d.is_error()));
+    assert_same(&session, &root, "after the fix");
+
+    // Editors' temporary files change nothing.
+    let swap = write(&root, "content/stadt/.anmeldung.de.md.swp", "junk");
+    assert!(matches!(session.apply(&[swap]), Outcome::Unchanged));
+}
+
+#[test]
+fn the_served_site_is_what_build_writes() {
+    let (tmp, root) = copy_fixture("basic");
+    let served = fresh(&root);
+    let out = tmp.path().join("public");
+    let options = BuildOptions {
+        output: Some(out.clone()),
+        minify: Some(false),
+        ..session_options(&root)
+    };
+    build(&options, &NoProgress).unwrap();
+    let written = tree(&out);
+    for (rel, bytes) in &served {
+        assert!(
+            written.get(rel) == Some(bytes),
+            "{rel} differs between serve and build"
+        );
+    }
+    let html: Vec<&String> = written
+        .keys()
+        .filter(|k| k.ends_with(".html") && !served.contains_key(*k))
+        .collect();
+    assert!(
+        html.is_empty(),
+        "pages build writes but serve does not: {html:?}"
+    );
+    for (rel, bytes) in &written {
+        assert!(
+            !String::from_utf8_lossy(bytes).contains("__wegweiser"),
+            "{rel}: the reload script must never be in build output"
+        );
+    }
+}
+
+// --- the server ---
+
+fn start(root: &Path) -> Server {
+    let mut options = ServeOptions::new(BuildOptions {
+        root: root.to_path_buf(),
+        write: true,
+        ..Default::default()
+    });
+    options.port = 0;
+    Server::start(options, Box::new(|_, _| {})).expect("the server starts")
+}
+
+/// A response: status code, headers (lower-case names), body.
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+fn request(address: SocketAddr, raw: &str) -> Response {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(raw.as_bytes()).unwrap();
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).unwrap();
+    let split = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a response head");
+    let head = String::from_utf8(bytes[..split].to_vec()).unwrap();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(": "))
+        .map(|(n, v)| (n.to_ascii_lowercase(), v.to_string()))
+        .collect();
+    Response {
+        status,
+        headers,
+        body: bytes[split + 4..].to_vec(),
+    }
+}
+
+fn get(address: SocketAddr, path: &str) -> Response {
+    request(
+        address,
+        &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+    )
+}
+
+/// The live-reload event stream, as a browser's `EventSource` reads it.
+struct Events {
+    reader: BufReader<TcpStream>,
+}
+
+impl Events {
+    fn open(address: SocketAddr) -> Events {
+        let mut stream = TcpStream::connect(address).unwrap();
+        stream
+            .write_all(b"GET /__wegweiser/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        Events {
+            reader: BufReader::new(stream),
+        }
+    }
+
+    /// The next event (name, data), waiting up to 20 s.
+    fn next(&mut self) -> (String, String) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let (mut name, mut data) = (String::new(), String::new());
+        loop {
+            assert!(Instant::now() < deadline, "no event arrived");
+            let mut line = String::new();
+            match self.reader.read_line(&mut line) {
+                Ok(0) => panic!("the event stream closed"),
+                Ok(_) => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    continue;
+                }
+                Err(e) => panic!("{e}"),
+            }
+            let line = line.trim_end_matches(['\r', '\n']);
+            if let Some(n) = line.strip_prefix("event: ") {
+                name = n.to_string();
+            } else if let Some(d) = line.strip_prefix("data: ") {
+                data = d.to_string();
+            } else if line.is_empty() && !name.is_empty() {
+                return (name, data);
+            }
+        }
+    }
+
+    fn next_named(&mut self, wanted: &str) -> String {
+        loop {
+            let (name, data) = self.next();
+            if name == wanted {
+                return data;
+            }
+        }
+    }
+}
+
+#[test]
+fn saving_a_page_reloads_the_browser_with_the_new_page() {
+    let (_tmp, root) = copy_fixture("basic");
+    let server = start(&root);
+    let address = server.address();
+    let page = "/stadt/de/wohnen/anmeldung/";
+
+    let first = get(address, page);
+    assert_eq!(first.status, 200);
+    assert_eq!(
+        first.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(first.text().contains("Melden Sie sich an."));
+    assert!(
+        first
+            .text()
+            .contains("<script src=\"/__wegweiser/live.js\"></script></body>"),
+        "the reload script is injected"
+    );
+    let script = get(address, "/__wegweiser/live.js");
+    assert_eq!(script.status, 200);
+    assert!(script.text().contains("EventSource"));
+
+    let mut events = Events::open(address);
+    assert_eq!(events.next().0, "ok");
+    edit(
+        &root,
+        "content/stadt/wohnen/anmeldung.de.md",
+        "Melden Sie sich an.",
+        "Melden Sie sich heute an.",
+    );
+    events.next_named("reload");
+    assert!(
+        get(address, page)
+            .text()
+            .contains("Melden Sie sich heute an.")
+    );
+
+    // A new page appears at its URL; a deleted one is gone.
+    let new = write(
+        &root,
+        "content/stadt/arbeit/jobcenter.de.md",
+        "+++\ntitle = \"Jobcenter\"\n+++\nDas Jobcenter hilft.\n",
+    );
+    events.next_named("reload");
+    assert_eq!(get(address, "/stadt/de/arbeit/jobcenter/").status, 200);
+    fs::remove_file(new).unwrap();
+    events.next_named("reload");
+    assert_eq!(get(address, "/stadt/de/arbeit/jobcenter/").status, 404);
+    server.stop();
+}
+
+#[test]
+fn a_broken_edit_shows_the_problems_and_keeps_the_last_good_page() {
+    let (_tmp, root) = copy_fixture("basic");
+    let server = start(&root);
+    let address = server.address();
+    let page = "/stadt/de/wohnen/anmeldung/";
+    let mut events = Events::open(address);
+    assert_eq!(events.next().0, "ok");
+
+    edit(
+        &root,
+        "content/stadt/wohnen/anmeldung.de.md",
+        "Melden Sie sich an.",
+        "Melden Sie sich [hier](nirgends.md) an.",
+    );
+    let data = events.next_named("problems");
+    let problems: serde_json::Value = serde_json::from_str(&data).unwrap();
+    let first = &problems[0];
+    assert_eq!(first["severity"], "error");
+    assert!(
+        first["location"]
+            .as_str()
+            .unwrap()
+            .starts_with("content/stadt/wohnen/anmeldung.de.md:7:"),
+        "{first}"
+    );
+    assert!(first["text"].as_str().unwrap().contains("nirgends.md"));
+    let kept = get(address, page);
+    assert_eq!(kept.status, 200);
+    assert!(
+        kept.text().contains("Melden Sie sich an."),
+        "the last good page"
+    );
+    // A page opened now learns about the problems at once.
+    let mut late = Events::open(address);
+    assert_eq!(late.next().0, "problems");
+
+    edit(
+        &root,
+        "content/stadt/wohnen/anmeldung.de.md",
+        "[hier](nirgends.md)",
+        "[hier](anmeldung.en.md)",
+    );
+    events.next_named("reload");
+    assert!(!get(address, page).text().contains("Melden Sie sich [hier]"));
+    assert!(get(address, page).text().contains("Melden Sie sich <a"));
+    assert_eq!(Events::open(address).next().0, "ok");
+    server.stop();
+}
+
+#[test]
+fn only_files_of_the_site_are_served() {
+    let (_tmp, root) = copy_fixture("basic");
+    fs::write(root.join("secret.txt"), "do not serve").unwrap();
+    let server = start(&root);
+    let address = server.address();
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/stadt/%2E%2E/%2e%2e/secret.txt",
+        "/stadt/..%2f..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/stadt/%00",
+    ] {
+        let r = get(address, path);
+        assert!(
+            r.status == 400 || r.status == 404,
+            "{path}: {} {}",
+            r.status,
+            r.text()
+        );
+        assert!(!r.text().contains("do not serve"), "{path}");
+    }
+    // Raw traversal, as a client that does not normalise paths sends it.
+    let raw = request(
+        address,
+        "GET /stadt/../../secret.txt HTTP/1.1\r\nHost: x\r\n\r\n",
+    );
+    assert_eq!(raw.status, 400);
+    let absolute = get(address, "//etc/passwd");
+    assert_eq!(absolute.status, 404);
+
+    // The site's own 404 page, with status 404.
+    let missing = get(address, "/stadt/de/gibt-es-nicht/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.text().contains("<html"), "the site's 404 page");
+    // Folders: redirect to the slash, then index.html.
+    let folder = get(address, "/stadt/de/wohnen?x=1");
+    assert_eq!(folder.status, 301);
+    assert_eq!(folder.header("location"), Some("/stadt/de/wohnen/?x=1"));
+    assert_eq!(get(address, "/stadt/de/wohnen/").status, 200);
+    // Content types, HEAD, other methods.
+    let svg = get(address, "/stadt/de/wohnen/miete/plan.svg");
+    assert_eq!(svg.status, 200);
+    assert_eq!(svg.header("content-type"), Some("image/svg+xml"));
+    let head = request(
+        address,
+        "HEAD /stadt/de/wohnen/ HTTP/1.1\r\nHost: x\r\n\r\n",
+    );
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    let post = request(address, "POST / HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(post.status, 405);
+    assert_eq!(post.header("allow"), Some("GET, HEAD"));
+    server.stop();
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let (_tmp, root) = copy_fixture("basic");
+    let first = start(&root);
+    let mut options = ServeOptions::new(BuildOptions {
+        root: root.clone(),
+        write: true,
+        ..Default::default()
+    });
+    options.port = first.address().port();
+    match Server::start(options, Box::new(|_, _| {})) {
+        Err(e @ ServeError::PortInUse { .. }) => {
+            assert!(e.to_string().contains("is in use"), "{e}");
+        }
+        other => panic!("expected PortInUse, got {other:?}"),
+    }
+    first.stop();
+}
