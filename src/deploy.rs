@@ -14,12 +14,16 @@
 //!   everyone else sees the chooser. The forwarding pages stay, for hosts without
 //!   `_redirects`.
 
+use std::ops::Range;
+
 use serde::{Deserialize, Serialize};
 
 use crate::config::{BaseUrl, DeploySettings};
+use crate::diagnostics::Diagnostic;
 use crate::fingerprint::Assets;
 use crate::model::{Municipality, Site};
 use crate::resolve::encode_segment;
+use crate::theme::Theme;
 
 /// The default Content-Security-Policy: only this site's own files, nothing inline,
 /// no plugins, no framing, no forms or `<base>` pointing elsewhere.
@@ -156,9 +160,216 @@ pub fn redirects<'a>(rules: impl IntoIterator<Item = &'a Rule>) -> String {
     out
 }
 
+/// Where the templates of `theme` do something the default Content-Security-Policy
+/// blocks, as warnings at the place: inline `<script>` and `<style>`, `style` and `on…`
+/// attributes, `javascript:` URLs, and files loaded or forms sent to another host.
+/// Browsers would silently drop these on a host that sends `_headers`.
+pub fn csp_warnings(theme: &Theme) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (path, text) in theme.sources.values() {
+        for (span, what) in blocked_in_template(text) {
+            out.push(
+                Diagnostic::warning_at(
+                    path,
+                    text,
+                    span,
+                    format!("{what}: the Content-Security-Policy in _headers blocks it"),
+                )
+                .with_hint(
+                    "move styles and scripts into files in static/ and link them with \
+                     site.assets; or set content_security_policy in [deploy] of wegweiser.toml",
+                ),
+            );
+        }
+    }
+    out
+}
+
+/// Byte ranges of what the default policy blocks in one template, with what it is.
+fn blocked_in_template(text: &str) -> Vec<(Range<usize>, &'static str)> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(lt) = text[i..].find('<').map(|p| i + p) {
+        i = lt + 1;
+        let name_len = bytes[i..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if name_len == 0 || !bytes[i].is_ascii_alphabetic() {
+            continue;
+        }
+        let tag = text[i..i + name_len].to_ascii_lowercase();
+        // The start tag ends at the first `>` outside quotes and template tags.
+        let mut end = i + name_len;
+        let mut quote = None;
+        while end < bytes.len() {
+            let b = bytes[end];
+            match quote {
+                Some(q) if b == q => quote = None,
+                Some(_) => {}
+                None if b == b'"' || b == b'\'' => quote = Some(b),
+                None if b == b'{' && matches!(bytes.get(end + 1), Some(b'{' | b'%' | b'#')) => {
+                    let close = match bytes[end + 1] {
+                        b'{' => "}}",
+                        b'%' => "%}",
+                        _ => "#}",
+                    };
+                    end = text[end..].find(close).map_or(bytes.len(), |p| end + p + 1);
+                }
+                None if b == b'>' => break,
+                None => {}
+            }
+            end += 1;
+        }
+        let attrs = attributes(text, i + name_len, end.min(bytes.len()));
+        let attr = |n: &str| attrs.iter().find(|(k, _, _)| k.eq_ignore_ascii_case(n));
+        let whole = lt..end.min(bytes.len()) + 1;
+        match tag.as_str() {
+            "script" if attr("src").is_none() => out.push((whole.clone(), "an inline <script>")),
+            "style" => out.push((whole.clone(), "a <style> element")),
+            _ => {}
+        }
+        for (name, value, span) in &attrs {
+            let name = name.to_ascii_lowercase();
+            if name == "style" {
+                out.push((span.clone(), "a style attribute"));
+            } else if name.starts_with("on") && name.len() > 2 {
+                out.push((span.clone(), "an event handler attribute"));
+            } else if value
+                .trim_start()
+                .to_ascii_lowercase()
+                .starts_with("javascript:")
+            {
+                out.push((span.clone(), "a javascript: URL"));
+            } else if loads(&tag, &name, &attrs) && is_other_host(value) {
+                out.push((span.clone(), "a file from another host"));
+            } else if tag == "form" && name == "action" && is_other_host(value) {
+                out.push((span.clone(), "a form sent to another host"));
+            }
+        }
+        i = end.min(bytes.len());
+    }
+    out
+}
+
+/// The attributes between `from` and `to` of a start tag: (name, value, span).
+fn attributes(text: &str, from: usize, to: usize) -> Vec<(&str, &str, Range<usize>)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = from;
+    while i < to {
+        if bytes[i].is_ascii_whitespace() || bytes[i] == b'/' {
+            i += 1;
+            continue;
+        }
+        // A template tag among the attributes (not allowed in the theme, possible in a
+        // portal's own templates): skip it.
+        if bytes[i] == b'{' {
+            i = text[i..to].find(['}']).map_or(to, |p| i + p + 2);
+            continue;
+        }
+        let start = i;
+        while i < to && !bytes[i].is_ascii_whitespace() && !matches!(bytes[i], b'=' | b'>' | b'/') {
+            i += 1;
+        }
+        let name = &text[start..i];
+        let mut value = "";
+        if i < to && bytes[i] == b'=' {
+            i += 1;
+            match bytes.get(i) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let end = text[i + 1..to].find(q as char).map_or(to, |p| i + 1 + p);
+                    value = &text[i + 1..end];
+                    i = end + 1;
+                }
+                _ => {
+                    let s = i;
+                    while i < to && !bytes[i].is_ascii_whitespace() {
+                        i += 1;
+                    }
+                    value = &text[s..i];
+                }
+            }
+        }
+        if !name.is_empty() {
+            out.push((name, value, start..i.min(to)));
+        }
+        i = i.max(start + 1);
+    }
+    out
+}
+
+/// Whether attribute `name` of a `tag` element makes the browser fetch its URL.
+fn loads(tag: &str, name: &str, attrs: &[(&str, &str, Range<usize>)]) -> bool {
+    match (tag, name) {
+        ("script" | "img" | "iframe" | "source" | "video" | "audio" | "embed" | "track", "src")
+        | ("img" | "source", "srcset")
+        | ("object", "data")
+        | ("video", "poster") => true,
+        ("link", "href") => attrs.iter().any(|(k, v, _)| {
+            k.eq_ignore_ascii_case("rel")
+                && v.split_ascii_whitespace().any(|r| {
+                    ["stylesheet", "preload", "icon", "manifest", "modulepreload"]
+                        .iter()
+                        .any(|x| r.eq_ignore_ascii_case(x))
+                })
+        }),
+        _ => false,
+    }
+}
+
+/// An absolute URL: another host (the site's own URLs come from `{{ … }}` values).
+fn is_other_host(value: &str) -> bool {
+    let v = value.trim_start().to_ascii_lowercase();
+    v.starts_with("http://") || v.starts_with("https://") || v.starts_with("//")
+}
+
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
+
+    #[test]
+    fn templates_are_checked_against_the_policy() {
+        let t = "<p style=\"color:red\">x</p>\n<script>alert(1)</script><script src=\"{{ site.path }}/a.js\"></script>\n\
+                 <link rel=\"stylesheet\" href=\"https://cdn.example/x.css\"><link rel=\"canonical\" href=\"https://x.org/\">\n\
+                 <a href=\"https://other.example/\" onclick=\"x()\">a</a><style>p{}</style>\n\
+                 <img src=\"{{ site.path }}/i.png\" alt=\"{{ x > 1 }}\"><form action=\"https://f.example/\"></form>";
+        let found: Vec<(&str, &str)> = blocked_in_template(t)
+            .into_iter()
+            .map(|(span, what)| (&t[span], what))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("style=\"color:red\"", "a style attribute"),
+                ("<script>", "an inline <script>"),
+                (
+                    "href=\"https://cdn.example/x.css\"",
+                    "a file from another host"
+                ),
+                ("onclick=\"x()\"", "an event handler attribute"),
+                ("<style>", "a <style> element"),
+                (
+                    "action=\"https://f.example/\"",
+                    "a form sent to another host"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_default_theme_satisfies_the_policy() {
+        let mut problems = Vec::new();
+        let theme = Theme::load(Path::new("/nonexistent"), None, false, &mut problems).unwrap();
+        let warnings: Vec<String> = csp_warnings(&theme)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert!(warnings.is_empty(), "{}", warnings.join("\n"));
+    }
 
     #[test]
     fn headers_list_the_policy_and_immutable_files() {

@@ -310,6 +310,15 @@ fn build_in_pool(
         &mut theme_problems,
     );
     diagnostics.extend(theme_problems);
+    // Templates that the Content-Security-Policy wegweiser writes would break.
+    let deploy = &summary.deploy;
+    if let Some(theme) = &theme
+        && deploy.headers
+        && deploy.content_security_policy.is_none()
+        && !theme.static_files.contains_key("_headers")
+    {
+        diagnostics.extend(crate::deploy::csp_warnings(theme));
+    }
     let blocked = diagnostics.has_errors() || (options.strict && !diagnostics.is_empty());
     let Some(theme) = theme.filter(|_| !blocked) else {
         return Err(fail(diagnostics));

@@ -133,6 +133,49 @@ fn deploy_files_follow_the_configuration_and_static_files() {
 }
 
 #[test]
+fn templates_the_policy_would_break_are_warned_about() {
+    let (_tmp, root) = copy_fixture("basic");
+    fs::create_dir_all(root.join("templates")).unwrap();
+    fs::write(
+        root.join("templates/index.html"),
+        "{% extends \"base.html\" %}\n{% block main %}\n<h1 style=\"color: red\">{{ site.title }}</h1>\n{% endblock main %}\n",
+    )
+    .unwrap();
+    let out = root.parent().unwrap().join("out");
+    let options = |strict| BuildOptions {
+        root: root.clone(),
+        output: Some(out.clone()),
+        write: true,
+        strict,
+        ..Default::default()
+    };
+    let report = build(&options(false), &NoProgress).unwrap();
+    let warning = report
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("Content-Security-Policy"))
+        .expect("a warning about the style attribute");
+    assert_eq!(warning.file, Path::new("templates/index.html"));
+    assert_eq!((warning.line, warning.column), (3, 5), "{warning}");
+    assert!(
+        warning.message.starts_with("a style attribute"),
+        "{warning}"
+    );
+    assert!(
+        build(&options(true), &NoProgress).is_err(),
+        "--strict fails"
+    );
+
+    // A portal that sets its own policy takes the responsibility.
+    let config = root.join("wegweiser.toml");
+    let mut toml = fs::read_to_string(&config).unwrap();
+    toml.push_str("\n[deploy]\ncontent_security_policy = \"default-src 'self'; style-src 'self' 'unsafe-inline'\"\n");
+    fs::write(&config, toml).unwrap();
+    let report = build(&options(true), &NoProgress).unwrap();
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+}
+
+#[test]
 fn fingerprinted_assets_are_linked_and_no_link_breaks() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
