@@ -22,6 +22,10 @@ pub struct PortalConfig {
     pub languages: BTreeMap<String, LanguageSettings>,
     #[serde(default)]
     pub deploy: DeploySettings,
+    /// Where readers can suggest an edit of a page: `{path}` stands for the page's
+    /// source file relative to the portal root.
+    #[serde(default)]
+    pub edit_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -105,6 +109,12 @@ pub struct MunicipalityConfig {
     /// `ti = "en"`.
     #[serde(default)]
     pub translation: BTreeMap<String, String>,
+    /// How often pages must be checked unless a page or section says otherwise.
+    #[serde(default)]
+    pub review_interval: Option<crate::review::Interval>,
+    /// IANA time zone name: which day "today" is for review dates.
+    #[serde(default)]
+    pub timezone: Option<String>,
 }
 
 /// An absolute base URL split into what links need.
@@ -206,7 +216,15 @@ fn expected_keys(text: &str) -> Vec<&str> {
         .collect()
 }
 
-pub const PORTAL_KEYS: &[&str] = &["title", "base_url", "theme", "build", "languages", "deploy"];
+pub const PORTAL_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "theme",
+    "build",
+    "languages",
+    "deploy",
+    "edit_url",
+];
 pub const MUNICIPALITY_KEYS: &[&str] = &[
     "name",
     "source_language",
@@ -215,6 +233,8 @@ pub const MUNICIPALITY_KEYS: &[&str] = &[
     "fallback",
     "contact",
     "translation",
+    "review_interval",
+    "timezone",
 ];
 
 #[cfg(test)]

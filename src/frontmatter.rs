@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{toml_diagnostic, unknown_key_hint};
 use crate::diagnostics::{Diagnostic, Position};
+use crate::review::{Day, Interval};
 
 /// The keys a page's front matter may have.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -34,6 +35,23 @@ pub struct FrontMatter {
     /// Somebody is translating it now.
     #[serde(default)]
     pub in_translation: bool,
+    /// The integration actor that provides the information (an id from `actors.toml`);
+    /// on a section, for everything below it.
+    #[serde(default)]
+    pub actor: Option<String>,
+    /// Several actors providing the information together.
+    #[serde(default)]
+    pub actors: Vec<String>,
+    /// The day somebody last checked that the content is still correct.
+    #[serde(default)]
+    pub reviewed: Option<Day>,
+    /// Who checked it.
+    #[serde(default)]
+    pub reviewed_by: Option<String>,
+    /// How often the content must be checked (`"6 months"`); on a section, for
+    /// everything below it.
+    #[serde(default)]
+    pub review_interval: Option<Interval>,
 }
 
 pub const FRONT_MATTER_KEYS: &[&str] = &[
@@ -47,6 +65,11 @@ pub const FRONT_MATTER_KEYS: &[&str] = &[
     "source_digest",
     "machine_translated",
     "in_translation",
+    "actor",
+    "actors",
+    "reviewed",
+    "reviewed_by",
+    "review_interval",
 ];
 
 /// Which syntax the front matter is written in.

@@ -6,9 +6,13 @@
 //! folder, then swap). [`pipeline`] runs them; the `wegweiser` binary is a thin layer
 //! over it.
 
+pub mod actor;
+pub mod actor_pages;
 pub mod config;
+pub mod confirm;
 pub mod deploy;
 pub mod diagnostics;
+pub mod feed;
 pub mod fingerprint;
 pub mod frontmatter;
 pub mod git;
@@ -20,9 +24,12 @@ pub mod markdown;
 pub mod merge;
 pub mod model;
 pub mod pipeline;
+pub mod remind;
 pub mod render;
 pub mod report;
 pub mod resolve;
+pub mod review;
+pub mod review_report;
 pub mod serve;
 pub mod shard;
 pub mod sitemap;

@@ -139,6 +139,8 @@ pub struct LoadedMunicipality {
     /// Keys of pages whose files could not be loaded (their problems are reported);
     /// links to them are not reported again.
     pub failed_keys: BTreeSet<String>,
+    /// The integration actors from `actors.toml` (empty without the file).
+    pub actors: Vec<crate::actor::Actor>,
 }
 
 /// The whole portal as found on disk.
@@ -486,7 +488,7 @@ pub fn load_municipality(
     for (rel, path) in files {
         if rel.ends_with(".md") {
             markdown.push((rel, path));
-        } else if rel != "municipality.toml" {
+        } else if rel != "municipality.toml" && rel != crate::actor::FILE_NAME {
             assets.push(AssetFile {
                 display: display_of(root, &path),
                 path,
@@ -535,6 +537,31 @@ pub fn load_municipality(
         assets,
         bundles,
         failed_keys,
+        actors: load_actors(root, &dir, diagnostics),
+    })
+}
+
+/// The actors of the municipality in `dir`, from its `actors.toml` if there is one.
+fn load_actors(
+    root: &Path,
+    dir: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<crate::actor::Actor> {
+    let path = dir.join(crate::actor::FILE_NAME);
+    if !path.is_file() {
+        return Vec::new();
+    }
+    let display = display_of(root, &path);
+    let text = match read_text(&path, &display) {
+        Ok(t) => t,
+        Err(d) => {
+            diagnostics.push(d);
+            return Vec::new();
+        }
+    };
+    crate::actor::parse(&display, &text).unwrap_or_else(|problems| {
+        diagnostics.extend(problems);
+        Vec::new()
     })
 }
 
@@ -595,6 +622,24 @@ fn check_municipality_config(
                 format!("language `{code}` is listed twice"),
             ));
         }
+    }
+    if let Some(name) = &config.timezone
+        && crate::review::time_zone(name).is_err()
+    {
+        let hint = match crate::review::suggest_time_zone(name) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => "use an IANA time zone name such as \"Europe/Berlin\"".to_string(),
+        };
+        diagnostics.push(
+            key_diagnostic(
+                display,
+                text,
+                "timezone",
+                format!("unknown time zone `{name}`"),
+            )
+            .with_hint(hint),
+        );
+        ok = false;
     }
     for (lang, source) in &config.translation {
         for code in [lang, source] {

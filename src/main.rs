@@ -55,6 +55,8 @@ enum Command {
     },
     /// The status of every page in every language: what to translate next.
     Translations(TranslationsArgs),
+    /// Pages whose content is due for a check, by integration actor; reminders; confirm.
+    Review(ReviewArgs),
     /// List the built-in languages.
     Languages,
 }
@@ -191,6 +193,91 @@ struct CommonArgs {
     /// Print timings of each stage.
     #[arg(long, short)]
     verbose: bool,
+    /// The day to take as today for review dates (default: today in each
+    /// municipality's time zone).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    today: Option<jiff::civil::Date>,
+    /// Also fail when pages are overdue for review (`overdue`).
+    #[arg(long, value_enum, value_name = "WHAT")]
+    fail_on: Vec<FailOn>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    /// Pages whose review date plus interval lies in the past.
+    Overdue,
+}
+
+fn parse_day(s: &str) -> Result<jiff::civil::Date, String> {
+    wegweiser::review::parse_day(s)
+}
+
+fn parse_interval(s: &str) -> Result<wegweiser::review::Interval, String> {
+    s.parse()
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+struct ReviewArgs {
+    #[command(subcommand)]
+    action: Option<ReviewAction>,
+    /// Portal root; default: the nearest folder upward holding wegweiser.toml.
+    root: Option<PathBuf>,
+    #[command(flatten)]
+    filter: ReviewFilter,
+    /// The states to list, comma-separated: overdue, due-soon, never-reviewed, current, all.
+    #[arg(
+        long,
+        value_name = "S",
+        value_delimiter = ',',
+        default_value = "overdue,due-soon"
+    )]
+    state: Vec<String>,
+    #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+    format: TableFormat,
+}
+
+#[derive(Args)]
+struct ReviewFilter {
+    /// Only this municipality.
+    #[arg(long, value_name = "M")]
+    municipality: Option<String>,
+    /// Only this actor's pages (an id from actors.toml).
+    #[arg(long, value_name = "A")]
+    actor: Option<String>,
+    /// Pages due within this time are "due soon": `30d`, `6 weeks`, `2 months`.
+    #[arg(long, value_name = "INTERVAL", default_value = "30 days", value_parser = parse_interval)]
+    due_within: wegweiser::review::Interval,
+    /// The day to take as today (default: today in each municipality's time zone).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    today: Option<jiff::civil::Date>,
+}
+
+#[derive(Subcommand)]
+enum ReviewAction {
+    /// Write one ready-to-send reminder (.eml) per actor with pages to check.
+    Remind {
+        /// Portal root; default: the nearest folder upward holding wegweiser.toml.
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        #[command(flatten)]
+        filter: ReviewFilter,
+        /// Folder for the .eml files.
+        #[arg(long, value_name = "DIR", default_value = "reminders")]
+        out: PathBuf,
+    },
+    /// "Checked, still correct": set `reviewed` (and `reviewed_by`) in pages' files.
+    Confirm {
+        /// Page files (any translation of a page names the page).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The day of the check (default: today in the municipality's time zone).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+        date: Option<jiff::civil::Date>,
+        /// Who checked (written as `reviewed_by`).
+        #[arg(long, value_name = "NAME")]
+        by: Option<String>,
+    },
 }
 
 #[derive(Args)]
@@ -249,6 +336,7 @@ fn main() -> ExitCode {
             }
         },
         Command::Translations(args) => run_translations(&args),
+        Command::Review(args) => run_review(&args),
         Command::Languages => {
             let mut out = std::io::stdout().lock();
             for l in LanguageTable::built_in().iter() {
@@ -320,6 +408,7 @@ fn run_build(common: &CommonArgs, out: Option<PathBuf>, no_minify: bool, write: 
         write,
         shard: common.shard,
         changed_since: common.changed_since.clone(),
+        today: common.today,
     };
     let format = Format::from(common.format);
     let terminal = std::io::stderr().is_terminal();
@@ -346,6 +435,13 @@ fn run_build(common: &CommonArgs, out: Option<PathBuf>, no_minify: bool, write: 
                     eprintln!("Nothing to build: {why}{what}");
                 }
                 return ExitCode::SUCCESS;
+            }
+            if common.fail_on.contains(&FailOn::Overdue) && report.overdue > 0 {
+                eprintln!(
+                    "error: {} page(s) are overdue for review (--fail-on overdue); see `wegweiser review`",
+                    report.overdue
+                );
+                return ExitCode::FAILURE;
             }
             if !common.quiet {
                 eprintln!("{}", summary(&report, &options));
@@ -415,6 +511,151 @@ fn run_merge(out: &Path, shards: &[PathBuf], root: Option<&Path>, quiet: bool) -
             );
             ExitCode::FAILURE
         }
+    }
+}
+
+fn run_review(args: &ReviewArgs) -> ExitCode {
+    use wegweiser::review::Freshness;
+    use wegweiser::review_report::{self as report, Filter};
+    let (root, filter) = match &args.action {
+        Some(ReviewAction::Confirm { files, date, by }) => {
+            return run_confirm(files, *date, by.as_deref());
+        }
+        Some(ReviewAction::Remind { root, filter, .. }) => (root, filter),
+        None => (&args.root, &args.filter),
+    };
+    let mut states = Vec::new();
+    for s in &args.state {
+        match s.as_str() {
+            "all" => states.extend(Freshness::ALL),
+            other => match Freshness::parse(other) {
+                Some(f) => states.push(f),
+                None => {
+                    eprintln!(
+                        "error: unknown state `{other}`: use overdue, due-soon, never-reviewed, current or all"
+                    );
+                    return ExitCode::FAILURE;
+                }
+            },
+        }
+    }
+    if let Some(ReviewAction::Remind { .. }) = &args.action {
+        states = vec![
+            Freshness::Overdue,
+            Freshness::DueSoon,
+            Freshness::NeverReviewed,
+        ];
+    }
+    let Some((site, _root)) = load_reviewed(root.as_deref(), filter.today) else {
+        return ExitCode::FAILURE;
+    };
+    let filter = Filter {
+        municipality: filter.municipality.clone(),
+        actor: filter.actor.clone(),
+        due_within: filter.due_within,
+        states,
+    };
+    if let Err((message, hint)) = report::check_filter(&site, &filter) {
+        eprintln!("error: {message}");
+        if let Some(hint) = hint {
+            eprintln!("  hint: {hint}");
+        }
+        return ExitCode::FAILURE;
+    }
+    if let Some(ReviewAction::Remind { out, .. }) = &args.action {
+        let ui = wegweiser::theme::default_ui_strings();
+        let reminders = wegweiser::remind::reminders(&site, &ui, &filter);
+        return match wegweiser::remind::write_all(&site, &reminders, out) {
+            Ok(files) => {
+                for ((m, r), file) in reminders.iter().zip(&files) {
+                    let to =
+                        r.to.as_deref()
+                            .unwrap_or("(no e-mail address in actors.toml)");
+                    println!("{}  {} → {to}", file.display(), m.slug);
+                }
+                if files.is_empty() {
+                    eprintln!("No actor has pages to check.");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(d) => {
+                print_diagnostics(&[d], Format::Human, std::io::stderr().is_terminal());
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let reviews = report::report(&site, &filter);
+    let text = match args.format {
+        TableFormat::Text => report::text(&reviews),
+        TableFormat::Json => report::json(&reviews),
+        TableFormat::Csv => report::csv(&reviews),
+    };
+    print!("{text}");
+    ExitCode::SUCCESS
+}
+
+/// The model with `today` applied, and the portal root.
+fn load_reviewed(
+    root: Option<&Path>,
+    today: Option<jiff::civil::Date>,
+) -> Option<(wegweiser::model::Site, PathBuf)> {
+    let root = match resolve_root(root) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return None;
+        }
+    };
+    let options = BuildOptions {
+        root: root.clone(),
+        today,
+        ..Default::default()
+    };
+    let mut diagnostics = wegweiser::Diagnostics::new();
+    let site = wegweiser::pipeline::load_site(&options, &mut diagnostics).map(|(site, _)| site);
+    let has_errors = diagnostics.has_errors();
+    let color = std::io::stderr().is_terminal();
+    print_diagnostics(&diagnostics.into_sorted(), Format::Human, color);
+    if has_errors {
+        eprintln!("error: the portal has errors (see above); fix them first");
+        return None;
+    }
+    site.map(|s| (s, root))
+}
+
+fn run_confirm(files: &[PathBuf], date: Option<jiff::civil::Date>, by: Option<&str>) -> ExitCode {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let start = files
+        .first()
+        .and_then(|f| f.parent())
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(&cwd);
+    let Some(root) = find_root(start) else {
+        eprintln!("error: the files are not in a portal (no wegweiser.toml above them)");
+        return ExitCode::FAILURE;
+    };
+    let Some((site, _)) = load_reviewed(Some(&root), None) else {
+        return ExitCode::FAILURE;
+    };
+    let mut failed = false;
+    for file in files {
+        // Default: today in the page's municipality.
+        let day = date
+            .or_else(|| wegweiser::stamp::locate(&site, file).map(|(m, _, _)| m.today))
+            .unwrap_or_else(|| jiff::Zoned::now().date());
+        match wegweiser::confirm::confirm(&site, file, day, by) {
+            Ok(c) if c.unchanged => println!("{}: already reviewed {}", c.file.display(), c.date),
+            Ok(c) => println!("{}: reviewed {}", c.file.display(), c.date),
+            Err(d) => {
+                print_diagnostics(&[d], Format::Human, std::io::stderr().is_terminal());
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -8,10 +8,14 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use jiff::civil::Date;
+
+use crate::actor::Actor;
 use crate::config::{BaseUrl, Contact, FallbackMode};
 use crate::frontmatter::FrontMatter;
 use crate::language::Language;
 use crate::markdown::Body;
+use crate::review::Interval;
 use crate::translation::Status;
 
 /// Index of a page in [`Municipality::pages`].
@@ -25,6 +29,8 @@ pub struct Site {
     pub title: String,
     pub base_url: BaseUrl,
     pub municipalities: Vec<Municipality>,
+    /// `edit_url` from `wegweiser.toml`: `{path}` stands for a source file's path.
+    pub edit_url: Option<String>,
 }
 
 /// One municipality's part of the portal.
@@ -50,6 +56,13 @@ pub struct Municipality {
     pub keys: BTreeMap<String, PageId>,
     /// Asset path relative to the municipality folder → asset.
     pub asset_paths: BTreeMap<String, usize>,
+    /// Integration actors from `actors.toml`, in file order.
+    pub actors: Vec<Actor>,
+    /// IANA name of the municipality's time zone.
+    pub timezone: String,
+    /// The day review dates are compared with: today in the municipality's time zone,
+    /// or the day given with `--today`.
+    pub today: Date,
 }
 
 /// An old URL that forwards readers to a page.
@@ -103,6 +116,24 @@ pub struct Page {
     pub statuses: Vec<Status>,
     /// Title for sections that have no `_index` file in any language.
     pub folder_title: String,
+    /// Who provides the page and when it was last checked; `None` for sections without
+    /// any file.
+    pub review: Option<Review>,
+}
+
+/// Who provides a page's information and when it was last checked (see
+/// [`crate::review`]). Read from the page's file in the source language (else its first
+/// file); `actor`, `actors` and `review_interval` are inherited from the nearest section
+/// that sets them.
+#[derive(Debug, Clone)]
+pub struct Review {
+    /// Indices in [`Municipality::actors`].
+    pub actors: Vec<usize>,
+    pub reviewed: Option<Date>,
+    pub reviewed_by: Option<String>,
+    pub interval: Interval,
+    /// The language of the file the review dates are read from (and `confirm` writes).
+    pub lang: LangIdx,
 }
 
 /// One translation file.

@@ -34,6 +34,9 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Write the site (`build`), or only check it (`check`).
     pub write: bool,
+    /// The day to take as today (`--today`), for reproducible builds; `None`: the
+    /// current day in each municipality's time zone.
+    pub today: Option<jiff::civil::Date>,
     /// Build only this part of the municipalities, and write a manifest for
     /// `wegweiser merge` (see [`crate::shard`]).
     pub shard: Option<Shard>,
@@ -59,6 +62,8 @@ pub struct BuildReport {
     pub diagnostics: Vec<Diagnostic>,
     /// Why nothing was built (`--changed-since` found no change, an empty shard).
     pub skipped: Option<String>,
+    /// Pages overdue for review (for `--fail-on overdue`).
+    pub overdue: usize,
 }
 
 impl BuildReport {
@@ -102,7 +107,12 @@ pub fn load_site(
     };
     let portal = load::load(&options.root, &load_options, &ui, diagnostics)?;
     let summary = load::LoadedSummary::of(&portal);
-    let site = resolve::resolve(portal, diagnostics);
+    let mut site = resolve::resolve(portal, diagnostics);
+    if let Some(today) = options.today {
+        for m in &mut site.municipalities {
+            m.today = today;
+        }
+    }
     Some((site, summary))
 }
 
@@ -293,6 +303,7 @@ fn build_in_pool(
             timings,
             diagnostics: Vec::new(),
             skipped: Some(why),
+            overdue: 0,
         });
     }
     let options = &options;
@@ -394,6 +405,7 @@ fn build_in_pool(
         timings,
         diagnostics: diagnostics.into_sorted(),
         skipped: None,
+        overdue: crate::review_report::overdue_count(&site),
     })
 }
 

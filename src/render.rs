@@ -208,6 +208,17 @@ enum Job {
     Status {
         m: usize,
     },
+    /// An integration actor's page, for readers of `lang`.
+    Actor {
+        m: usize,
+        actor: usize,
+        lang: LangIdx,
+    },
+    /// The overview of a municipality's actors, for readers of `lang`.
+    Actors {
+        m: usize,
+        lang: LangIdx,
+    },
     Redirect {
         m: usize,
         index: usize,
@@ -228,6 +239,8 @@ impl Job {
             Job::Page { m, .. }
             | Job::Chooser { m }
             | Job::Status { m }
+            | Job::Actor { m, .. }
+            | Job::Actors { m, .. }
             | Job::Redirect { m, .. }
             | Job::Asset { m, .. } => Some(m),
             Job::PortalIndex | Job::NotFound => None,
@@ -346,7 +359,11 @@ impl<'a> Renderer<'a> {
     /// Look up when the source of every outdated translation was last changed, with one
     /// `git log` in the portal `root`, for the notices that say so.
     pub fn with_source_dates(mut self, root: &Path) -> Self {
-        let files = outdated_sources(self.site);
+        // The feeds need the dates of every file: one `git log` for both.
+        let mut files = outdated_sources(self.site);
+        files.extend(crate::feed::feed_files(self.site));
+        files.sort_unstable();
+        files.dedup();
         self.source_dates = crate::git::last_commit_dates(root, &files);
         self
     }
@@ -412,6 +429,14 @@ impl<'a> Renderer<'a> {
         for (mi, m) in self.site.municipalities.iter().enumerate() {
             jobs.push(Job::Chooser { m: mi });
             jobs.push(Job::Status { m: mi });
+            if !m.actors.is_empty() {
+                for lang in 0..m.languages.len() {
+                    jobs.push(Job::Actors { m: mi, lang });
+                    for actor in 0..m.actors.len() {
+                        jobs.push(Job::Actor { m: mi, actor, lang });
+                    }
+                }
+            }
             for (id, p) in m.pages.iter().enumerate() {
                 for (lang, l) in p.localized.iter().enumerate() {
                     if l.is_some() {
@@ -517,6 +542,13 @@ impl<'a> Renderer<'a> {
             }
             Err(d) => errors.push(d),
         }
+        match crate::feed::write(self.site, self.theme, &self.source_dates, out) {
+            Ok((files, n)) => {
+                other_files.fetch_add(files, Ordering::Relaxed);
+                bytes.fetch_add(n, Ordering::Relaxed);
+            }
+            Err(d) => errors.push(d),
+        }
         progress.finish();
         if errors.is_empty() {
             Ok(RenderStats {
@@ -550,6 +582,22 @@ impl<'a> Renderer<'a> {
             Job::Status { m } => {
                 let slug = &self.site.municipalities[m].slug;
                 (format!("{slug}/_status/index.html"), self.render_status(m)?)
+            }
+            Job::Actors { m, lang } => {
+                let municipality = &self.site.municipalities[m];
+                let dir = crate::review::actors_dir(municipality, lang)
+                    .expect("actor pages are made where the start page is");
+                (format!("{dir}/index.html"), self.render_actors(m, lang)?)
+            }
+            Job::Actor { m, actor, lang } => {
+                let municipality = &self.site.municipalities[m];
+                let dir = crate::review::actors_dir(municipality, lang)
+                    .expect("actor pages are made where the start page is");
+                let id = &municipality.actors[actor].id;
+                (
+                    format!("{dir}/{id}/index.html"),
+                    self.render_actor(m, actor, lang)?,
+                )
             }
             Job::PortalIndex => ("index.html".to_string(), self.render_portal("index.html")?),
             Job::NotFound => ("404.html".to_string(), self.render_portal("404.html")?),
@@ -719,6 +767,14 @@ impl<'a> Renderer<'a> {
         ctx.insert("languages", &languages);
         ctx.insert("alternates", &alternates);
         ctx.insert("breadcrumbs", &breadcrumbs);
+        ctx.insert(
+            "review",
+            &crate::actor_pages::page_review(self.site, m, page, lang, &ui),
+        );
+        if let Some(url) = crate::feed::feed_url(m, lang) {
+            let title = format!("{} – {}", m.name, ui.get("feed_title"));
+            ctx.insert("feed", &serde_json::json!({"url": url, "title": title}));
+        }
         if let Some(parent) = p.parent {
             if let Some(Some(entries)) = shared.children[parent].get(lang) {
                 ctx.insert_value("siblings", entries.clone());
@@ -748,6 +804,46 @@ impl<'a> Renderer<'a> {
         self.render("chooser.html", &ctx)
     }
 
+    /// "not translated yet" in language `code`, for language switchers.
+    fn marker(&self, code: &str) -> String {
+        self.theme
+            .ui
+            .for_language(code)
+            .get("fallback_marker")
+            .to_string()
+    }
+
+    fn render_actor(&self, mi: usize, actor: usize, lang: LangIdx) -> Result<Vec<u8>, Diagnostic> {
+        let m = &self.site.municipalities[mi];
+        let ui = self.theme.ui.for_language(&m.languages[lang].code);
+        let mut ctx = self.base_context(mi, lang);
+        crate::actor_pages::actor_context(
+            self.site,
+            m,
+            actor,
+            lang,
+            &ui,
+            |code| self.marker(code),
+            &mut ctx,
+        );
+        self.render("actor.html", &ctx)
+    }
+
+    fn render_actors(&self, mi: usize, lang: LangIdx) -> Result<Vec<u8>, Diagnostic> {
+        let m = &self.site.municipalities[mi];
+        let ui = self.theme.ui.for_language(&m.languages[lang].code);
+        let mut ctx = self.base_context(mi, lang);
+        crate::actor_pages::actors_context(
+            self.site,
+            m,
+            lang,
+            &ui,
+            |code| self.marker(code),
+            &mut ctx,
+        );
+        self.render("actors.html", &ctx)
+    }
+
     fn render_status(&self, mi: usize) -> Result<Vec<u8>, Diagnostic> {
         let m = &self.site.municipalities[mi];
         let mut ctx = self.base_context(mi, m.source_language);
@@ -756,6 +852,7 @@ impl<'a> Renderer<'a> {
             .ui
             .for_language(&m.languages[m.source_language].code);
         crate::status_page::context(m, &ui, &mut ctx);
+        crate::status_page::freshness(self.site, m, &ui, &mut ctx);
         self.render("status.html", &ctx)
     }
 

@@ -65,6 +65,7 @@ pub fn resolve_each(portal: &LoadedPortal) -> (Site, Vec<Vec<Diagnostic>>) {
         title: config.title.clone(),
         base_url: base_url.clone(),
         municipalities: list,
+        edit_url: config.edit_url.clone(),
     };
     (site, problems)
 }
@@ -147,6 +148,25 @@ pub fn resolve_municipality(
         page.statuses = translation::statuses(page, &translation_sources, &order, &names);
     }
 
+    crate::review::assign(
+        &mut pages,
+        &loaded.actors,
+        config
+            .review_interval
+            .unwrap_or(crate::review::DEFAULT_INTERVAL),
+        source_language,
+        &format!("content/{}", loaded.slug),
+        diagnostics,
+    );
+    let timezone = config
+        .timezone
+        .clone()
+        .unwrap_or_else(|| crate::review::DEFAULT_TIMEZONE.to_string());
+    // An unknown name was reported while loading.
+    let today = crate::review::time_zone(&timezone)
+        .map(|tz| crate::review::today_in(&tz))
+        .unwrap_or_else(|_| jiff::Zoned::now().date());
+
     let fallback_chains = fallback_chains(&languages, source_language);
     sort_children(&mut pages, source_language);
     localize(
@@ -179,8 +199,12 @@ pub fn resolve_municipality(
         redirects,
         keys,
         asset_paths,
+        actors: loaded.actors.clone(),
+        timezone,
+        today,
     };
     check_output_paths(&municipality, diagnostics);
+    crate::review::check_actor_paths(&municipality, diagnostics);
     check_links(&municipality, &loaded.failed_keys, diagnostics);
     municipality
 }
@@ -265,6 +289,7 @@ fn build_tree<'a>(
             translations: (0..language_count).map(|_| None).collect(),
             localized: vec![None; language_count],
             statuses: Vec::new(),
+            review: None,
         });
         keys.insert(key, id);
     }

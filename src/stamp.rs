@@ -23,6 +23,14 @@ pub struct Stamped {
 /// else byte for byte: an existing `key` line gets the new value, otherwise a line is
 /// added (in TOML before the first table, so that the key stays at the top level).
 pub fn set_key(text: &str, key: &str, value: &str) -> Result<String, String> {
+    let quoted = format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""));
+    set_key_raw(text, key, &quoted)
+}
+
+/// [`set_key`] with a value written as it is (a TOML date, a number): the caller makes
+/// sure it is valid in both TOML and YAML. In TOML only top-level keys (before the first
+/// table) are replaced.
+pub fn set_key_raw(text: &str, key: &str, quoted: &str) -> Result<String, String> {
     let (fence, sep) = if text.starts_with("+++") {
         ("+++", " = ")
     } else if text.starts_with("---") {
@@ -31,9 +39,11 @@ pub fn set_key(text: &str, key: &str, value: &str) -> Result<String, String> {
         return Err("the file has no front matter".into());
     };
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let quoted = format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""));
     let mut offset = text.find('\n').map_or(text.len(), |i| i + 1);
     let mut insert_at = None;
+    // End of the last line with something on it: a new key goes there rather than
+    // after the blank lines that set a table apart.
+    let mut last_filled = offset;
     while offset < text.len() {
         let end = text[offset..]
             .find('\n')
@@ -46,14 +56,18 @@ pub fn set_key(text: &str, key: &str, value: &str) -> Result<String, String> {
             return Ok(format!("{}{added}{}", &text[..at], &text[at..]));
         }
         let rest = content.strip_prefix(key).map(str::trim_start);
-        let is_key = rest.is_some_and(|r| r.starts_with(if fence == "+++" { '=' } else { ':' }));
+        let is_key = insert_at.is_none()
+            && rest.is_some_and(|r| r.starts_with(if fence == "+++" { '=' } else { ':' }));
         if is_key {
             let ending = &line[content.len()..];
             let replaced = format!("{key}{sep}{quoted}{ending}");
             return Ok(format!("{}{replaced}{}", &text[..offset], &text[end..]));
         }
         if fence == "+++" && insert_at.is_none() && content.trim_start().starts_with('[') {
-            insert_at = Some(offset);
+            insert_at = Some(last_filled);
+        }
+        if !content.trim().is_empty() {
+            last_filled = end;
         }
         offset = end;
     }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use tera::Context;
 
-use crate::model::Municipality;
+use crate::model::{Municipality, Site};
 use crate::theme::LanguageStrings;
 use crate::translation::State;
 use crate::translation_report::mark;
@@ -139,4 +139,96 @@ pub fn context(m: &Municipality, ui: &LanguageStrings<'_>, ctx: &mut Context) {
     ctx.insert("states", &states);
     ctx.insert("languages", &languages);
     ctx.insert("rows", &rows);
+}
+
+#[derive(Serialize)]
+struct FreshPage<'a> {
+    title: &'a str,
+    url: &'a str,
+    file: &'a str,
+    state: &'static str,
+    label: &'a str,
+    /// "Last checked: 12 May 2025", in the editors' language.
+    reviewed: Option<String>,
+}
+
+#[derive(Serialize)]
+struct FreshGroup<'a> {
+    name: &'a str,
+    /// Opens the same reminder `wegweiser review remind` writes.
+    mailto: Option<String>,
+    pages: Vec<FreshPage<'a>>,
+}
+
+/// Add the freshness part of the dashboard (`freshness`): pages overdue, due soon and
+/// never reviewed, per actor, with reminder links, as `wegweiser review remind` and
+/// `wegweiser review --state overdue,due-soon,never-reviewed` see them.
+pub fn freshness(site: &Site, m: &Municipality, ui: &LanguageStrings<'_>, ctx: &mut Context) {
+    use crate::review::Freshness;
+    use crate::review_report::{Filter, municipality_review};
+    // Portals that name no actors and record no checks do not use this.
+    let used = !m.actors.is_empty()
+        || m.pages
+            .iter()
+            .any(|p| p.review.as_ref().is_some_and(|r| r.reviewed.is_some()));
+    if !used {
+        return;
+    }
+    let filter = Filter {
+        states: vec![
+            Freshness::Overdue,
+            Freshness::DueSoon,
+            Freshness::NeverReviewed,
+        ],
+        ..Filter::default()
+    };
+    let review = municipality_review(site, m, &filter);
+    let code = &m.languages[m.source_language].code;
+    let groups: Vec<FreshGroup<'_>> = review
+        .actors
+        .iter()
+        .map(|g| FreshGroup {
+            name: g
+                .actor
+                .as_ref()
+                .map_or(ui.get("freshness_no_actor"), |a| a.name.as_str()),
+            mailto: crate::remind::reminder(site, m, g, ui)
+                .filter(|r| r.to.is_some())
+                .map(|r| crate::remind::mailto(&r)),
+            pages: g
+                .pages
+                .iter()
+                .map(|e| FreshPage {
+                    title: &e.title,
+                    url: &e.url,
+                    file: &e.file,
+                    state: e.state.as_str(),
+                    label: crate::remind::state_label(ui, e.state),
+                    reviewed: e.reviewed.as_ref().map(|r| {
+                        ui.get("last_checked")
+                            .replace("{date}", &crate::remind::local_date(code, r))
+                    }),
+                })
+                .collect(),
+        })
+        .collect();
+    let c = &review.counts;
+    let counts: Vec<(&str, &str, usize)> = [
+        (Freshness::Overdue, c.overdue),
+        (Freshness::DueSoon, c.due_soon),
+        (Freshness::NeverReviewed, c.never_reviewed),
+        (Freshness::Current, c.current),
+    ]
+    .into_iter()
+    .map(|(f, n)| (f.as_str(), crate::remind::state_label(ui, f), n))
+    .collect();
+    let today = crate::remind::local_date(code, &m.today.to_string());
+    ctx.insert(
+        "freshness",
+        &serde_json::json!({
+            "intro": ui.get("freshness_intro").replace("{date}", &today),
+            "counts": counts.iter().map(|(id, label, n)| serde_json::json!({"id": id, "label": label, "n": n})).collect::<Vec<_>>(),
+            "groups": groups,
+        }),
+    );
 }

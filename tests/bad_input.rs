@@ -723,3 +723,100 @@ fn the_valid_base_fixture_is_clean() {
     );
     assert_eq!(report.municipalities, 1);
 }
+
+// ---------------------------------------------------------------------------------------
+// Integration actors and review dates
+
+#[test]
+fn unknown_actor_ids_point_at_the_id_with_a_suggestion() {
+    let diags = errors("unknown_actor");
+    let d = assert_error(
+        &diags,
+        "content/m/kurse.de.md",
+        (3, 18),
+        "unknown actor `vsh`",
+    );
+    assert!(
+        d.hint
+            .as_deref()
+            .unwrap()
+            .starts_with("did you mean `vhs`?"),
+        "{d:?}"
+    );
+    let d = assert_error(
+        &diags,
+        "content/m/kurse.de.md",
+        (3, 11),
+        "unknown actor `amt`",
+    );
+    assert!(
+        d.hint.as_deref().unwrap().contains("content/m/actors.toml"),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn a_bad_review_interval_is_an_error_at_the_value() {
+    let diags = errors("bad_review_interval");
+    let d = assert_sole_error(
+        &diags,
+        "content/m/kurse.de.md",
+        (3, 18),
+        "`half a year` is not a review interval",
+    );
+    assert!(d.message.contains("\"6 months\""), "{}", d.message);
+}
+
+#[test]
+fn bad_review_dates_are_errors_at_the_value() {
+    let diags = errors("bad_review_date");
+    assert_sole_error(
+        &diags,
+        "content/m/kurse.de.md",
+        (3, 12),
+        "`12.05.2026` is not a date: write it as YYYY-MM-DD",
+    );
+    let diags = errors("bad_review_date_yaml");
+    assert_sole_error(
+        &diags,
+        "content/m/kurse.de.md",
+        (3, 11),
+        "`2026-02-30` is not a day of the calendar",
+    );
+}
+
+#[test]
+fn unknown_keys_in_actors_toml_get_a_hint() {
+    let diags = errors("bad_actors_toml");
+    let d = assert_sole_error(
+        &diags,
+        "content/m/actors.toml",
+        (10, 1),
+        "unknown field `emial`",
+    );
+    assert_eq!(d.hint.as_deref(), Some("did you mean `email`?"));
+}
+
+#[test]
+fn unknown_time_zones_get_a_suggestion() {
+    let diags = errors("unknown_timezone");
+    let d = assert_sole_error(
+        &diags,
+        "content/m/municipality.toml",
+        (4, 1),
+        "unknown time zone `Europe/Berln`",
+    );
+    assert_eq!(d.hint.as_deref(), Some("did you mean `Europe/Berlin`?"));
+}
+
+#[test]
+fn a_translated_slug_where_the_actor_pages_are_is_reported() {
+    let diags = errors("actor_url_collision");
+    let d = assert_sole_error(
+        &diags,
+        "content/m/akteure.en.md",
+        (3, 1),
+        "would be written to /m/en/actors/",
+    );
+    assert_eq!(d.hint.as_deref(), Some("give the page another `slug`"));
+}

@@ -231,7 +231,7 @@ fn portal_index_chooser_404_aliases_static_and_assets() {
 fn hreflang_alternates_list_real_translations() {
     let (_tmp, out) = basic();
     let doc = page(&out, "stadt/de/wohnen/anmeldung/index.html");
-    let alternates: Vec<String> = select(&doc, "link[rel=alternate]")
+    let alternates: Vec<String> = select(&doc, "link[rel=alternate][hreflang]")
         .iter()
         .map(|l| l.value().attr("hreflang").unwrap().to_string())
         .collect();

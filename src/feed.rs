@@ -1,0 +1,157 @@
+//! "Recently updated": an Atom feed (RFC 4287) per municipality and language at
+//! `/<municipality>/<lang>/atom.xml`, so actors and newsletters can follow changes.
+//!
+//! A page is in a language's feed when it has its own text in that language (pages
+//! shown in a fallback language are not news for its readers). When a page was
+//! updated is the date of the last commit that changed its file, where the portal is
+//! in git, else the file's modification time. Feeds are linked from every page with
+//! `<link rel="alternate" type="application/atom+xml">` and are not in the sitemap.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::model::{LangIdx, Municipality, Site};
+use crate::theme::Theme;
+use crate::write::Sink;
+use crate::xml::{escape_attr, escape_text};
+
+/// Entries per feed: the most recently updated pages.
+pub const ENTRIES: usize = 30;
+
+/// The file name of a feed, in the language's folder.
+pub const FILE_NAME: &str = "atom.xml";
+
+/// The files whose dates the feeds need (every translation file).
+pub fn feed_files(site: &Site) -> Vec<&Path> {
+    site.municipalities
+        .iter()
+        .flat_map(|m| &m.pages)
+        .flat_map(|p| p.translations.iter().flatten())
+        .map(|t| t.file.as_path())
+        .collect()
+}
+
+/// The URL path of the feed of `m` in `lang`.
+pub fn feed_url(m: &Municipality, lang: LangIdx) -> Option<String> {
+    Some(format!(
+        "{}{FILE_NAME}",
+        m.pages.first()?.localized[lang].as_ref()?.url
+    ))
+}
+
+/// The modification day of `path` (UTC), for portals that are not in git.
+fn modified_day(path: &Path) -> Option<String> {
+    let modified = std::fs::metadata(path).ok()?.modified().ok()?;
+    let ts = jiff::Timestamp::try_from(modified).ok()?;
+    Some(ts.to_zoned(jiff::tz::TimeZone::UTC).date().to_string())
+}
+
+/// The feed of `m` for readers of `lang`; `dates` are last-commit days by file.
+pub fn feed(
+    site: &Site,
+    theme: &Theme,
+    m: &Municipality,
+    lang: LangIdx,
+    dates: &BTreeMap<PathBuf, String>,
+) -> Option<String> {
+    let self_url = site.base_url.absolute(&feed_url(m, lang)?);
+    let home = site
+        .base_url
+        .absolute(&m.pages.first()?.localized[lang].as_ref()?.url);
+    let code = &m.languages[lang].code;
+    let ui = theme.ui.for_language(code);
+    let mut entries: Vec<(String, &str, String, Option<&str>)> = m
+        .pages
+        .iter()
+        .filter_map(|p| {
+            let t = p.translations[lang].as_ref()?;
+            let loc = p.localized[lang].as_ref()?;
+            let day = dates
+                .get(&t.file)
+                .cloned()
+                .or_else(|| modified_day(&t.path))?;
+            Some((
+                day,
+                t.front.title.as_str(),
+                site.base_url.absolute(&loc.url),
+                t.front.description.as_deref(),
+            ))
+        })
+        .collect();
+    // Newest first; the same day by URL, so that the order is stable.
+    entries.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.2.cmp(&b.2)));
+    entries.truncate(ENTRIES);
+    let updated = entries
+        .first()
+        .map_or_else(|| "1970-01-01".to_string(), |e| e.0.clone());
+    let mut x = String::with_capacity(4096);
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = writeln!(
+        x,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
+        escape_attr(code)
+    );
+    let title = format!("{} – {}", m.name, ui.get("feed_title"));
+    let _ = writeln!(x, "<title>{}</title>", escape_text(&title));
+    let _ = writeln!(x, "<id>{}</id>", escape_text(&self_url));
+    let _ = writeln!(
+        x,
+        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        escape_attr(&self_url)
+    );
+    let _ = writeln!(
+        x,
+        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        escape_attr(&home)
+    );
+    let _ = writeln!(x, "<updated>{updated}T00:00:00Z</updated>");
+    let _ = writeln!(x, "<author><name>{}</name></author>", escape_text(&m.name));
+    let _ = writeln!(x, "<generator>wegweiser</generator>");
+    for (day, title, url, description) in &entries {
+        x.push_str("<entry>\n");
+        let _ = writeln!(x, "<title>{}</title>", escape_text(title));
+        let _ = writeln!(x, "<id>{}</id>", escape_text(url));
+        let _ = writeln!(
+            x,
+            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+            escape_attr(url)
+        );
+        let _ = writeln!(x, "<updated>{day}T00:00:00Z</updated>");
+        if let Some(d) = description {
+            let _ = writeln!(x, "<summary>{}</summary>", escape_text(d));
+        }
+        x.push_str("</entry>\n");
+    }
+    x.push_str("</feed>\n");
+    Some(x)
+}
+
+/// Write every municipality's feed in every language; returns files and bytes.
+pub fn write(
+    site: &Site,
+    theme: &Theme,
+    dates: &BTreeMap<PathBuf, String>,
+    out: &dyn Sink,
+) -> Result<(u64, u64), Diagnostic> {
+    let mut files = 0;
+    let mut bytes = 0;
+    for m in &site.municipalities {
+        for lang in 0..m.languages.len() {
+            let (Some(text), Some(dir)) = (
+                feed(site, theme, m, lang, dates),
+                m.pages.first().and_then(|p| p.localized[lang].as_ref()),
+            ) else {
+                continue;
+            };
+            let rel = format!("{}/{FILE_NAME}", dir.dir);
+            out.write(&rel, text.as_bytes()).map_err(|e| {
+                Diagnostic::file(Severity::Error, rel.clone(), format!("cannot write: {e}"))
+            })?;
+            files += 1;
+            bytes += text.len() as u64;
+        }
+    }
+    Ok((files, bytes))
+}

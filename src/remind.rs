@@ -1,0 +1,376 @@
+//! Reminders for integration actors: "please check whether these pages are still
+//! correct", as ready-to-send e-mails (`.eml`, RFC 5322 with MIME) written by
+//! `wegweiser review remind`, and as `mailto:` links in the dashboard that open the same
+//! text. wegweiser sends no mail itself.
+//!
+//! The text is in the municipality's source language, from the theme's UI texts.
+
+use std::fmt::Write as _;
+
+use jiff::civil::Date;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+use crate::model::{Municipality, Site};
+use crate::review::Freshness;
+use crate::review_report::{ActorGroup, Entry};
+use crate::theme::LanguageStrings;
+
+/// Characters kept as they are in a `mailto:` query value (RFC 6068: unreserved only).
+const MAILTO: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// One actor's reminder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reminder {
+    pub actor_id: String,
+    /// The actor's e-mail address, if `actors.toml` has one.
+    pub to: Option<String>,
+    pub to_name: String,
+    pub subject: String,
+    /// Lines joined with `\n`.
+    pub body: String,
+}
+
+/// The label of a freshness state in the editors' language.
+pub fn state_label<'a>(ui: &LanguageStrings<'a>, state: Freshness) -> &'a str {
+    ui.get(match state {
+        Freshness::Overdue => "freshness_overdue",
+        Freshness::DueSoon => "freshness_due_soon",
+        Freshness::NeverReviewed => "freshness_never_reviewed",
+        Freshness::Current => "freshness_current",
+    })
+}
+
+/// `2026-05-12` as readers of `code` write it.
+pub fn local_date(code: &str, iso: &str) -> String {
+    crate::i18n::format_iso_date(code, iso).unwrap_or_else(|| iso.to_string())
+}
+
+/// The reminder for one actor's group of pages; `None` for pages without an actor.
+pub fn reminder(
+    site: &Site,
+    m: &Municipality,
+    group: &ActorGroup,
+    ui: &LanguageStrings<'_>,
+) -> Option<Reminder> {
+    let actor = group.actor.as_ref()?;
+    let code = &m.languages[m.source_language].code;
+    let name = actor.contact_person.as_deref().unwrap_or(&actor.name);
+    let mut body = String::new();
+    let _ = writeln!(
+        body,
+        "{}",
+        ui.get("remind_greeting").replace("{name}", name)
+    );
+    body.push('\n');
+    let _ = writeln!(
+        body,
+        "{}",
+        ui.get("remind_intro")
+            .replace("{portal}", &site.title)
+            .replace("{municipality}", &m.name)
+            .replace("{actor}", &actor.name)
+    );
+    for e in &group.pages {
+        body.push('\n');
+        let _ = writeln!(body, "- {}", e.title);
+        let _ = writeln!(body, "  {}", e.url);
+        let _ = writeln!(body, "  {}", entry_state(ui, code, e));
+    }
+    body.push('\n');
+    let _ = writeln!(body, "{}", ui.get("remind_how"));
+    body.push('\n');
+    let _ = writeln!(body, "{}", ui.get("remind_thanks"));
+    let _ = writeln!(body, "{}", m.name);
+    if let Some(c) = &m.contact {
+        for line in [&c.email, &c.phone].into_iter().flatten() {
+            let _ = writeln!(body, "{line}");
+        }
+    }
+    Some(Reminder {
+        actor_id: actor.id.clone(),
+        to: actor.email.clone(),
+        to_name: actor.name.clone(),
+        subject: ui
+            .get("remind_subject")
+            .replace("{portal}", &site.title)
+            .replace("{municipality}", &m.name),
+        body,
+    })
+}
+
+/// "overdue · last checked: 12 May 2025".
+fn entry_state(ui: &LanguageStrings<'_>, code: &str, e: &Entry) -> String {
+    let label = state_label(ui, e.state);
+    match &e.reviewed {
+        Some(r) => format!(
+            "{label} · {}",
+            ui.get("last_checked")
+                .replace("{date}", &local_date(code, r))
+        ),
+        None => label.to_string(),
+    }
+}
+
+/// The reminder as an `.eml` file: RFC 5322 headers (non-ASCII text as RFC 2047
+/// encoded words), a UTF-8 quoted-printable body, CRLF line ends. `X-Unsent: 1` makes
+/// mail programs open it as a draft to send.
+pub fn eml(reminder: &Reminder, m: &Municipality, site: &Site, date: Date) -> String {
+    let mut h = String::new();
+    let tz = crate::review::time_zone(&m.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let stamp = date
+        .to_zoned(tz)
+        .map(|z| z.strftime("%a, %d %b %Y %H:%M:%S %z").to_string())
+        .unwrap_or_default();
+    if let Some(from) = m.contact.as_ref().and_then(|c| c.email.as_deref()) {
+        header(&mut h, "From", &mailbox(&m.name, from));
+    }
+    if let Some(to) = &reminder.to {
+        header(&mut h, "To", &mailbox(&reminder.to_name, to));
+    }
+    header(
+        &mut h,
+        "Subject",
+        &encode_words(&reminder.subject, "Subject".len() + 2),
+    );
+    header(&mut h, "Date", &stamp);
+    let host = site
+        .base_url
+        .origin
+        .split("://")
+        .nth(1)
+        .unwrap_or("wegweiser.invalid");
+    header(
+        &mut h,
+        "Message-ID",
+        &format!(
+            "<review-{}-{}-{}@{}>",
+            m.slug, reminder.actor_id, date, host
+        ),
+    );
+    header(&mut h, "MIME-Version", "1.0");
+    header(&mut h, "Content-Type", "text/plain; charset=UTF-8");
+    header(&mut h, "Content-Transfer-Encoding", "quoted-printable");
+    header(&mut h, "X-Unsent", "1");
+    h.push_str("\r\n");
+    h.push_str(&quoted_printable(&reminder.body));
+    h
+}
+
+fn header(out: &mut String, name: &str, value: &str) {
+    let _ = write!(out, "{name}: {value}\r\n");
+}
+
+/// `"Name" <address>` with the name as encoded words where it is not plain ASCII.
+fn mailbox(name: &str, address: &str) -> String {
+    let plain = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '.' | '\''));
+    if plain {
+        format!("\"{name}\" <{address}>")
+    } else {
+        // Only the name is folded; the address stays on the last line.
+        format!("{} <{address}>", encode_words(name, "From: ".len()))
+    }
+}
+
+/// `text` for a header: as it is when it is printable ASCII, otherwise as RFC 2047
+/// "Q" encoded words of at most 75 characters, folded onto continuation lines.
+/// `used` is how much of the first line the header name takes.
+pub fn encode_words(text: &str, used: usize) -> String {
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) && text.len() + used <= 78 {
+        return text.to_string();
+    }
+    const OPEN: &str = "=?UTF-8?Q?";
+    const CLOSE: &str = "?=";
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::from(OPEN);
+    let mut budget = 75 - used.min(30);
+    for c in text.chars() {
+        let mut piece = String::new();
+        if c == ' ' {
+            piece.push('_');
+        } else if c.is_ascii_alphanumeric() || matches!(c, '!' | '*' | '+' | '-' | '/') {
+            piece.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                let _ = write!(piece, "={b:02X}");
+            }
+        }
+        if current.len() + piece.len() + CLOSE.len() > budget {
+            current.push_str(CLOSE);
+            words.push(std::mem::replace(&mut current, String::from(OPEN)));
+            // Continuation lines start with one space.
+            budget = 75;
+        }
+        current.push_str(&piece);
+    }
+    current.push_str(CLOSE);
+    words.push(current);
+    words.join("\r\n ")
+}
+
+/// UTF-8 `text` as a quoted-printable body (RFC 2045): lines of at most 76 characters
+/// with soft breaks, CRLF line ends.
+pub fn quoted_printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for line in text.lines() {
+        let mut width = 0;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            let last = chars.peek().is_none();
+            let literal = ((c == ' ' || c == '\t') && !last) || (c.is_ascii_graphic() && c != '=');
+            // A character's bytes stay on one line.
+            let piece = if literal {
+                c.to_string()
+            } else {
+                let mut buf = [0u8; 4];
+                c.encode_utf8(&mut buf)
+                    .bytes()
+                    .map(|b| format!("={b:02X}"))
+                    .collect()
+            };
+            // Leave room for the soft break's `=`.
+            let room = if last { 76 } else { 75 };
+            if width + piece.len() > room {
+                out.push_str("=\r\n");
+                width = 0;
+            }
+            width += piece.len();
+            out.push_str(&piece);
+        }
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// A `mailto:` link that opens the reminder in the reader's mail program.
+pub fn mailto(reminder: &Reminder) -> String {
+    let to = reminder.to.as_deref().unwrap_or("");
+    let body = reminder.body.replace('\n', "\r\n");
+    format!(
+        "mailto:{}?subject={}&body={}",
+        utf8_percent_encode(to, MAILTO)
+            .to_string()
+            .replace("%40", "@"),
+        utf8_percent_encode(&reminder.subject, MAILTO),
+        utf8_percent_encode(&body, MAILTO)
+    )
+}
+
+/// A `mailto:` link with a subject and body (for "report a problem").
+pub fn mailto_link(to: &str, subject: &str, body: &str) -> String {
+    let body = body.replace('\n', "\r\n");
+    format!(
+        "mailto:{}?subject={}&body={}",
+        utf8_percent_encode(to, MAILTO)
+            .to_string()
+            .replace("%40", "@"),
+        utf8_percent_encode(subject, MAILTO),
+        utf8_percent_encode(&body, MAILTO)
+    )
+}
+
+/// A file name for an actor's reminder: `<municipality>-<actor>.eml`.
+pub fn file_name(m: &Municipality, reminder: &Reminder) -> String {
+    format!("{}-{}.eml", m.slug, reminder.actor_id)
+}
+
+/// The reminders for `filter` (every actor with pages to check), with their
+/// municipality, in the source language of each municipality.
+pub fn reminders<'s>(
+    site: &'s Site,
+    ui: &crate::theme::UiStrings,
+    filter: &crate::review_report::Filter,
+) -> Vec<(&'s Municipality, Reminder)> {
+    let mut out = Vec::new();
+    for m in &site.municipalities {
+        if filter.municipality.as_ref().is_some_and(|s| *s != m.slug) {
+            continue;
+        }
+        let strings = ui.for_language(&m.languages[m.source_language].code);
+        let review = crate::review_report::municipality_review(site, m, filter);
+        for group in &review.actors {
+            if let Some(r) = reminder(site, m, group, &strings) {
+                out.push((m, r));
+            }
+        }
+    }
+    out
+}
+
+/// Write one `.eml` per reminder into `dir` (created if missing); returns the files.
+pub fn write_all(
+    site: &Site,
+    reminders: &[(&Municipality, Reminder)],
+    dir: &std::path::Path,
+) -> Result<Vec<std::path::PathBuf>, crate::diagnostics::Diagnostic> {
+    use crate::diagnostics::{Diagnostic, Severity};
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Diagnostic::file(
+            Severity::Error,
+            dir,
+            format!("cannot create the folder: {e}"),
+        )
+    })?;
+    let mut files = Vec::new();
+    for (m, r) in reminders {
+        let path = dir.join(file_name(m, r));
+        crate::write::replace_file(&path, eml(r, m, site, m.today).as_bytes())
+            .map_err(|e| Diagnostic::file(Severity::Error, &path, format!("cannot write: {e}")))?;
+        files.push(path);
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_printable_encodes_and_wraps() {
+        assert_eq!(quoted_printable("Grüße\n"), "Gr=C3=BC=C3=9Fe\r\n");
+        assert_eq!(quoted_printable("a = b \n"), "a =3D b=20\r\n");
+        let long = "ä".repeat(40);
+        let qp = quoted_printable(&long);
+        for line in qp.split("\r\n") {
+            assert!(line.len() <= 76, "{line}");
+            assert!(!line.contains("=C3=\r"), "split inside a sequence");
+        }
+        assert_eq!(qp.matches("=C3=A4").count(), 40);
+    }
+
+    #[test]
+    fn headers_are_encoded_words() {
+        assert_eq!(encode_words("Hello", 9), "Hello");
+        assert_eq!(encode_words("Prüfen", 9), "=?UTF-8?Q?Pr=C3=BCfen?=");
+        let long = encode_words(&"Bitte prüfen Sie Ihre Angaben im Portal ".repeat(3), 9);
+        for (i, line) in long.split("\r\n").enumerate() {
+            let word = line.trim_start();
+            assert!(
+                word.starts_with("=?UTF-8?Q?") && word.ends_with("?="),
+                "{word}"
+            );
+            assert!(word.len() <= 75, "{word}");
+            if i > 0 {
+                assert!(line.starts_with(' '));
+            }
+        }
+    }
+
+    #[test]
+    fn mailto_encodes_everything_but_unreserved() {
+        assert_eq!(
+            mailto_link(
+                "a@b.de",
+                "Fehler: Seite „Miete“",
+                "Seite\nhttps://x.de/a b/"
+            ),
+            "mailto:a@b.de?subject=Fehler%3A%20Seite%20%E2%80%9EMiete%E2%80%9C&body=Seite%0D%0Ahttps%3A%2F%2Fx.de%2Fa%20b%2F"
+        );
+    }
+}
