@@ -662,6 +662,98 @@ mod tests {
         );
     }
 
+    fn page(key: &str, parent: Option<usize>, front: Option<&str>) -> Page {
+        use crate::model::{PageKind, Translation};
+        let translation = front.map(|f| {
+            let text = format!("+++\ntitle = \"Seite {key}\"\n{f}+++\n");
+            let parsed = crate::frontmatter::parse(std::path::Path::new("x.md"), &text).unwrap();
+            Translation {
+                file: format!("content/m/{key}.md").into(),
+                path: format!("{key}.md").into(),
+                front: parsed.front,
+                body: Default::default(),
+                digest: String::new(),
+            }
+        });
+        Page {
+            key: key.to_string(),
+            kind: if front.is_some_and(|f| f.contains("#section")) || translation.is_none() {
+                PageKind::Section
+            } else {
+                PageKind::Page
+            },
+            parent,
+            children: Vec::new(),
+            translations: vec![translation],
+            localized: vec![None],
+            statuses: Vec::new(),
+            folder_title: key.to_string(),
+            review: None,
+        }
+    }
+
+    fn actor(id: &str) -> Actor {
+        Actor {
+            id: id.into(),
+            name: id.into(),
+            kind: crate::actor::ActorKind::Other,
+            email: None,
+            phone: None,
+            url: None,
+            contact_person: None,
+            address: None,
+            description: None,
+        }
+    }
+
+    #[test]
+    fn sections_pass_actor_and_interval_down() {
+        let actors = [actor("amt"), actor("vhs"), actor("verein")];
+        let mut pages = vec![
+            page("", None, Some("actor = \"amt\"\n#section\n")),
+            // A folder without files passes on what is above it.
+            page("kurse", Some(0), None),
+            page(
+                "kurse/abend",
+                Some(1),
+                Some("actor = \"vhs\"\nreview_interval = \"6 months\"\n#section\n"),
+            ),
+            page("kurse/abend/b1", Some(2), Some("reviewed = 2026-01-31\n")),
+            page(
+                "kurse/abend/cafe",
+                Some(2),
+                Some("actors = [\"verein\", \"vhs\", \"verein\"]\nreview_interval = \"90 days\"\n"),
+            ),
+            page("wohnen", Some(0), Some("")),
+        ];
+        let mut problems = Vec::new();
+        assign(
+            &mut pages,
+            &actors,
+            iv("1 year"),
+            0,
+            "content/m",
+            &mut problems,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let r = |i: usize| pages[i].review.clone().unwrap();
+        assert!(pages[1].review.is_none());
+        assert_eq!((r(0).actors, r(0).interval), (vec![0], iv("1 year")));
+        assert_eq!((r(2).actors, r(2).interval), (vec![1], iv("6 months")));
+        // Inherited from the section two levels up, with its interval.
+        assert_eq!((r(3).actors, r(3).interval), (vec![1], iv("6 months")));
+        assert_eq!(r(3).reviewed, Some(date(2026, 1, 31)));
+        assert_eq!(
+            due_date(date(2026, 1, 31), r(3).interval),
+            date(2026, 7, 31)
+        );
+        // Own actors (each once, in order) and interval win.
+        assert_eq!((r(4).actors, r(4).interval), (vec![2, 1], iv("90 days")));
+        // A page beside the sections gets the start page's.
+        assert_eq!((r(5).actors, r(5).interval), (vec![0], iv("1 year")));
+        assert_eq!(r(5).reviewed, None);
+    }
+
     #[test]
     fn days_from_toml_and_yaml() {
         #[derive(Deserialize)]
