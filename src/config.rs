@@ -115,6 +115,15 @@ pub struct MunicipalityConfig {
     /// IANA time zone name: which day "today" is for review dates.
     #[serde(default)]
     pub timezone: Option<String>,
+    /// Imprint, privacy notice, accessibility statement (see docs/legal.md).
+    #[serde(default)]
+    pub legal: Option<crate::legal::LegalSettings>,
+    /// Links to Leichte Sprache and Gebärdensprache on the start page.
+    #[serde(default)]
+    pub accessibility: crate::legal::AccessibilitySettings,
+    /// Logo, coat of arms, primary colour.
+    #[serde(default)]
+    pub theme: Option<crate::branding::ThemeSettings>,
 }
 
 /// An absolute base URL split into what links need.
@@ -235,6 +244,9 @@ pub const MUNICIPALITY_KEYS: &[&str] = &[
     "translation",
     "review_interval",
     "timezone",
+    "legal",
+    "accessibility",
+    "theme",
 ];
 
 #[cfg(test)]

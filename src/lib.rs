@@ -8,6 +8,7 @@
 
 pub mod actor;
 pub mod actor_pages;
+pub mod branding;
 pub mod config;
 pub mod confirm;
 pub mod deploy;
@@ -19,6 +20,7 @@ pub mod git;
 pub mod i18n;
 pub mod init;
 pub mod language;
+pub mod legal;
 pub mod load;
 pub mod markdown;
 pub mod merge;

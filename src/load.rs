@@ -134,6 +134,8 @@ pub struct LoadedMunicipality {
     pub config_display: PathBuf,
     pub documents: Vec<Document>,
     pub assets: Vec<AssetFile>,
+    /// Logo and coat of arms named in `[theme]`.
+    pub theme_files: Vec<AssetFile>,
     /// Folders (relative, `/`-separated) that are page bundles.
     pub bundles: BTreeSet<String>,
     /// Keys of pages whose files could not be loaded (their problems are reported);
@@ -183,6 +185,8 @@ pub struct LoadOptions {
     pub base_url: Option<String>,
     /// Minify page bodies as they are rendered; `None`: as `[build] minify` says.
     pub minify: Option<bool>,
+    /// The day the accessibility statement's age is measured from; `None`: today (UTC).
+    pub today: Option<crate::legal::Date>,
 }
 
 /// Read and parse the portal at `root`. Returns `None` when the portal cannot be
@@ -529,12 +533,39 @@ pub fn load_municipality(
             Err(key) => failed_keys.extend(key),
         }
     }
+    let page_keys: BTreeSet<&str> = documents
+        .iter()
+        .map(|d| d.key.as_str())
+        .chain(failed_keys.iter().map(String::as_str))
+        .collect();
+    crate::legal::check(
+        config.legal.as_ref(),
+        &config.accessibility,
+        &config_display,
+        &text,
+        &page_keys,
+        options.today.unwrap_or_else(crate::legal::Date::today_utc),
+        diagnostics,
+    );
+    let mut theme_files = Vec::new();
+    if let Some(theme) = &config.theme {
+        crate::branding::check(theme, &config_display, &text, &assets, diagnostics);
+        // Logo and coat of arms are published once under /<m>/_theme/, not as assets of
+        // the start page in every language.
+        let images = crate::branding::images(theme);
+        let (taken, rest): (Vec<AssetFile>, Vec<AssetFile>) = assets
+            .into_iter()
+            .partition(|a| images.iter().any(|(rel, _)| *rel == a.rel));
+        assets = rest;
+        theme_files = taken;
+    }
     Some(LoadedMunicipality {
         slug: slug.to_string(),
         config,
         config_display,
         documents,
         assets,
+        theme_files,
         bundles,
         failed_keys,
         actors: load_actors(root, &dir, diagnostics),

@@ -56,6 +56,14 @@ pub struct Municipality {
     pub keys: BTreeMap<String, PageId>,
     /// Asset path relative to the municipality folder → asset.
     pub asset_paths: BTreeMap<String, usize>,
+    /// `[legal]`: the legal pages (generated unless written; see [`crate::legal`]).
+    pub legal: Option<crate::legal::LegalSettings>,
+    /// `[accessibility]`: start page links to Leichte Sprache and Gebärdensprache.
+    pub accessibility: crate::legal::AccessibilitySettings,
+    /// `[theme]`: logo, coat of arms, primary colour (see [`crate::branding`]).
+    pub theme: Option<crate::branding::ThemeSettings>,
+    /// Logo and coat of arms: (file on disk, name under `/<m>/_theme/`).
+    pub theme_files: Vec<(PathBuf, String)>,
     /// Integration actors from `actors.toml`, in file order.
     pub actors: Vec<Actor>,
     /// IANA name of the municipality's time zone.

@@ -104,6 +104,12 @@ pub fn load_site(
         } else {
             Some(false)
         },
+        // The accessibility statement's age is measured from `--today` too.
+        today: options.today.map(|d| crate::legal::Date {
+            year: i32::from(d.year()),
+            month: d.month() as u8,
+            day: d.day() as u8,
+        }),
     };
     let portal = load::load(&options.root, &load_options, &ui, diagnostics)?;
     let summary = load::LoadedSummary::of(&portal);

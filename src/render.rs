@@ -17,6 +17,7 @@ use crate::config::{BaseUrl, Contact};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::fingerprint::{Assets, Content};
 use crate::language::Language;
+use crate::legal::LegalKind;
 use crate::model::{LangIdx, Municipality, PageId, PageKind, Site};
 use crate::resolve::link_url;
 use crate::theme::{FileSource, LanguageStrings, Theme};
@@ -90,6 +91,8 @@ struct LangInfo<'a> {
     name: &'a str,
     english_name: &'a str,
     dir: &'static str,
+    /// Written in Arabic script: pages load the theme's bundled Naskh font.
+    arabic_script: bool,
 }
 
 impl<'a> LangInfo<'a> {
@@ -99,6 +102,7 @@ impl<'a> LangInfo<'a> {
             name: &l.name,
             english_name: &l.english_name,
             dir: l.dir.as_str(),
+            arabic_script: crate::branding::is_arabic_script(&l.code),
         }
     }
 }
@@ -120,6 +124,12 @@ struct MunicipalityInfo<'a> {
     name: &'a str,
     aliases: &'a [String],
     contact: Option<&'a Contact>,
+    /// Imprint, privacy notice, accessibility statement, "report a barrier".
+    legal: Option<crate::legal::LegalLinks>,
+    /// Leichte Sprache, Gebärdensprache, Einfache Sprache (start page).
+    offers: Vec<crate::legal::Offer>,
+    /// Logo, coat of arms, the colour's style sheet.
+    brand: Option<crate::branding::Brand>,
     /// The language chooser.
     url: String,
     /// The start page in the reader's language.
@@ -228,6 +238,20 @@ enum Job {
         asset: usize,
         lang: LangIdx,
     },
+    /// A legal page generated from `[legal]`, for readers of `lang`.
+    Legal {
+        m: usize,
+        kind: LegalKind,
+        lang: LangIdx,
+    },
+    /// `/<m>/_theme/theme.css` and the logo and coat of arms beside it.
+    ThemeCss {
+        m: usize,
+    },
+    ThemeFile {
+        m: usize,
+        index: usize,
+    },
     PortalIndex,
     NotFound,
 }
@@ -242,7 +266,10 @@ impl Job {
             | Job::Actor { m, .. }
             | Job::Actors { m, .. }
             | Job::Redirect { m, .. }
-            | Job::Asset { m, .. } => Some(m),
+            | Job::Asset { m, .. }
+            | Job::Legal { m, .. }
+            | Job::ThemeCss { m }
+            | Job::ThemeFile { m, .. } => Some(m),
             Job::PortalIndex | Job::NotFound => None,
         }
     }
@@ -376,12 +403,16 @@ impl<'a> Renderer<'a> {
 
     fn shared_values(site: &Site, theme: &Theme, m: &Municipality) -> Shared {
         let langs = 0..m.languages.len();
+        // Legal pages and the Leichte Sprache and DGS pages are linked from the footer
+        // and the start page, not listed among the topics.
+        let linked_apart = crate::legal::pages_linked_apart(m);
         let entries = |page: PageId, lang: LangIdx| -> Option<Value> {
             let p = &m.pages[page];
             p.localized[lang].as_ref()?;
             let list: Vec<Entry<'_>> = p
                 .children
                 .iter()
+                .filter(|c| !linked_apart.contains(c))
                 .filter_map(|&c| entry(m, c, lang))
                 .collect();
             Some(Value::from_serializable(&list))
@@ -457,6 +488,22 @@ impl<'a> Renderer<'a> {
                         jobs.push(Job::Asset { m: mi, asset, lang });
                     }
                 }
+            }
+            if let Some(legal) = &m.legal {
+                for kind in legal.generated() {
+                    for lang in 0..m.languages.len() {
+                        jobs.push(Job::Legal { m: mi, kind, lang });
+                    }
+                }
+            }
+            if m.theme
+                .as_ref()
+                .is_some_and(|t| crate::branding::stylesheet(t).is_some())
+            {
+                jobs.push(Job::ThemeCss { m: mi });
+            }
+            for index in 0..m.theme_files.len() {
+                jobs.push(Job::ThemeFile { m: mi, index });
             }
         }
         jobs
@@ -622,6 +669,45 @@ impl<'a> Renderer<'a> {
                         Diagnostic::file(
                             Severity::Error,
                             &a.path,
+                            format!("cannot copy to the site: {e}"),
+                        )
+                    })?;
+                return Ok((size, false));
+            }
+            Job::Legal { m, kind, lang } => {
+                let municipality = &self.site.municipalities[m];
+                let base_path = &self.site.base_url.path;
+                let (dir, _) =
+                    crate::legal::generated_location(base_path, municipality, kind, lang);
+                (
+                    format!("{dir}/index.html"),
+                    self.render_legal(m, kind, lang)?,
+                )
+            }
+            Job::ThemeCss { m } => {
+                let municipality = &self.site.municipalities[m];
+                let css = municipality
+                    .theme
+                    .as_ref()
+                    .and_then(crate::branding::stylesheet)
+                    .expect("jobs are made for a colour");
+                let rel = format!("{}/_theme/theme.css", municipality.slug);
+                out.write(&rel, css.as_bytes()).map_err(|e| {
+                    Diagnostic::file(Severity::Error, rel.clone(), format!("cannot write: {e}"))
+                })?;
+                return Ok((css.len() as u64, false));
+            }
+            Job::ThemeFile { m, index } => {
+                let municipality = &self.site.municipalities[m];
+                let (path, name) = &municipality.theme_files[index];
+                let rel = format!("{}/_theme/{name}", municipality.slug);
+                let size = out
+                    .copy(path, &rel)
+                    .and_then(|_| Ok(std::fs::metadata(path)?.len()))
+                    .map_err(|e| {
+                        Diagnostic::file(
+                            Severity::Error,
+                            path,
                             format!("cannot copy to the site: {e}"),
                         )
                     })?;
@@ -794,6 +880,65 @@ impl<'a> Renderer<'a> {
         self.render(template, &ctx)
     }
 
+    /// A legal page generated from `[legal]`: German text in a page in the reader's
+    /// language, canonical at the German (source language) copy.
+    fn render_legal(
+        &self,
+        mi: usize,
+        kind: LegalKind,
+        lang: LangIdx,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let m = &self.site.municipalities[mi];
+        let legal = m.legal.as_ref().expect("jobs are made for [legal]");
+        let german = m.language_index("de").unwrap_or(m.source_language);
+        let base_path = &self.site.base_url.path;
+        let (_, url) = crate::legal::generated_location(base_path, m, kind, lang);
+        let (_, canonical) = crate::legal::generated_location(base_path, m, kind, german);
+        let info = serde_json::json!({
+            "key": kind.slug(),
+            "kind": "legal",
+            "title": kind.title(),
+            "lang": "de",
+            "dir": "ltr",
+            "url": url,
+            "permalink": self.site.base_url.absolute(&url),
+            "canonical": self.site.base_url.absolute(&canonical),
+            // The reader's language is not German: say that the binding text is.
+            "translated_intro": m.languages[lang].code != "de" && m.languages[lang].code != "de-si",
+        });
+        // Every language has the page: the switcher leads to it.
+        let urls: Vec<String> = (0..m.languages.len())
+            .map(|i| crate::legal::generated_location(base_path, m, kind, i).1)
+            .collect();
+        let languages: Vec<SwitcherEntry<'_>> = m
+            .languages
+            .iter()
+            .zip(&urls)
+            .enumerate()
+            .map(|(i, (l, u))| SwitcherEntry {
+                code: &l.code,
+                name: &l.name,
+                dir: l.dir.as_str(),
+                url: u,
+                current: i == lang,
+                fallback: false,
+                marker: "",
+            })
+            .collect();
+        let alternates = [Alternate {
+            hreflang: "de",
+            href: self.site.base_url.absolute(&canonical),
+        }];
+        let breadcrumbs: Vec<Entry<'_>> = entry(m, 0, lang).into_iter().collect();
+        let mut ctx = self.base_context(mi, lang);
+        ctx.insert("page", &info);
+        ctx.insert("legal", &crate::legal::template_value(legal));
+        ctx.insert("languages", &languages);
+        ctx.insert("alternates", &alternates);
+        ctx.insert("breadcrumbs", &breadcrumbs);
+        self.render(kind.template(), &ctx)
+    }
+
     fn render_chooser(&self, mi: usize) -> Result<Vec<u8>, Diagnostic> {
         let m = &self.site.municipalities[mi];
         let mut ctx = self.base_context(mi, m.source_language);
@@ -963,7 +1108,11 @@ fn render_portal_page(
     ctx.insert("messages", &messages);
     ctx.insert(
         "lang",
-        &serde_json::json!({"code": portal_lang, "dir": portal_dir}),
+        &serde_json::json!({
+            "code": portal_lang,
+            "dir": portal_dir,
+            "arabic_script": crate::branding::is_arabic_script(portal_lang),
+        }),
     );
     ctx.insert_value(
         "t",
@@ -1033,6 +1182,9 @@ fn municipality_info<'a>(
         name: &m.name,
         aliases: &m.aliases,
         contact: m.contact.as_ref(),
+        legal: crate::legal::links(site, m, lang),
+        offers: lang.map_or_else(Vec::new, |l| crate::legal::offers(m, l)),
+        brand: crate::branding::brand(&site.base_url.path, m),
         url: format!(
             "{}/{}/",
             site.base_url.path,

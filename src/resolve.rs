@@ -199,11 +199,23 @@ pub fn resolve_municipality(
         redirects,
         keys,
         asset_paths,
+        legal: config.legal.clone(),
+        accessibility: config.accessibility.clone(),
+        theme: config.theme.clone(),
+        theme_files: loaded
+            .theme_files
+            .iter()
+            .map(|a| {
+                let name = a.rel.rsplit('/').next().unwrap_or(&a.rel).to_string();
+                (a.path.clone(), name)
+            })
+            .collect(),
         actors: loaded.actors.clone(),
         timezone,
         today,
     };
     check_output_paths(&municipality, diagnostics);
+    crate::legal::check_output_paths(&municipality, &loaded.config_display, diagnostics);
     crate::review::check_actor_paths(&municipality, diagnostics);
     check_links(&municipality, &loaded.failed_keys, diagnostics);
     municipality

@@ -101,6 +101,17 @@ pub fn municipality_entries(base: &BaseUrl, m: &Municipality) -> Vec<Entry> {
             });
         }
     }
+    // Generated legal pages: only the German copy is canonical.
+    for path in crate::legal::canonical_urls(&base.path, m) {
+        let loc = base.absolute(&path);
+        out.push(Entry {
+            alternates: vec![
+                ("de".to_string(), loc.clone()),
+                ("x-default".to_string(), loc.clone()),
+            ],
+            loc,
+        });
+    }
     out
 }
 

@@ -321,6 +321,19 @@ impl Theme {
 pub fn register_filters(tera: &mut tera::Tera) {
     tera.register_filter("plural", plural_filter);
     tera.register_filter("date", date_filter);
+    tera.register_filter("urlencode", urlencode_filter);
+}
+
+/// `{{ text | urlencode }}`: every byte but `A–Z a–z 0–9 - . _ ~` percent-encoded, for
+/// a query value such as the subject of a `mailto:` link.
+fn urlencode_filter(text: &str, _: tera::Kwargs, _: &tera::State) -> String {
+    use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+    const VALUE: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    utf8_percent_encode(text, VALUE).to_string()
 }
 
 /// The language of a filter call: `lang=`, else `lang.code` of the context, else `en`.
