@@ -119,6 +119,13 @@ function samplePages(site) {
         return canonical && !canonical.endsWith(urlOf(f));
       });
       if (fallback) picks.push({ file: fallback, what: 'fallback page' });
+      // The legal pages every footer links (generated from [legal]): the accessibility
+      // statement in every language, imprint and privacy notice in the first.
+      const legal = l === langs[0] ? ['impressum', 'datenschutz', 'barrierefreiheit'] : ['barrierefreiheit'];
+      for (const slug of legal) {
+        const file = `${prefix}${slug}/index.html`;
+        if (html.includes(file)) picks.push({ file, what: `legal page ${slug}` });
+      }
       const seen = new Set();
       for (const p of picks) {
         if (seen.has(p.file)) continue;
