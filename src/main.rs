@@ -193,8 +193,8 @@ struct CommonArgs {
     /// Print timings of each stage.
     #[arg(long, short)]
     verbose: bool,
-    /// The day to take as today for review dates (default: today in each
-    /// municipality's time zone).
+    /// The day to take as today for review dates and the accessibility statement's
+    /// age (default: today in each municipality's time zone; UTC for the statement).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     today: Option<jiff::civil::Date>,
     /// Also fail when pages are overdue for review (`overdue`).
