@@ -233,6 +233,7 @@ struct ReviewArgs {
         default_value = "overdue,due-soon"
     )]
     state: Vec<String>,
+    /// How to print the list: for people, or for scripts and spreadsheets.
     #[arg(long, value_enum, default_value_t = TableFormat::Text)]
     format: TableFormat,
 }
