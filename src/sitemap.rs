@@ -112,6 +112,47 @@ pub fn municipality_entries(base: &BaseUrl, m: &Municipality) -> Vec<Entry> {
             loc,
         });
     }
+    out.extend(actor_entries(base, m));
+    out
+}
+
+/// The actors overview and every actor's page, in every language, each with its
+/// other languages as alternates.
+fn actor_entries(base: &BaseUrl, m: &Municipality) -> Vec<Entry> {
+    use crate::review::{actor_url, actors_url};
+    if m.actors.is_empty() {
+        return Vec::new();
+    }
+    let in_every_language = |url_of: &dyn Fn(LangIdx) -> Option<String>| {
+        (0..m.languages.len())
+            .filter_map(|l| Some((l, base.absolute(&url_of(l)?))))
+            .collect::<Vec<_>>()
+    };
+    let mut pages = vec![in_every_language(&|l| actors_url(m, l))];
+    for a in 0..m.actors.len() {
+        pages.push(in_every_language(&|l| actor_url(m, l, a)));
+    }
+    let mut out = Vec::new();
+    for urls in pages {
+        let Some((_, x_default)) = urls
+            .iter()
+            .find(|(l, _)| *l == m.source_language)
+            .or(urls.first())
+        else {
+            continue;
+        };
+        let mut alternates: Vec<(String, String)> = urls
+            .iter()
+            .map(|(l, u)| (m.languages[*l].code.clone(), u.clone()))
+            .collect();
+        alternates.push(("x-default".to_string(), x_default.clone()));
+        for (_, loc) in &urls {
+            out.push(Entry {
+                loc: loc.clone(),
+                alternates: alternates.clone(),
+            });
+        }
+    }
     out
 }
 

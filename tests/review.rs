@@ -462,10 +462,18 @@ fn pages_show_who_provides_them_and_link_the_actor_pages() {
     let kinds: Vec<String> = select(&overview, "article h2").iter().map(text).collect();
     assert_eq!(kinds, ["Behörden und Ämter", "Bildung", "Ehrenamt"]);
 
-    // Actor pages are not in the sitemap; the dashboard is noindex.
-    let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap_or_default();
-    assert!(!sitemap.contains("/actors/") || sitemap.is_empty() || !sitemap.contains("atom.xml"));
-    assert!(!sitemap.contains("atom.xml"));
+    // Actor pages are in the sitemap with their languages; feeds and the dashboard are not.
+    let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    for lang in ["de", "ar"] {
+        for path in ["actors/", "actors/vhs/"] {
+            let loc = format!("<loc>https://portal.example/stadt/{lang}/{path}</loc>");
+            assert!(sitemap.contains(&loc), "{loc} missing:\n{sitemap}");
+        }
+    }
+    assert!(
+        sitemap.contains("hreflang=\"ar\" href=\"https://portal.example/stadt/ar/actors/vhs/\"")
+    );
+    assert!(!sitemap.contains("atom.xml") && !sitemap.contains("_status"));
 }
 
 #[test]
