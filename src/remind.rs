@@ -250,19 +250,15 @@ pub fn quoted_printable(text: &str) -> String {
 
 /// A `mailto:` link that opens the reminder in the reader's mail program.
 pub fn mailto(reminder: &Reminder) -> String {
-    let to = reminder.to.as_deref().unwrap_or("");
-    let body = reminder.body.replace('\n', "\r\n");
-    format!(
-        "mailto:{}?subject={}&body={}",
-        utf8_percent_encode(to, MAILTO)
-            .to_string()
-            .replace("%40", "@"),
-        utf8_percent_encode(&reminder.subject, MAILTO),
-        utf8_percent_encode(&body, MAILTO)
+    mailto_link(
+        reminder.to.as_deref().unwrap_or(""),
+        &reminder.subject,
+        &reminder.body,
     )
 }
 
-/// A `mailto:` link with a subject and body (for "report a problem").
+/// A `mailto:` link with a subject and a body (RFC 6068: everything but unreserved
+/// characters percent-encoded, line breaks as CRLF).
 pub fn mailto_link(to: &str, subject: &str, body: &str) -> String {
     let body = body.replace('\n', "\r\n");
     format!(
