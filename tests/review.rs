@@ -586,3 +586,45 @@ fn check_fails_on_overdue_pages_only_when_asked() {
     ]);
     assert!(early.status.success());
 }
+
+#[test]
+fn pages_without_an_actor_are_listed_apart() {
+    let (_tmp, root) = copy_fixture("review");
+    let start = root.join("content/stadt/_index.de.md");
+    let source = fs::read_to_string(&start).unwrap();
+    fs::write(&start, source.replace("actor = \"amt\"\n", "")).unwrap();
+    let out = success(&wegweiser(&[
+        "review",
+        root.to_str().unwrap(),
+        "--today",
+        TODAY,
+        "--state",
+        "never-reviewed",
+    ]));
+    let (_, nobody) = out.split_once("  (no actor named)\n").expect(&out);
+    assert!(nobody.contains("content/stadt/wohnen.de.md"), "{out}");
+    assert!(!nobody.contains("online.de.md"), "{out}");
+
+    let site = root.join("public");
+    build_site(&root, &site);
+    let html =
+        Html::parse_document(&fs::read_to_string(site.join("stadt/_status/index.html")).unwrap());
+    let groups: Vec<String> = select(&html, ".freshness h3").iter().map(text).collect();
+    assert_eq!(
+        groups,
+        [
+            "Volkshochschule Teststadt",
+            "Sprachcafé-Verein",
+            "Keine Organisation angegeben"
+        ]
+    );
+    // The page without an actor: reports go to the municipality.
+    let page =
+        Html::parse_document(&fs::read_to_string(site.join("stadt/de/wohnen/index.html")).unwrap());
+    let report = select(&page, "section.page-info a[href^='mailto:']")[0]
+        .value()
+        .attr("href")
+        .unwrap();
+    assert!(report.starts_with("mailto:integration@teststadt.example?"));
+    assert!(select(&page, "section.page-info a[href*='/actors/']").is_empty());
+}
