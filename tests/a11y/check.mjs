@@ -126,6 +126,13 @@ function samplePages(site) {
         const file = `${prefix}${slug}/index.html`;
         if (html.includes(file)) picks.push({ file, what: `legal page ${slug}` });
       }
+      // The integration actors: the overview by kind and one actor's page.
+      const actors = `${prefix}actors/index.html`;
+      if (html.includes(actors)) {
+        picks.push({ file: actors, what: 'actors overview' });
+        const actor = mine.find((f) => f.startsWith(`${prefix}actors/`) && f !== actors);
+        if (actor) picks.push({ file: actor, what: 'actor page' });
+      }
       const seen = new Set();
       for (const p of picks) {
         if (seen.has(p.file)) continue;
