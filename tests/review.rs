@@ -628,3 +628,35 @@ fn pages_without_an_actor_are_listed_apart() {
     assert!(report.starts_with("mailto:integration@teststadt.example?"));
     assert!(select(&page, "section.page-info a[href*='/actors/']").is_empty());
 }
+
+#[test]
+fn the_example_portal_has_every_kind_of_actor_and_every_state() {
+    use wegweiser::actor::ActorKind;
+    use wegweiser::review::Freshness;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example");
+    let options = BuildOptions {
+        root,
+        today: Some(today()),
+        ..Default::default()
+    };
+    let mut d = wegweiser::Diagnostics::new();
+    let (site, _) = load_site(&options, &mut d).unwrap();
+    assert!(!d.has_errors());
+    for m in &site.municipalities {
+        for kind in ActorKind::ALL {
+            assert!(
+                m.actors.iter().any(|a| a.kind == kind),
+                "{} has no {kind} actor",
+                m.slug
+            );
+        }
+        let states: Vec<Freshness> =
+            wegweiser::review_report::entries(&site, m, wegweiser::review::DUE_SOON)
+                .iter()
+                .map(|e| e.state)
+                .collect();
+        for state in Freshness::ALL {
+            assert!(states.contains(&state), "{} has no {state} page", m.slug);
+        }
+    }
+}
