@@ -547,7 +547,7 @@ fn run_review(args: &ReviewArgs) -> ExitCode {
             Freshness::NeverReviewed,
         ];
     }
-    let Some((site, _root)) = load_reviewed(root.as_deref(), filter.today) else {
+    let Some((site, _root)) = load_reviewed(root.as_deref(), filter.today, true) else {
         return ExitCode::FAILURE;
     };
     let filter = Filter {
@@ -596,9 +596,12 @@ fn run_review(args: &ReviewArgs) -> ExitCode {
 }
 
 /// The model with `today` applied, and the portal root.
+/// With `strict`, a portal with errors gives `None` (the lists would be wrong); without,
+/// its problems are shown and the pages that loaded can still be confirmed.
 fn load_reviewed(
     root: Option<&Path>,
     today: Option<jiff::civil::Date>,
+    strict: bool,
 ) -> Option<(wegweiser::model::Site, PathBuf)> {
     let root = match resolve_root(root) {
         Ok(r) => r,
@@ -617,7 +620,7 @@ fn load_reviewed(
     let has_errors = diagnostics.has_errors();
     let color = std::io::stderr().is_terminal();
     print_diagnostics(&diagnostics.into_sorted(), Format::Human, color);
-    if has_errors {
+    if has_errors && strict {
         eprintln!("error: the portal has errors (see above); fix them first");
         return None;
     }
@@ -635,7 +638,7 @@ fn run_confirm(files: &[PathBuf], date: Option<jiff::civil::Date>, by: Option<&s
         eprintln!("error: the files are not in a portal (no wegweiser.toml above them)");
         return ExitCode::FAILURE;
     };
-    let Some((site, _)) = load_reviewed(Some(&root), None) else {
+    let Some((site, _)) = load_reviewed(Some(&root), None, false) else {
         return ExitCode::FAILURE;
     };
     let mut failed = false;

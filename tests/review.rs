@@ -660,3 +660,32 @@ fn the_example_portal_has_every_kind_of_actor_and_every_state() {
         }
     }
 }
+
+#[test]
+fn confirm_works_while_another_page_is_broken() {
+    let (_tmp, root) = copy_fixture("review");
+    fs::write(
+        root.join("content/stadt/kaputt.de.md"),
+        "+++\ntitle = \"Kaputt\"\nactor = \"niemand\"\n+++\n\nText.\n",
+    )
+    .unwrap();
+    let file = root.join("content/stadt/wohnen.de.md");
+    let out = wegweiser(&[
+        "review",
+        "confirm",
+        file.to_str().unwrap(),
+        "--date",
+        "2026-06-01",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    // The other page's problem is shown.
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown actor `niemand`"));
+    assert!(
+        fs::read_to_string(&file)
+            .unwrap()
+            .contains("reviewed = 2026-06-01\n")
+    );
+    // The list refuses to run on a broken portal: it would be wrong.
+    let list = wegweiser(&["review", root.to_str().unwrap()]);
+    assert!(!list.status.success());
+}
