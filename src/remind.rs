@@ -8,19 +8,12 @@
 use std::fmt::Write as _;
 
 use jiff::civil::Date;
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::model::{Municipality, Site};
+use crate::resolve::encode_segment;
 use crate::review::Freshness;
 use crate::review_report::{ActorGroup, Entry};
 use crate::theme::LanguageStrings;
-
-/// Characters kept as they are in a `mailto:` query value (RFC 6068: unreserved only).
-const MAILTO: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
 
 /// One actor's reminder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -258,16 +251,14 @@ pub fn mailto(reminder: &Reminder) -> String {
 }
 
 /// A `mailto:` link with a subject and a body (RFC 6068: everything but unreserved
-/// characters percent-encoded, line breaks as CRLF).
+/// characters percent-encoded, as in a URL path segment; line breaks as CRLF).
 pub fn mailto_link(to: &str, subject: &str, body: &str) -> String {
     let body = body.replace('\n', "\r\n");
     format!(
         "mailto:{}?subject={}&body={}",
-        utf8_percent_encode(to, MAILTO)
-            .to_string()
-            .replace("%40", "@"),
-        utf8_percent_encode(subject, MAILTO),
-        utf8_percent_encode(&body, MAILTO)
+        encode_segment(to).replace("%40", "@"),
+        encode_segment(subject),
+        encode_segment(&body)
     )
 }
 

@@ -283,7 +283,8 @@ pub fn csv(rows: &[Row]) -> String {
     out
 }
 
-fn csv_field(f: &str) -> String {
+/// A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
+pub fn csv_field(f: &str) -> String {
     if f.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", f.replace('"', "\"\""))
     } else {
