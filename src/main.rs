@@ -149,6 +149,10 @@ struct ServeArgs {
     /// Include pages marked `draft = true`.
     #[arg(long)]
     drafts: bool,
+    /// The day to take as today for review dates (default: today in each
+    /// municipality's time zone).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    today: Option<jiff::civil::Date>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -938,6 +942,7 @@ fn run_serve(args: ServeArgs) -> ExitCode {
         root: root.clone(),
         only: args.only,
         drafts: args.drafts,
+        today: args.today,
         write: true,
         ..Default::default()
     });

@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::LazyLock;
 
 use pulldown_cmark::{
@@ -60,7 +61,8 @@ struct Slot {
 /// A rendered body: HTML with slots for internal links.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Body {
-    html: String,
+    /// Shared: documents are cloned into the model, and kept by `wegweiser serve`.
+    html: Arc<str>,
     /// Where links go, ascending.
     slots: Vec<Slot>,
     pub links: Vec<Link>,
@@ -294,7 +296,7 @@ pub fn render(src: &Source<'_>, diagnostics: &mut Vec<Diagnostic>) -> Body {
     anchors.extend(footnotes);
     Body {
         slots,
-        html,
+        html: html.into(),
         links,
         anchors,
     }

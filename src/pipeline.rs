@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::load::{self, LoadOptions};
-use crate::model::Site;
+use crate::model::{Municipality, Site};
 use crate::render::{Progress, RenderStats, Renderer};
 use crate::resolve;
 use crate::shard::{self, Shard};
@@ -94,7 +94,18 @@ pub fn load_site(
     diagnostics: &mut Diagnostics,
 ) -> Option<(Site, load::LoadedSummary)> {
     let ui = theme::default_ui_strings();
-    let load_options = LoadOptions {
+    let portal = load::load(&options.root, &load_options(options), &ui, diagnostics)?;
+    let summary = load::LoadedSummary::of(&portal);
+    let mut site = resolve::resolve(portal, diagnostics);
+    for m in &mut site.municipalities {
+        apply_today(m, options);
+    }
+    Some((site, summary))
+}
+
+/// How a build with `options` loads the portal.
+pub fn load_options(options: &BuildOptions) -> LoadOptions {
+    LoadOptions {
         only: options.only.clone(),
         drafts: options.drafts,
         base_url: options.base_url.clone(),
@@ -110,16 +121,14 @@ pub fn load_site(
             month: d.month() as u8,
             day: d.day() as u8,
         }),
-    };
-    let portal = load::load(&options.root, &load_options, &ui, diagnostics)?;
-    let summary = load::LoadedSummary::of(&portal);
-    let mut site = resolve::resolve(portal, diagnostics);
-    if let Some(today) = options.today {
-        for m in &mut site.municipalities {
-            m.today = today;
-        }
     }
-    Some((site, summary))
+}
+
+/// Take `--today` as today for a resolved municipality's review dates.
+pub fn apply_today(m: &mut Municipality, options: &BuildOptions) {
+    if let Some(today) = options.today {
+        m.today = today;
+    }
 }
 
 /// Build (or check) a portal.

@@ -193,6 +193,7 @@ struct Original<'a> {
 }
 
 /// Template values shared by many pages of one municipality.
+#[derive(Default)]
 struct Shared {
     municipality: Vec<Value>,
     lang: Vec<Value>,
@@ -293,7 +294,7 @@ pub enum RenderScope {
     /// Every file of one municipality.
     Municipality(usize),
     /// One page in every language, and the files of its municipality that are not
-    /// other pages (lists, dashboards, feeds).
+    /// other pages (lists, dashboards, feeds); none of the portal's own files.
     Page {
         m: usize,
         page: PageId,
@@ -303,13 +304,26 @@ pub enum RenderScope {
 impl RenderScope {
     fn includes(self, job: &Job, site: &Site) -> bool {
         match (self, job.municipality()) {
-            (RenderScope::All, _) | (_, None) => true,
+            (RenderScope::All, _) => true,
+            // One page's text changes none of the portal's own files.
+            (RenderScope::Page { .. }, None) => false,
+            (_, None) => true,
             (RenderScope::Municipality(m), Some(of)) => m == of,
             (RenderScope::Page { m, page }, Some(of)) => {
                 m == of && job.page(site).is_none_or(|p| p == page)
             }
         }
     }
+}
+
+/// The files whose last-commit dates pages show: the sources of outdated translations
+/// (the notices say when they changed) and every page file (for the feeds).
+pub fn dated_files(site: &Site) -> Vec<&Path> {
+    let mut files = outdated_sources(site);
+    files.extend(crate::feed::feed_files(site));
+    files.sort_unstable();
+    files.dedup();
+    files
 }
 
 /// The source files of every outdated translation: the notices say when they changed.
@@ -345,10 +359,19 @@ pub struct Renderer<'a> {
     /// Last commit date of the source file of every outdated translation, by
     /// [`Translation::file`](crate::model::Translation::file).
     source_dates: BTreeMap<PathBuf, String>,
+    /// What [`Renderer::render_all`] renders.
+    scope: RenderScope,
 }
 
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, theme: &'a Theme, minify: bool) -> Self {
+        Self::new_for(site, theme, minify, RenderScope::All)
+    }
+
+    /// A renderer for the files of `scope` only (`wegweiser serve`): what pages share
+    /// is prepared for the municipalities in it alone, and [`Renderer::render_all`]
+    /// renders that scope.
+    pub fn new_for(site: &'a Site, theme: &'a Theme, minify: bool, scope: RenderScope) -> Self {
         let (assets, asset_error) = match crate::fingerprint::plan(&theme.static_files) {
             Ok(a) => (a, None),
             Err(e) => (
@@ -364,7 +387,13 @@ impl<'a> Renderer<'a> {
         let shared = site
             .municipalities
             .par_iter()
-            .map(|m| Self::shared_values(site, theme, m))
+            .enumerate()
+            .map(|(i, m)| match scope {
+                RenderScope::Municipality(of) | RenderScope::Page { m: of, .. } if of != i => {
+                    Shared::default()
+                }
+                _ => Self::shared_values(site, theme, m),
+            })
             .collect();
         Renderer {
             site,
@@ -374,6 +403,7 @@ impl<'a> Renderer<'a> {
             assets,
             asset_error,
             shared,
+            scope,
             source_dates: BTreeMap::new(),
         }
     }
@@ -386,16 +416,12 @@ impl<'a> Renderer<'a> {
     /// Look up when the source of every outdated translation was last changed, with one
     /// `git log` in the portal `root`, for the notices that say so.
     pub fn with_source_dates(mut self, root: &Path) -> Self {
-        // The feeds need the dates of every file: one `git log` for both.
-        let mut files = outdated_sources(self.site);
-        files.extend(crate::feed::feed_files(self.site));
-        files.sort_unstable();
-        files.dedup();
+        let files = dated_files(self.site);
         self.source_dates = crate::git::last_commit_dates(root, &files);
         self
     }
 
-    /// Use these last-commit dates of source files (see [`outdated_sources`]).
+    /// Use these last-commit dates of source files (see [`dated_files`]).
     pub fn with_known_source_dates(mut self, dates: BTreeMap<PathBuf, String>) -> Self {
         self.source_dates = dates;
         self
@@ -509,22 +535,15 @@ impl<'a> Renderer<'a> {
         jobs
     }
 
-    /// Render and write everything into `out`. Returns the problems found.
+    /// Render and write everything (of the renderer's scope) into `out`. Returns the
+    /// problems found.
     pub fn render_all(
         &self,
         out: &dyn Sink,
         progress: &dyn Progress,
     ) -> Result<RenderStats, Vec<Diagnostic>> {
-        self.render_scope(out, progress, RenderScope::All)
-    }
-
-    /// Render and write the files of `scope` into `out`. Returns the problems found.
-    pub fn render_scope(
-        &self,
-        out: &dyn Sink,
-        progress: &dyn Progress,
-        scope: RenderScope,
-    ) -> Result<RenderStats, Vec<Diagnostic>> {
+        let scope = self.scope;
+        let whole_portal = !matches!(scope, RenderScope::Page { .. });
         let mut jobs = self.jobs();
         if scope != RenderScope::All {
             jobs.retain(|job| scope.includes(job, self.site));
@@ -557,6 +576,7 @@ impl<'a> Renderer<'a> {
             .assets
             .files
             .par_iter()
+            .filter(|_| whole_portal)
             .filter_map(|(rel, content)| {
                 let result = match content {
                     Content::File(FileSource::Embedded(b)) => {
@@ -582,12 +602,14 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         errors.extend(statics);
-        match crate::sitemap::write(self.site, self.theme, out) {
-            Ok((files, n)) => {
+        let sitemap = whole_portal.then(|| crate::sitemap::write(self.site, self.theme, out));
+        match sitemap {
+            Some(Ok((files, n))) => {
                 other_files.fetch_add(files, Ordering::Relaxed);
                 bytes.fetch_add(n, Ordering::Relaxed);
             }
-            Err(d) => errors.push(d),
+            Some(Err(d)) => errors.push(d),
+            None => {}
         }
         match crate::feed::write(self.site, self.theme, &self.source_dates, out) {
             Ok((files, n)) => {

@@ -232,6 +232,53 @@ fn incremental_rebuilds_equal_full_builds_over_a_sequence_of_edits() {
 }
 
 #[test]
+fn incremental_rebuilds_of_the_demo_portal_equal_full_builds() {
+    // Actors, legal pages, branding, feeds, page bundles: everything a page can show.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("portal");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example");
+    for (rel, bytes) in tree(&example) {
+        if rel.starts_with("public/") {
+            continue;
+        }
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+    let mut session = Session::new(session_options(&root));
+    built(&session.build());
+
+    let page = "content/musterstadt/ankommen/anmeldung.de.md";
+    let p = edit(
+        &root,
+        page,
+        "Die Anmeldung ist kostenlos.",
+        "Die Anmeldung kostet nichts.",
+    );
+    assert!(matches!(
+        built(&session.apply(&[p])).0,
+        RenderScope::Page { .. }
+    ));
+    assert_same(&session, &root, "text of a page");
+    let p = edit(
+        &root,
+        page,
+        "reviewed = 2025-12-20",
+        "reviewed = 2026-11-01",
+    );
+    built(&session.apply(&[p]));
+    assert_same(&session, &root, "review date");
+    let p = edit(
+        &root,
+        "content/musterstadt/actors.toml",
+        "name = \"Integrationsbüro der Stadt Musterstadt\"",
+        "name = \"Integrationsbüro Musterstadt\"",
+    );
+    built(&session.apply(&[p]));
+    assert_same(&session, &root, "actors.toml");
+}
+
+#[test]
 fn the_served_site_is_what_build_writes() {
     let (tmp, root) = copy_fixture("basic");
     let served = fresh(&root);

@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{self, DocumentCache, LoadOptions, LoadedPortal};
 use crate::model::Site;
-use crate::pipeline::BuildOptions;
+use crate::pipeline::{self, BuildOptions};
 use crate::render::{self, NoProgress, RenderScope, Renderer};
 use crate::resolve;
 use crate::theme::{self, Theme, UiStrings};
@@ -231,15 +231,10 @@ impl Session {
         }
     }
 
-    // Settings added to loading later default as they do in a build.
-    #[allow(clippy::needless_update)]
     fn load_options(&self) -> LoadOptions {
         LoadOptions {
-            only: self.options.only.clone(),
-            drafts: self.options.drafts,
-            base_url: self.options.base_url.clone(),
             minify: Some(false),
-            ..LoadOptions::default()
+            ..pipeline::load_options(&self.options)
         }
     }
 
@@ -263,7 +258,10 @@ impl Session {
         });
         diagnostics.extend(theme_problems);
         self.sources = portal.map(|portal| {
-            let (site, problems) = resolve::resolve_each(&portal);
+            let (mut site, problems) = resolve::resolve_each(&portal);
+            for m in &mut site.municipalities {
+                pipeline::apply_today(m, &self.options);
+            }
             for p in problems {
                 diagnostics.extend(p);
             }
@@ -310,12 +308,13 @@ impl Session {
             return RenderScope::All;
         };
         let mut problems = Vec::new();
-        let resolved = resolve::resolve_municipality(
+        let mut resolved = resolve::resolve_municipality(
             &reloaded,
             &sources.portal.languages,
             &sources.portal.base_url,
             &mut problems,
         );
+        pipeline::apply_today(&mut resolved, &self.options);
         all.extend(problems);
         self.problems = all.into_sorted();
         let before = std::mem::replace(&mut sources.portal.municipalities[index], reloaded);
@@ -363,7 +362,7 @@ impl Session {
             return Outcome::Unchanged;
         };
         // Last commit dates for the outdated notices: asked from git once per file.
-        let missing: Vec<&Path> = render::outdated_sources(&sources.site)
+        let missing: Vec<&Path> = render::dated_files(&sources.site)
             .into_iter()
             .filter(|f| !self.dates.contains_key(*f))
             .collect();
@@ -379,9 +378,10 @@ impl Session {
             .iter()
             .filter_map(|(f, d)| Some((f.clone(), d.clone()?)))
             .collect();
-        let renderer = Renderer::new(&sources.site, theme, false).with_known_source_dates(dates);
+        let renderer =
+            Renderer::new_for(&sources.site, theme, false, scope).with_known_source_dates(dates);
         let sink = Collect::default();
-        match renderer.render_scope(&sink, &NoProgress, scope) {
+        match renderer.render_all(&sink, &NoProgress) {
             Ok(stats) => {
                 let written = sink.files.into_inner().expect("sink lock");
                 merge(&mut self.files, &sources.site, scope, written);
@@ -431,7 +431,8 @@ impl Sink for Collect {
 }
 
 /// Put the files of a render of `scope` into the site: the files it renders replace
-/// those it rendered last time (files of the whole portal, of the municipality).
+/// those it rendered last time (files of the whole portal, of the municipality, of
+/// the page).
 fn merge(
     files: &mut BTreeMap<String, Served>,
     site: &Site,
@@ -453,8 +454,8 @@ fn merge(
             let slug = site.municipalities[m].slug.as_str();
             files.retain(|rel, _| owner(rel).is_some_and(|o| o != slug));
         }
-        // Its pages keep their paths: only the files of the whole portal can go.
-        RenderScope::Page { .. } => files.retain(|rel, _| owner(rel).is_some()),
+        // Its pages keep their paths, and the portal's own files are not rendered.
+        RenderScope::Page { .. } => {}
     }
     files.extend(written);
 }
