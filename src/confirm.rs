@@ -45,6 +45,9 @@ pub fn confirm(
     date: Date,
     by: Option<&str>,
 ) -> Result<Confirmed, Diagnostic> {
+    if !file.is_file() {
+        return Err(error(file, "no such file"));
+    }
     let (m, page, _) = locate(site, file).ok_or_else(|| {
         error(file, "not a page of this portal (or it failed to load)")
             .with_hint("name page files such as content/<municipality>/wohnen/miete.md")
