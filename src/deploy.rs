@@ -226,7 +226,14 @@ fn blocked_in_template(text: &str) -> Vec<(Range<usize>, &'static str)> {
         let attr = |n: &str| attrs.iter().find(|(k, _, _)| k.eq_ignore_ascii_case(n));
         let whole = lt..end.min(bytes.len()) + 1;
         match tag.as_str() {
-            "script" if attr("src").is_none() => out.push((whole.clone(), "an inline <script>")),
+            // A data block (`type="application/ld+json"`) is not run: CSP does not apply.
+            "script"
+                if attr("src").is_none()
+                    && !attr("type")
+                        .is_some_and(|(_, v, _)| v.eq_ignore_ascii_case("application/ld+json")) =>
+            {
+                out.push((whole.clone(), "an inline <script>"))
+            }
             "style" => out.push((whole.clone(), "a <style> element")),
             _ => {}
         }
@@ -333,7 +340,7 @@ mod tests {
 
     #[test]
     fn templates_are_checked_against_the_policy() {
-        let t = "<p style=\"color:red\">x</p>\n<script>alert(1)</script><script src=\"{{ site.path }}/a.js\"></script>\n\
+        let t = "<p style=\"color:red\">x</p>\n<script>alert(1)</script><script src=\"{{ site.path }}/a.js\"></script><script type=\"application/ld+json\">{}</script>\n\
                  <link rel=\"stylesheet\" href=\"https://cdn.example/x.css\"><link rel=\"canonical\" href=\"https://x.org/\">\n\
                  <a href=\"https://other.example/\" onclick=\"x()\">a</a><style>p{}</style>\n\
                  <img src=\"{{ site.path }}/i.png\" alt=\"{{ x > 1 }}\"><form action=\"https://f.example/\"></form>";

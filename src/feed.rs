@@ -83,9 +83,48 @@ pub fn feed(
     // Newest first; the same day by URL, so that the order is stable.
     entries.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.2.cmp(&b.2)));
     entries.truncate(ENTRIES);
+    let title = format!("{} – {}", m.name, ui.get("feed_title"));
+    let entries: Vec<AtomEntry<'_>> = entries
+        .iter()
+        .map(|(day, title, url, summary)| AtomEntry {
+            title,
+            url,
+            updated: day,
+            summary: *summary,
+            lang: None,
+        })
+        .collect();
+    Some(atom(code, &title, &self_url, &home, &m.name, &entries))
+}
+
+/// One entry of an Atom feed.
+pub struct AtomEntry<'a> {
+    pub title: &'a str,
+    /// Absolute URL of the entry's page; also its id.
+    pub url: &'a str,
+    /// `YYYY-MM-DD`.
+    pub updated: &'a str,
+    pub summary: Option<&'a str>,
+    /// The entry's language where it differs from the feed's (a text shown in a
+    /// fallback language).
+    pub lang: Option<&'a str>,
+}
+
+/// An Atom feed (RFC 4287) in language `code` with `entries` (newest first); `self_url`
+/// is the feed's own absolute URL (and id), `home` the page it belongs to.
+pub fn atom(
+    code: &str,
+    title: &str,
+    self_url: &str,
+    home: &str,
+    author: &str,
+    entries: &[AtomEntry<'_>],
+) -> String {
     let updated = entries
-        .first()
-        .map_or_else(|| "1970-01-01".to_string(), |e| e.0.clone());
+        .iter()
+        .map(|e| e.updated)
+        .max()
+        .unwrap_or("1970-01-01");
     let mut x = String::with_capacity(4096);
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let _ = writeln!(
@@ -93,39 +132,43 @@ pub fn feed(
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
         escape_attr(code)
     );
-    let title = format!("{} – {}", m.name, ui.get("feed_title"));
-    let _ = writeln!(x, "<title>{}</title>", escape_text(&title));
-    let _ = writeln!(x, "<id>{}</id>", escape_text(&self_url));
+    let _ = writeln!(x, "<title>{}</title>", escape_text(title));
+    let _ = writeln!(x, "<id>{}</id>", escape_text(self_url));
     let _ = writeln!(
         x,
         "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
-        escape_attr(&self_url)
+        escape_attr(self_url)
     );
     let _ = writeln!(
         x,
         "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-        escape_attr(&home)
+        escape_attr(home)
     );
     let _ = writeln!(x, "<updated>{updated}T00:00:00Z</updated>");
-    let _ = writeln!(x, "<author><name>{}</name></author>", escape_text(&m.name));
+    let _ = writeln!(x, "<author><name>{}</name></author>", escape_text(author));
     let _ = writeln!(x, "<generator>wegweiser</generator>");
-    for (day, title, url, description) in &entries {
-        x.push_str("<entry>\n");
-        let _ = writeln!(x, "<title>{}</title>", escape_text(title));
-        let _ = writeln!(x, "<id>{}</id>", escape_text(url));
+    for e in entries {
+        match e.lang {
+            Some(lang) => {
+                let _ = writeln!(x, "<entry xml:lang=\"{}\">", escape_attr(lang));
+            }
+            None => x.push_str("<entry>\n"),
+        }
+        let _ = writeln!(x, "<title>{}</title>", escape_text(e.title));
+        let _ = writeln!(x, "<id>{}</id>", escape_text(e.url));
         let _ = writeln!(
             x,
             "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-            escape_attr(url)
+            escape_attr(e.url)
         );
-        let _ = writeln!(x, "<updated>{day}T00:00:00Z</updated>");
-        if let Some(d) = description {
+        let _ = writeln!(x, "<updated>{}T00:00:00Z</updated>", e.updated);
+        if let Some(d) = e.summary {
             let _ = writeln!(x, "<summary>{}</summary>", escape_text(d));
         }
         x.push_str("</entry>\n");
     }
     x.push_str("</feed>\n");
-    Some(x)
+    x
 }
 
 /// Write every municipality's feed in every language; returns files and bytes.

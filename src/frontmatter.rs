@@ -90,6 +90,32 @@ pub struct Parsed {
 
 /// Split and parse the front matter of `text`.
 pub fn parse(display_path: &Path, text: &str) -> Result<Parsed, Diagnostic> {
+    let (front, syntax, body_start) =
+        parse_as::<FrontMatter>(display_path, text, FRONT_MATTER_KEYS)?;
+    if front.title.trim().is_empty() {
+        return Err(Diagnostic::error_at(
+            display_path,
+            text,
+            0..3,
+            "`title` must not be empty",
+        ));
+    }
+    Ok(Parsed {
+        front,
+        syntax,
+        body_start,
+    })
+}
+
+/// Split `text` into its front matter and body, and read the front matter as `T`
+/// (a struct with `deny_unknown_fields` whose keys are `keys`, for did-you-mean hints).
+/// Returns the value, the syntax and the byte offset of the body. Used by pages and by
+/// the other kinds of content files (places, news).
+pub fn parse_as<T: serde::de::DeserializeOwned>(
+    display_path: &Path,
+    text: &str,
+    keys: &[&str],
+) -> Result<(T, Syntax, usize), Diagnostic> {
     let (syntax, fence) = if text.starts_with("+++") {
         (Syntax::Toml, "+++")
     } else if text.starts_with("---") {
@@ -123,22 +149,10 @@ pub fn parse(display_path: &Path, text: &str) -> Result<Parsed, Diagnostic> {
     };
     let content = &text[content_start..content_end];
     let front = match syntax {
-        Syntax::Toml => parse_toml(display_path, text, content_start..content_end)?,
-        Syntax::Yaml => parse_yaml(display_path, text, content, content_start)?,
+        Syntax::Toml => parse_toml(display_path, text, content_start..content_end, keys)?,
+        Syntax::Yaml => parse_yaml(display_path, text, content, content_start, keys)?,
     };
-    if front.title.trim().is_empty() {
-        return Err(Diagnostic::error_at(
-            display_path,
-            text,
-            0..fence.len(),
-            "`title` must not be empty",
-        ));
-    }
-    Ok(Parsed {
-        front,
-        syntax,
-        body_start,
-    })
+    Ok((front, syntax, body_start))
 }
 
 /// The end of the front matter content and the start of the body.
@@ -158,14 +172,15 @@ fn find_closing_fence(text: &str, from: usize, fence: &str) -> Option<(usize, us
     None
 }
 
-fn parse_toml(
+fn parse_toml<T: serde::de::DeserializeOwned>(
     display_path: &Path,
     text: &str,
     range: Range<usize>,
-) -> Result<FrontMatter, Diagnostic> {
+    keys: &[&str],
+) -> Result<T, Diagnostic> {
     let content = &text[range.clone()];
-    toml::from_str::<FrontMatter>(content).map_err(|e| {
-        let mut d = toml_diagnostic(display_path, content, &e, FRONT_MATTER_KEYS);
+    toml::from_str::<T>(content).map_err(|e| {
+        let mut d = toml_diagnostic(display_path, content, &e, keys);
         // Re-anchor the position from the front matter to the whole file.
         if let Some(span) = e.span() {
             let shifted = (span.start + range.start)..(span.end + range.start);
@@ -182,12 +197,13 @@ fn missing_title(message: &str) -> bool {
     message.contains("missing field `title`")
 }
 
-fn parse_yaml(
+fn parse_yaml<T: serde::de::DeserializeOwned>(
     display_path: &Path,
     text: &str,
     content: &str,
     content_start: usize,
-) -> Result<FrontMatter, Diagnostic> {
+    keys: &[&str],
+) -> Result<T, Diagnostic> {
     if content.trim().is_empty() {
         return Err(Diagnostic::error_at(
             display_path,
@@ -196,7 +212,7 @@ fn parse_yaml(
             "missing required key `title`",
         ));
     }
-    serde_saphyr::from_str::<FrontMatter>(content).map_err(|e| {
+    serde_saphyr::from_str::<T>(content).map_err(|e| {
         let raw = e.to_string();
         let message = clean_yaml_message(&raw);
         if missing_title(&message) {
@@ -213,7 +229,7 @@ fn parse_yaml(
             .map_or(text.len(), |i| offset + i)
             .max(offset);
         Diagnostic::error_at(display_path, text, offset..end, message.clone())
-            .with_hint_opt(unknown_key_hint(&message, FRONT_MATTER_KEYS))
+            .with_hint_opt(unknown_key_hint(&message, keys))
     })
 }
 

@@ -104,6 +104,32 @@ fn with_formats<R>(code: &str, f: impl FnOnce(&Formats) -> R) -> R {
     f(&formats)
 }
 
+/// The names of the weekdays, Monday first, as readers of `code` write them
+/// (`Montag`, `الاثنين`); English where ICU has no data for the language.
+pub fn weekday_names(code: &str) -> [String; 7] {
+    use icu_datetime::fieldsets::E;
+    let make = |l: &Locale| DateTimeFormatter::<E>::try_new(l.into(), E::long()).ok();
+    // 2024-01-01 is a Monday.
+    let names = |f: &DateTimeFormatter<E>| -> Option<[String; 7]> {
+        let mut out: [String; 7] = Default::default();
+        for (i, name) in out.iter_mut().enumerate() {
+            let day = Date::try_new_iso(2024, 1, 1 + i as u8).ok()?;
+            *name = f.format(&day).to_string();
+        }
+        Some(out)
+    };
+    let locale = locale_for(code);
+    let root = make(&Locale::UNKNOWN).and_then(|f| names(&f));
+    if let Some(found) = make(&locale).and_then(|f| names(&f))
+        && (locale == Locale::UNKNOWN || Some(&found) != root.as_ref())
+    {
+        return found;
+    }
+    make(&locale!("en"))
+        .and_then(|f| names(&f))
+        .expect("ICU's compiled data has English")
+}
+
 /// The CLDR plural category of the whole number `n` in language `code`: `"zero"`,
 /// `"one"`, `"two"`, `"few"`, `"many"` or `"other"`.
 pub fn plural_category(code: &str, n: i64) -> &'static str {
@@ -166,6 +192,14 @@ mod tests {
 
     fn categories(code: &str, numbers: &[i64]) -> Vec<&'static str> {
         numbers.iter().map(|&n| plural_category(code, n)).collect()
+    }
+
+    #[test]
+    fn weekday_names_are_localized() {
+        assert_eq!(weekday_names("de")[0], "Montag");
+        assert_eq!(weekday_names("en")[6], "Sunday");
+        assert_eq!(weekday_names("ckb")[0], "Monday");
+        assert_ne!(weekday_names("ar")[0], "Monday");
     }
 
     #[test]

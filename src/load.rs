@@ -143,6 +143,10 @@ pub struct LoadedMunicipality {
     pub failed_keys: BTreeSet<String>,
     /// The integration actors from `actors.toml` (empty without the file).
     pub actors: Vec<crate::actor::Actor>,
+    /// The files below `places/` that could be parsed.
+    pub place_files: Vec<crate::places::LoadedFile<crate::places::PlaceData>>,
+    /// The files below `news/` that could be parsed.
+    pub news_files: Vec<crate::places::LoadedFile<crate::news::NewsDates>>,
 }
 
 /// The whole portal as found on disk.
@@ -489,8 +493,15 @@ pub fn load_municipality(
     }
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
+    // `places/` and `news/` hold places and news items, not pages.
+    let mut place_paths = Vec::new();
+    let mut news_paths = Vec::new();
     for (rel, path) in files {
-        if rel.ends_with(".md") {
+        if let Some(name) = rel.strip_prefix("places/") {
+            place_paths.push((name.to_string(), path));
+        } else if let Some(name) = rel.strip_prefix("news/") {
+            news_paths.push((name.to_string(), path));
+        } else if rel.ends_with(".md") {
             markdown.push((rel, path));
         } else if rel != "municipality.toml" && rel != crate::actor::FILE_NAME {
             assets.push(AssetFile {
@@ -559,7 +570,30 @@ pub fn load_municipality(
         assets = rest;
         theme_files = taken;
     }
+    let file_scope = crate::places::FileScope {
+        root,
+        languages: &config.languages,
+        source_language: &config.source_language,
+        ui,
+        minify: options.minify.unwrap_or(portal_minify),
+    };
+    let place_files: Vec<_> = place_paths
+        .iter()
+        .filter_map(|(name, path)| {
+            crate::places::load_file(&file_scope, path, name, diagnostics)
+                .filter(|f| options.drafts || !f.draft)
+        })
+        .collect();
+    let news_files: Vec<_> = news_paths
+        .iter()
+        .filter_map(|(name, path)| {
+            crate::news::load_file(&file_scope, path, name, diagnostics)
+                .filter(|f| options.drafts || !f.draft)
+        })
+        .collect();
     Some(LoadedMunicipality {
+        place_files,
+        news_files,
         slug: slug.to_string(),
         config,
         config_display,

@@ -71,6 +71,10 @@ pub struct Municipality {
     /// The day review dates are compared with: today in the municipality's time zone,
     /// or the day given with `--today`.
     pub today: Date,
+    /// Places from `places/` (see [`crate::places`]), sorted by id.
+    pub places: Vec<crate::places::Place>,
+    /// News items from `news/` (see [`crate::news`]), newest first.
+    pub news: Vec<crate::news::NewsItem>,
 }
 
 /// An old URL that forwards readers to a page.

@@ -230,6 +230,28 @@ enum Job {
         m: usize,
         lang: LangIdx,
     },
+    /// The places of a municipality by category, for readers of `lang`.
+    Places {
+        m: usize,
+        lang: LangIdx,
+    },
+    /// One place's page, for readers of `lang`.
+    Place {
+        m: usize,
+        place: usize,
+        lang: LangIdx,
+    },
+    /// The current news of a municipality, for readers of `lang`.
+    NewsList {
+        m: usize,
+        lang: LangIdx,
+    },
+    /// One news item's page, for readers of `lang`.
+    NewsItem {
+        m: usize,
+        item: usize,
+        lang: LangIdx,
+    },
     Redirect {
         m: usize,
         index: usize,
@@ -266,6 +288,10 @@ impl Job {
             | Job::Status { m }
             | Job::Actor { m, .. }
             | Job::Actors { m, .. }
+            | Job::Places { m, .. }
+            | Job::Place { m, .. }
+            | Job::NewsList { m, .. }
+            | Job::NewsItem { m, .. }
             | Job::Redirect { m, .. }
             | Job::Asset { m, .. }
             | Job::Legal { m, .. }
@@ -494,6 +520,23 @@ impl<'a> Renderer<'a> {
                     }
                 }
             }
+            for lang in 0..m.languages.len() {
+                if m.pages.first().is_none_or(|p| p.localized[lang].is_none()) {
+                    continue;
+                }
+                if !m.places.is_empty() {
+                    jobs.push(Job::Places { m: mi, lang });
+                    for place in 0..m.places.len() {
+                        jobs.push(Job::Place { m: mi, place, lang });
+                    }
+                }
+                if !m.news.is_empty() {
+                    jobs.push(Job::NewsList { m: mi, lang });
+                    for item in 0..m.news.len() {
+                        jobs.push(Job::NewsItem { m: mi, item, lang });
+                    }
+                }
+            }
             for (id, p) in m.pages.iter().enumerate() {
                 for (lang, l) in p.localized.iter().enumerate() {
                     if l.is_some() {
@@ -618,6 +661,25 @@ impl<'a> Renderer<'a> {
             }
             Err(d) => errors.push(d),
         }
+        // The GeoJSON export and the news feeds of the municipalities in scope.
+        let in_scope: Vec<usize> = (0..self.site.municipalities.len())
+            .filter(|&m| match scope {
+                RenderScope::All => true,
+                RenderScope::Municipality(of) | RenderScope::Page { m: of, .. } => of == m,
+            })
+            .collect();
+        for written in [
+            crate::places::write(self.site, &in_scope, out),
+            crate::news::write(self.site, self.theme, &in_scope, out),
+        ] {
+            match written {
+                Ok((files, n)) => {
+                    other_files.fetch_add(files, Ordering::Relaxed);
+                    bytes.fetch_add(n, Ordering::Relaxed);
+                }
+                Err(d) => errors.push(d),
+            }
+        }
         progress.finish();
         if errors.is_empty() {
             Ok(RenderStats {
@@ -666,6 +728,87 @@ impl<'a> Renderer<'a> {
                 (
                     format!("{dir}/{id}/index.html"),
                     self.render_actor(m, actor, lang)?,
+                )
+            }
+            Job::Places { m, lang } => {
+                let municipality = &self.site.municipalities[m];
+                let (dir, _) =
+                    crate::places::section_location(municipality, lang, crate::places::FOLDER)
+                        .expect("place pages are made where the start page is");
+                let ui = self.ui(m, lang);
+                let mut ctx = self.base_context(m, lang);
+                crate::places::places_context(
+                    self.site,
+                    municipality,
+                    lang,
+                    &ui,
+                    |code| self.marker(code),
+                    &mut ctx,
+                );
+                (
+                    format!("{dir}/index.html"),
+                    self.render("places.html", &ctx)?,
+                )
+            }
+            Job::Place { m, place, lang } => {
+                let municipality = &self.site.municipalities[m];
+                let (dir, _) =
+                    crate::places::section_location(municipality, lang, crate::places::FOLDER)
+                        .expect("place pages are made where the start page is");
+                let ui = self.ui(m, lang);
+                let mut ctx = self.base_context(m, lang);
+                crate::places::place_context(
+                    self.site,
+                    municipality,
+                    place,
+                    lang,
+                    &ui,
+                    |code| self.marker(code),
+                    &mut ctx,
+                );
+                let id = &municipality.places[place].data.id;
+                (
+                    format!("{dir}/{id}/index.html"),
+                    self.render("place.html", &ctx)?,
+                )
+            }
+            Job::NewsList { m, lang } => {
+                let municipality = &self.site.municipalities[m];
+                let (dir, _) =
+                    crate::places::section_location(municipality, lang, crate::news::FOLDER)
+                        .expect("news pages are made where the start page is");
+                let ui = self.ui(m, lang);
+                let mut ctx = self.base_context(m, lang);
+                crate::news::list_context(
+                    self.site,
+                    municipality,
+                    lang,
+                    &ui,
+                    |code| self.marker(code),
+                    &mut ctx,
+                );
+                (format!("{dir}/index.html"), self.render("news.html", &ctx)?)
+            }
+            Job::NewsItem { m, item, lang } => {
+                let municipality = &self.site.municipalities[m];
+                let (dir, _) =
+                    crate::places::section_location(municipality, lang, crate::news::FOLDER)
+                        .expect("news pages are made where the start page is");
+                let ui = self.ui(m, lang);
+                let mut ctx = self.base_context(m, lang);
+                crate::news::item_context(
+                    self.site,
+                    municipality,
+                    item,
+                    lang,
+                    &ui,
+                    |code| self.marker(code),
+                    &mut ctx,
+                );
+                let stem = &municipality.news[item].stem;
+                (
+                    format!("{dir}/{stem}/index.html"),
+                    self.render("news_item.html", &ctx)?,
                 )
             }
             Job::PortalIndex => ("index.html".to_string(), self.render_portal("index.html")?),
@@ -883,6 +1026,9 @@ impl<'a> Renderer<'a> {
             let title = format!("{} – {}", m.name, ui.get("feed_title"));
             ctx.insert("feed", &serde_json::json!({"url": url, "title": title}));
         }
+        if p.kind == PageKind::Start {
+            ctx.insert("sections", &crate::places::start_links(m, lang, &ui));
+        }
         if let Some(parent) = p.parent {
             if let Some(Some(entries)) = shared.children[parent].get(lang) {
                 ctx.insert_value("siblings", entries.clone());
@@ -969,6 +1115,13 @@ impl<'a> Renderer<'a> {
             Value::from_serializable(&municipality_info(self.site, self.theme, m, None)),
         );
         self.render("chooser.html", &ctx)
+    }
+
+    /// The UI strings for readers of `lang` of municipality `mi`.
+    fn ui(&self, mi: usize, lang: LangIdx) -> LanguageStrings<'_> {
+        self.theme
+            .ui
+            .for_language(&self.site.municipalities[mi].languages[lang].code)
     }
 
     /// "not translated yet" in language `code`, for language switchers.

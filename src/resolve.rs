@@ -185,7 +185,7 @@ pub fn resolve_municipality(
         .collect();
     let redirects = collect_redirects(&pages, &loaded.slug, &languages, base_url, diagnostics);
 
-    let municipality = Municipality {
+    let mut municipality = Municipality {
         slug: loaded.slug.clone(),
         name: config.name.clone(),
         aliases: config.aliases.clone(),
@@ -213,11 +213,35 @@ pub fn resolve_municipality(
         actors: loaded.actors.clone(),
         timezone,
         today,
+        places: Vec::new(),
+        news: Vec::new(),
     };
+    {
+        let codes: Vec<String> = municipality
+            .languages
+            .iter()
+            .map(|l| l.code.clone())
+            .collect();
+        municipality.places = crate::places::resolve(
+            &loaded.place_files,
+            &codes,
+            source_language,
+            &fallback_chains,
+            diagnostics,
+        );
+        municipality.news = crate::news::resolve(
+            &loaded.news_files,
+            &codes,
+            source_language,
+            &fallback_chains,
+            diagnostics,
+        );
+    }
     check_output_paths(&municipality, diagnostics);
     crate::legal::check_output_paths(&municipality, &loaded.config_display, diagnostics);
     crate::review::check_actor_paths(&municipality, diagnostics);
     check_links(&municipality, &loaded.failed_keys, diagnostics);
+    check_item_links(&municipality, diagnostics);
     municipality
 }
 
@@ -593,6 +617,9 @@ pub fn link_url(
             language,
             anchor,
         } => {
+            if let Some(url) = place_or_news_url(m, key, reader, anchor.as_deref()) {
+                return Ok(url);
+            }
             let Some(&target) = m.keys.get(key.as_str()) else {
                 let hint = did_you_mean(key, m.keys.keys().map(String::as_str))
                     .map(|k| format!("did you mean `{}`?", describe_key(m, k)));
@@ -675,6 +702,56 @@ pub fn link_url(
             })?;
             let encoded: Vec<String> = asset.name.split('/').map(encode_segment).collect();
             Ok(format!("{}{}", owner.url, encoded.join("/")))
+        }
+    }
+}
+
+/// A link to a place or news item (`@/places/<name or id>.md`, `@/news/<name>.md`):
+/// its page in the reader's language.
+fn place_or_news_url(
+    m: &Municipality,
+    key: &str,
+    reader: LangIdx,
+    anchor: Option<&str>,
+) -> Option<String> {
+    let mut url = if let Some(place) = crate::places::by_link_key(m, key) {
+        crate::places::place_url(m, reader, place)?
+    } else {
+        let item = crate::news::by_link_key(m, key)?;
+        crate::news::item_url(m, reader, item)?
+    };
+    if let Some(anchor) = anchor {
+        url.push('#');
+        url.extend(utf8_percent_encode(anchor, FRAGMENT));
+    }
+    Some(url)
+}
+
+/// Check the internal links of the places' and news items' texts, for every
+/// language that shows them (anchors are not checked: these pages have their own).
+fn check_item_links(m: &Municipality, diagnostics: &mut Vec<Diagnostic>) {
+    let texts = m
+        .places
+        .iter()
+        .map(|p| (&p.texts, &p.shown))
+        .chain(m.news.iter().map(|n| (&n.texts, &n.shown)));
+    for (texts, shown) in texts {
+        for (lang, t) in texts.iter().enumerate() {
+            let Some(t) = t else { continue };
+            let readers: Vec<LangIdx> = (0..shown.len()).filter(|&r| shown[r] == lang).collect();
+            let mut source: Option<String> = None;
+            for link in &t.body.links {
+                if matches!(link.target, LinkTarget::Anchor(_)) {
+                    continue;
+                }
+                if let Some(err) = readers.iter().find_map(|&r| link_url(m, 0, link, r).err()) {
+                    let text = source.get_or_insert_with(|| read_source(&t.path));
+                    diagnostics.push(
+                        Diagnostic::error_at(&t.file, text, link.span.clone(), err.message)
+                            .with_hint_opt(err.hint),
+                    );
+                }
+            }
         }
     }
 }
