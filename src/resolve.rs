@@ -242,6 +242,28 @@ pub fn resolve_municipality(
     crate::review::check_actor_paths(&municipality, diagnostics);
     check_links(&municipality, &loaded.failed_keys, diagnostics);
     check_item_links(&municipality, diagnostics);
+    if !municipality.places.is_empty() {
+        crate::review::check_reserved_paths(
+            &municipality,
+            |lang| {
+                crate::places::section_location(&municipality, lang, crate::places::FOLDER)
+                    .map(|(dir, _)| dir)
+            },
+            "the place pages",
+            diagnostics,
+        );
+    }
+    if !municipality.news.is_empty() {
+        crate::review::check_reserved_paths(
+            &municipality,
+            |lang| {
+                crate::places::section_location(&municipality, lang, crate::news::FOLDER)
+                    .map(|(dir, _)| dir)
+            },
+            "the news pages",
+            diagnostics,
+        );
+    }
     municipality
 }
 

@@ -450,9 +450,25 @@ pub fn check_actor_paths(m: &Municipality, diagnostics: &mut Vec<Diagnostic>) {
     if m.actors.is_empty() {
         return;
     }
+    check_reserved_paths(
+        m,
+        |lang| actors_dir(m, lang),
+        "the pages of the integration actors",
+        diagnostics,
+    );
+}
+
+/// Report pages and aliases that would be written into the folder `dir_of(lang)` that
+/// wegweiser fills with `what` (actor pages, place pages, news pages).
+pub fn check_reserved_paths(
+    m: &Municipality,
+    dir_of: impl Fn(LangIdx) -> Option<String>,
+    what: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let mut reported = std::collections::BTreeSet::new();
     for lang in 0..m.languages.len() {
-        let Some(dir) = actors_dir(m, lang) else {
+        let Some(dir) = dir_of(lang) else {
             continue;
         };
         let inside = |d: &str| {
@@ -470,7 +486,7 @@ pub fn check_actor_paths(m: &Municipality, diagnostics: &mut Vec<Diagnostic>) {
                 };
                 if reported.insert((t.file.clone(), l.dir.clone())) {
                     let message = format!(
-                        "this page would be written to /{}/, where wegweiser puts the pages of the integration actors",
+                        "this page would be written to /{}/, where wegweiser puts {what}",
                         l.dir
                     );
                     // Point at the `slug` that puts it there, if the file has one.
@@ -490,7 +506,7 @@ pub fn check_actor_paths(m: &Municipality, diagnostics: &mut Vec<Diagnostic>) {
                         Severity::Error,
                         &r.file,
                         format!(
-                            "an alias would be written to /{}/, where wegweiser puts the pages of the integration actors",
+                            "an alias would be written to /{}/, where wegweiser puts {what}",
                             r.dir
                         ),
                     )

@@ -116,21 +116,42 @@ pub fn municipality_entries(base: &BaseUrl, m: &Municipality) -> Vec<Entry> {
     out
 }
 
-/// The actors overview and every actor's page, in every language, each with its
-/// other languages as alternates.
+/// The actors overview and every actor's page, the places and news lists in every
+/// language, and the place and news pages in the languages they have their own text in
+/// (elsewhere they are canonical at another language); each with its other languages
+/// as alternates.
 fn actor_entries(base: &BaseUrl, m: &Municipality) -> Vec<Entry> {
     use crate::review::{actor_url, actors_url};
-    if m.actors.is_empty() {
-        return Vec::new();
-    }
-    let in_every_language = |url_of: &dyn Fn(LangIdx) -> Option<String>| {
+    let in_languages = |own: &dyn Fn(LangIdx) -> bool,
+                        url_of: &dyn Fn(LangIdx) -> Option<String>| {
         (0..m.languages.len())
+            .filter(|&l| own(l))
             .filter_map(|l| Some((l, base.absolute(&url_of(l)?))))
             .collect::<Vec<_>>()
     };
-    let mut pages = vec![in_every_language(&|l| actors_url(m, l))];
-    for a in 0..m.actors.len() {
-        pages.push(in_every_language(&|l| actor_url(m, l, a)));
+    let every = |_: LangIdx| true;
+    let mut pages = Vec::new();
+    if !m.actors.is_empty() {
+        pages.push(in_languages(&every, &|l| actors_url(m, l)));
+        for a in 0..m.actors.len() {
+            pages.push(in_languages(&every, &|l| actor_url(m, l, a)));
+        }
+    }
+    if !m.places.is_empty() {
+        pages.push(in_languages(&every, &|l| crate::places::list_url(m, l)));
+        for (i, p) in m.places.iter().enumerate() {
+            pages.push(in_languages(&|l| p.texts[l].is_some(), &|l| {
+                crate::places::place_url(m, l, i)
+            }));
+        }
+    }
+    if !m.news.is_empty() {
+        pages.push(in_languages(&every, &|l| crate::news::list_url(m, l)));
+        for (i, n) in m.news.iter().enumerate() {
+            pages.push(in_languages(&|l| n.texts[l].is_some(), &|l| {
+                crate::news::item_url(m, l, i)
+            }));
+        }
     }
     let mut out = Vec::new();
     for urls in pages {

@@ -395,3 +395,56 @@ fn data_in_a_translation_and_links_to_missing_places() {
         "link to `@/places/rathaus.md`",
     );
 }
+
+#[test]
+fn the_sitemap_lists_place_pages_where_they_have_their_own_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    build_site(tmp.path());
+    let sitemap = fs::read_to_string(tmp.path().join("sitemap.xml")).unwrap();
+    for lang in ["de", "ar", "en"] {
+        assert!(sitemap.contains(&format!(
+            "<loc>https://portal.example/stadt/{lang}/places/</loc>"
+        )));
+        assert!(sitemap.contains(&format!(
+            "<loc>https://portal.example/stadt/{lang}/news/</loc>"
+        )));
+    }
+    assert!(sitemap.contains("<loc>https://portal.example/stadt/ar/places/buergerbuero/</loc>"));
+    assert!(!sitemap.contains("<loc>https://portal.example/stadt/en/places/buergerbuero/</loc>"));
+    assert!(sitemap.contains("<loc>https://portal.example/stadt/ar/news/deutschkurs/</loc>"));
+    assert!(!sitemap.contains("<loc>https://portal.example/stadt/ar/news/sprechstunde/</loc>"));
+}
+
+#[test]
+fn a_page_whose_slug_is_where_the_place_pages_are_is_reported() {
+    let (_tmp, root) = common::copy_fixture("places");
+    fs::write(
+        root.join("content/stadt/orte.en.md"),
+        "+++\ntitle = \"Places\"\nslug = \"places\"\n+++\nText.\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("content/stadt/orte.de.md"),
+        "+++\ntitle = \"Orte\"\n+++\nText.\n",
+    )
+    .unwrap();
+    let options = BuildOptions {
+        root,
+        write: false,
+        ..Default::default()
+    };
+    let diags = match build(&options, &NoProgress) {
+        Ok(_) => panic!("the check should fail"),
+        Err(f) => f.diagnostics,
+    };
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].file, Path::new("content/stadt/orte.en.md"));
+    assert_eq!((diags[0].line, diags[0].column), (3, 1));
+    assert!(
+        diags[0]
+            .message
+            .contains("where wegweiser puts the place pages"),
+        "{}",
+        diags[0].message
+    );
+}
