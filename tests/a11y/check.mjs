@@ -133,6 +133,16 @@ function samplePages(site) {
         const actor = mine.find((f) => f.startsWith(`${prefix}actors/`) && f !== actors);
         if (actor) picks.push({ file: actor, what: 'actor page' });
       }
+      // Places and news: the lists, a place with opening hours (its open-now script
+      // runs under the CSP) and a news item.
+      for (const [folder, what] of [['places', 'place'], ['news', 'news item']]) {
+        const list = `${prefix}${folder}/index.html`;
+        if (!html.includes(list)) continue;
+        picks.push({ file: list, what: `${folder} list` });
+        const items = mine.filter((f) => f.startsWith(`${prefix}${folder}/`) && f !== list);
+        const item = items.find((f) => read(f).includes('data-open-now')) ?? items[0];
+        if (item) picks.push({ file: item, what: `${what} page` });
+      }
       const seen = new Set();
       for (const p of picks) {
         if (seen.has(p.file)) continue;

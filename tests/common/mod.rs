@@ -113,7 +113,11 @@ pub fn target_of(
     from: &str,
 ) -> Option<(String, Option<String>)> {
     let url = url.strip_prefix(origin).unwrap_or(url);
-    if url.contains("://") || url.starts_with("mailto:") || url.starts_with("tel:") {
+    if url.contains("://")
+        || url.starts_with("mailto:")
+        || url.starts_with("tel:")
+        || url.starts_with("geo:")
+    {
         return None;
     }
     let (path, fragment) = match url.split_once('#') {
