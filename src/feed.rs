@@ -23,16 +23,6 @@ pub const ENTRIES: usize = 30;
 /// The file name of a feed, in the language's folder.
 pub const FILE_NAME: &str = "atom.xml";
 
-/// The files whose dates the feeds need (every translation file).
-pub fn feed_files(site: &Site) -> Vec<&Path> {
-    site.municipalities
-        .iter()
-        .flat_map(|m| &m.pages)
-        .flat_map(|p| p.translations.iter().flatten())
-        .map(|t| t.file.as_path())
-        .collect()
-}
-
 /// The URL path of the feed of `m` in `lang`.
 pub fn feed_url(m: &Municipality, lang: LangIdx) -> Option<String> {
     Some(format!(
@@ -171,16 +161,18 @@ pub fn atom(
     x
 }
 
-/// Write every municipality's feed in every language; returns files and bytes.
+/// Write the feeds of `municipalities` (indices) in every language (their pages'
+/// `dates`: see [`crate::render::dated_files`]); returns files and bytes.
 pub fn write(
     site: &Site,
     theme: &Theme,
     dates: &BTreeMap<PathBuf, String>,
+    municipalities: &[usize],
     out: &dyn Sink,
 ) -> Result<(u64, u64), Diagnostic> {
     let mut files = 0;
     let mut bytes = 0;
-    for m in &site.municipalities {
+    for m in municipalities.iter().map(|&i| &site.municipalities[i]) {
         for lang in 0..m.languages.len() {
             let (Some(text), Some(dir)) = (
                 feed(site, theme, m, lang, dates),

@@ -328,6 +328,14 @@ pub enum RenderScope {
 }
 
 impl RenderScope {
+    /// Whether files of municipality `m` are in the scope.
+    pub fn covers(self, m: usize) -> bool {
+        match self {
+            RenderScope::All => true,
+            RenderScope::Municipality(of) | RenderScope::Page { m: of, .. } => of == m,
+        }
+    }
+
     fn includes(self, job: &Job, site: &Site) -> bool {
         match (self, job.municipality()) {
             (RenderScope::All, _) => true,
@@ -342,33 +350,17 @@ impl RenderScope {
     }
 }
 
-/// The files whose last-commit dates pages show: the sources of outdated translations
-/// (the notices say when they changed) and every page file (for the feeds).
-pub fn dated_files(site: &Site) -> Vec<&Path> {
-    let mut files = outdated_sources(site);
-    files.extend(crate::feed::feed_files(site));
-    files.sort_unstable();
-    files.dedup();
-    files
-}
-
-/// The source files of every outdated translation: the notices say when they changed.
-pub fn outdated_sources(site: &Site) -> Vec<&Path> {
-    let mut files: Vec<&Path> = site
-        .municipalities
-        .iter()
+/// The files whose last-commit dates pages show (the outdated notices, the feeds):
+/// every translation file of `municipalities`.
+pub fn dated_files<'a>(
+    municipalities: impl IntoIterator<Item = &'a Municipality>,
+) -> Vec<&'a Path> {
+    municipalities
+        .into_iter()
         .flat_map(|m| &m.pages)
-        .flat_map(|p| {
-            p.statuses
-                .iter()
-                .filter(|s| s.state == State::Outdated)
-                .filter_map(|s| p.translations[s.source?].as_ref())
-                .map(|t| t.file.as_path())
-        })
-        .collect();
-    files.sort_unstable();
-    files.dedup();
-    files
+        .flat_map(|p| p.translations.iter().flatten())
+        .map(|t| t.file.as_path())
+        .collect()
 }
 
 /// Renders the site model with a theme.
@@ -442,7 +434,7 @@ impl<'a> Renderer<'a> {
     /// Look up when the source of every outdated translation was last changed, with one
     /// `git log` in the portal `root`, for the notices that say so.
     pub fn with_source_dates(mut self, root: &Path) -> Self {
-        let files = dated_files(self.site);
+        let files = dated_files(&self.site.municipalities);
         self.source_dates = crate::git::last_commit_dates(root, &files);
         self
     }
@@ -654,21 +646,12 @@ impl<'a> Renderer<'a> {
             Some(Err(d)) => errors.push(d),
             None => {}
         }
-        match crate::feed::write(self.site, self.theme, &self.source_dates, out) {
-            Ok((files, n)) => {
-                other_files.fetch_add(files, Ordering::Relaxed);
-                bytes.fetch_add(n, Ordering::Relaxed);
-            }
-            Err(d) => errors.push(d),
-        }
-        // The GeoJSON export and the news feeds of the municipalities in scope.
+        // The feeds, the GeoJSON export and the news feeds of the municipalities in scope.
         let in_scope: Vec<usize> = (0..self.site.municipalities.len())
-            .filter(|&m| match scope {
-                RenderScope::All => true,
-                RenderScope::Municipality(of) | RenderScope::Page { m: of, .. } => of == m,
-            })
+            .filter(|&m| scope.covers(m))
             .collect();
         for written in [
+            crate::feed::write(self.site, self.theme, &self.source_dates, &in_scope, out),
             crate::places::write(self.site, &in_scope, out),
             crate::news::write(self.site, self.theme, &in_scope, out),
         ] {

@@ -361,9 +361,19 @@ impl Session {
         let Some(scope) = self.pending else {
             return Outcome::Unchanged;
         };
-        // Last commit dates for the outdated notices: asked from git once per file.
-        let missing: Vec<&Path> = render::dated_files(&sources.site)
-            .into_iter()
+        // Last commit dates (outdated notices, feeds) of the files rendered now: asked
+        // from git once per file.
+        let in_scope = sources
+            .site
+            .municipalities
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| scope.covers(*i))
+            .map(|(_, m)| m);
+        let files = render::dated_files(in_scope);
+        let missing: Vec<&Path> = files
+            .iter()
+            .copied()
             .filter(|f| !self.dates.contains_key(*f))
             .collect();
         if !missing.is_empty() {
@@ -373,10 +383,9 @@ impl Session {
                     .insert(file.to_path_buf(), found.get(file).cloned());
             }
         }
-        let dates = self
-            .dates
-            .iter()
-            .filter_map(|(f, d)| Some((f.clone(), d.clone()?)))
+        let dates = files
+            .into_iter()
+            .filter_map(|f| Some((f.to_path_buf(), self.dates.get(f)?.clone()?)))
             .collect();
         let renderer =
             Renderer::new_for(&sources.site, theme, false, scope).with_known_source_dates(dates);
