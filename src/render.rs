@@ -301,6 +301,14 @@ impl Job {
         }
     }
 
+    /// Whether the file shows anything of its municipality's page texts or of their
+    /// translation states beyond titles and URLs: such files are rendered again when
+    /// the text of one page changes ([`RenderScope::Page`]). A new kind of file that
+    /// does must be listed here (tests/serve.rs compares with full builds).
+    fn reads_page_texts(&self) -> bool {
+        matches!(self, Job::Status { .. })
+    }
+
     /// The page whose content the file is: its own content, not lists of other pages.
     fn page(&self, site: &Site) -> Option<PageId> {
         match *self {
@@ -319,8 +327,8 @@ pub enum RenderScope {
     All,
     /// Every file of one municipality.
     Municipality(usize),
-    /// One page in every language, and the files of its municipality that are not
-    /// other pages (lists, dashboards, feeds); none of the portal's own files.
+    /// One page in every language, the files of its municipality that show page texts
+    /// or translation states (the dashboard, the feeds); none of the portal's own files.
     Page {
         m: usize,
         page: PageId,
@@ -344,7 +352,10 @@ impl RenderScope {
             (_, None) => true,
             (RenderScope::Municipality(m), Some(of)) => m == of,
             (RenderScope::Page { m, page }, Some(of)) => {
-                m == of && job.page(site).is_none_or(|p| p == page)
+                m == of
+                    && job
+                        .page(site)
+                        .map_or_else(|| job.reads_page_texts(), |p| p == page)
             }
         }
     }
