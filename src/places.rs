@@ -239,10 +239,6 @@ impl Slot {
         }
         Ok(Slot { from, to })
     }
-
-    pub fn contains(&self, minute: u16) -> bool {
-        self.from <= minute && minute < self.to
-    }
 }
 
 impl fmt::Display for Slot {
@@ -291,11 +287,6 @@ impl Hours {
         }
     }
 
-    /// Whether the place is open at `minute` of a day with these hours.
-    pub fn is_open_at(&self, minute: u16) -> bool {
-        matches!(self, Hours::Open(slots) if slots.iter().any(|s| s.contains(minute)))
-    }
-
     /// The form the open-now script reads: `08:00-12:00,14:00-16:00`, `closed`, …
     fn data(&self) -> String {
         match self {
@@ -326,25 +317,6 @@ pub struct OpeningHours {
     pub week: [Hours; 7],
     /// Sorted by date.
     pub exceptions: Vec<Exception>,
-}
-
-impl OpeningHours {
-    /// The hours that hold on `date`: its exception, else its weekday's.
-    pub fn on(&self, date: Date) -> &Hours {
-        self.exceptions.iter().find(|e| e.date == date).map_or_else(
-            || &self.week[date.weekday().to_monday_zero_offset() as usize],
-            |e| &e.hours,
-        )
-    }
-
-    /// Whether the place is open at a local date and time.
-    pub fn is_open(&self, date: Date, minute: u16) -> bool {
-        self.on(date).is_open_at(minute)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.week.iter().all(|h| *h == Hours::Unknown) && self.exceptions.is_empty()
-    }
 }
 
 /// A place's data, from its source-language file.
@@ -1511,10 +1483,6 @@ pub fn write(
 mod tests {
     use super::*;
 
-    fn date(y: i16, m: i8, d: i8) -> Date {
-        Date::new(y, m, d).unwrap()
-    }
-
     #[test]
     fn slots_parse_and_reject() {
         assert_eq!(Slot::parse("08:00-12:30"), Ok(Slot { from: 480, to: 750 }));
@@ -1581,13 +1549,12 @@ mod tests {
     }
 
     #[test]
-    fn open_now_follows_weekdays_and_exceptions() {
+    fn hours_are_sorted_and_encoded_for_the_open_now_script() {
         let (data, p) = check_front(
-            "title = \"A\"\nid = \"a\"\ncategory = \"authority\"\n[opening_hours]\nmonday = [\"14:00-16:00\", \"08:00-12:00\"]\ntuesday = \"appointment_only\"\nsunday = \"closed\"\n[[exceptions]]\ndate = 2026-12-28\nclosed = true\n",
+            "title = \"A\"\nid = \"a\"\ncategory = \"authority\"\n[opening_hours]\nmonday = [\"14:00-16:00\", \"08:00-12:00\"]\ntuesday = \"appointment_only\"\nsunday = \"closed\"\n[[exceptions]]\ndate = 2026-12-31\nhours = [\"09:00-11:00\"]\n[[exceptions]]\ndate = 2026-12-28\nclosed = true\n",
         );
         assert!(p.is_empty(), "{p:?}");
         let h = data.unwrap().hours;
-        // 2026-11-23 is a Monday.
         assert_eq!(
             h.week[0],
             Hours::Open(vec![
@@ -1595,15 +1562,22 @@ mod tests {
                 Slot { from: 840, to: 960 }
             ])
         );
-        assert!(h.is_open(date(2026, 11, 23), 9 * 60));
-        assert!(!h.is_open(date(2026, 11, 23), 12 * 60));
-        assert!(h.is_open(date(2026, 11, 23), 15 * 60 + 59));
-        assert!(!h.is_open(date(2026, 11, 24), 9 * 60));
-        assert!(
-            !h.is_open(date(2026, 12, 28), 9 * 60),
-            "the exception closes the Monday"
+        assert_eq!(h.week[0].data(), "08:00-12:00,14:00-16:00");
+        assert_eq!(h.week[1].data(), "appointment_only");
+        assert_eq!(h.week[2], Hours::Unknown);
+        assert_eq!(h.week[6].data(), "closed");
+        let days: Vec<(String, String)> = h
+            .exceptions
+            .iter()
+            .map(|e| (e.date.to_string(), e.hours.data()))
+            .collect();
+        assert_eq!(
+            days,
+            [
+                ("2026-12-28".to_string(), "closed".to_string()),
+                ("2026-12-31".to_string(), "09:00-11:00".to_string())
+            ]
         );
-        assert_eq!(h.on(date(2026, 11, 24)).state(), "appointment_only");
     }
 
     #[test]

@@ -310,6 +310,15 @@ async function checkPage(context, origin, p, mode) {
     if (res && HEADERS_FILE && !res.headers()['content-security-policy']) problems.push('no Content-Security-Policy header');
     problems.push(...(await runAxe(page)));
     problems.push(...(await menusFit(page)));
+    // A place's open-now line: places.js ran (under the CSP) and said open, closed or
+    // by appointment.
+    const openNow = await page.evaluate(() => {
+      const el = document.querySelector('[data-open-now]');
+      if (!el) return null;
+      const said = ['data-open', 'data-closed', 'data-appointment'].map((a) => el.getAttribute(a));
+      return el.hidden || !said.includes(el.textContent) ? `"${el.textContent}" (hidden: ${el.hidden})` : '';
+    });
+    if (openNow) problems.push(`open-now line not filled in by places.js: ${openNow}`);
     if (mode === 'mobile') {
       // 320 px (axe ran there), a common phone, and 1280 px at 200 % zoom.
       for (const width of [320, 375, 640]) {
