@@ -549,8 +549,13 @@ fn a_broken_edit_shows_the_problems_and_keeps_the_last_good_page() {
 
 #[test]
 fn only_files_of_the_site_are_served() {
-    let (_tmp, root) = copy_fixture("basic");
+    let (tmp, root) = copy_fixture("basic");
     fs::write(root.join("secret.txt"), "do not serve").unwrap();
+    // A static file that is a symlink out of the portal.
+    let outside = tmp.path().join("outside.txt");
+    fs::write(&outside, "do not serve").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&outside, root.join("static/leak.txt")).unwrap();
     let server = start(&root);
     let address = server.address();
     for path in [
@@ -560,6 +565,7 @@ fn only_files_of_the_site_are_served() {
         "/stadt/..%2f..%2fsecret.txt",
         "/..%5csecret.txt",
         "/stadt/%00",
+        "/leak.txt",
     ] {
         let r = get(address, path);
         assert!(
