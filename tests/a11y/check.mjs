@@ -190,7 +190,12 @@ async function structure(page, expectLang) {
     ]) {
       if (count(sel) !== 1) p.push(`${count(sel)} ${name} landmarks, want 1`);
     }
-    if (count('script, iframe, object, embed')) p.push('script/iframe/object/embed on the page');
+    // Scripts: only data blocks (schema.org JSON-LD) and the site's own files (the
+    // places' open-now enhancement); no inline code, frames or plugins.
+    const scripts = [...document.querySelectorAll('script')].filter(
+      (s) => s.type !== 'application/ld+json' && !(s.src && new URL(s.src).origin === location.origin),
+    );
+    if (scripts.length + count('iframe, object, embed')) p.push('inline or foreign script, iframe, object or embed on the page');
     for (const el of document.querySelectorAll('*')) {
       for (const a of el.attributes) {
         if (/^on/i.test(a.name)) p.push(`event handler ${a.name} on <${el.localName}>`);
