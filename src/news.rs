@@ -64,13 +64,7 @@ pub struct NewsItem {
 impl NewsItem {
     /// The text for readers of `lang`, and its language.
     pub fn text(&self, lang: LangIdx) -> (&Text, LangIdx) {
-        let shown = self.shown[lang];
-        (
-            self.texts[shown]
-                .as_ref()
-                .expect("the shown language has a text"),
-            shown,
-        )
+        crate::places::shown_text(&self.texts, &self.shown, lang)
     }
 
     /// Listed on `today`: published and not expired.

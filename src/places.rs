@@ -373,14 +373,24 @@ pub struct Place {
 impl Place {
     /// The text for readers of `lang`, and its language.
     pub fn text(&self, lang: LangIdx) -> (&Text, LangIdx) {
-        let shown = self.shown[lang];
-        (
-            self.texts[shown]
-                .as_ref()
-                .expect("the shown language has a text"),
-            shown,
-        )
+        shown_text(&self.texts, &self.shown, lang)
     }
+}
+
+/// The text readers of `lang` get from `texts` (by language), following `shown`
+/// (the language shown to each), and its language: for places and news items.
+pub fn shown_text<'a>(
+    texts: &'a [Option<Text>],
+    shown: &[LangIdx],
+    lang: LangIdx,
+) -> (&'a Text, LangIdx) {
+    let shown = shown[lang];
+    (
+        texts[shown]
+            .as_ref()
+            .expect("the shown language has a text"),
+        shown,
+    )
 }
 
 /// What parsing a content file below `places/` or `news/` needs.

@@ -23,6 +23,7 @@ use crate::resolve::link_url;
 use crate::theme::{FileSource, LanguageStrings, Theme};
 use crate::translation::State;
 use crate::write::Sink;
+use crate::{news, places};
 
 /// What a render run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -663,8 +664,8 @@ impl<'a> Renderer<'a> {
             .collect();
         for written in [
             crate::feed::write(self.site, self.theme, &self.source_dates, &in_scope, out),
-            crate::places::write(self.site, &in_scope, out),
-            crate::news::write(self.site, self.theme, &in_scope, out),
+            places::write(self.site, &in_scope, out),
+            news::write(self.site, self.theme, &in_scope, out),
         ] {
             match written {
                 Ok((files, n)) => {
@@ -726,84 +727,57 @@ impl<'a> Renderer<'a> {
             }
             Job::Places { m, lang } => {
                 let municipality = &self.site.municipalities[m];
-                let (dir, _) =
-                    crate::places::section_location(municipality, lang, crate::places::FOLDER)
-                        .expect("place pages are made where the start page is");
-                let ui = self.ui(m, lang);
-                let mut ctx = self.base_context(m, lang);
-                crate::places::places_context(
-                    self.site,
-                    municipality,
+                self.render_folder_page(
+                    m,
                     lang,
-                    &ui,
-                    |code| self.marker(code),
-                    &mut ctx,
-                );
-                (
-                    format!("{dir}/index.html"),
-                    self.render("places.html", &ctx)?,
-                )
+                    places::FOLDER,
+                    None,
+                    "places.html",
+                    |ui, marker, ctx| {
+                        places::places_context(self.site, municipality, lang, ui, marker, ctx)
+                    },
+                )?
             }
             Job::Place { m, place, lang } => {
                 let municipality = &self.site.municipalities[m];
-                let (dir, _) =
-                    crate::places::section_location(municipality, lang, crate::places::FOLDER)
-                        .expect("place pages are made where the start page is");
-                let ui = self.ui(m, lang);
-                let mut ctx = self.base_context(m, lang);
-                crate::places::place_context(
-                    self.site,
-                    municipality,
-                    place,
+                let id = municipality.places[place].data.id.as_str();
+                self.render_folder_page(
+                    m,
                     lang,
-                    &ui,
-                    |code| self.marker(code),
-                    &mut ctx,
-                );
-                let id = &municipality.places[place].data.id;
-                (
-                    format!("{dir}/{id}/index.html"),
-                    self.render("place.html", &ctx)?,
-                )
+                    places::FOLDER,
+                    Some(id),
+                    "place.html",
+                    |ui, marker, ctx| {
+                        places::place_context(self.site, municipality, place, lang, ui, marker, ctx)
+                    },
+                )?
             }
             Job::NewsList { m, lang } => {
                 let municipality = &self.site.municipalities[m];
-                let (dir, _) =
-                    crate::places::section_location(municipality, lang, crate::news::FOLDER)
-                        .expect("news pages are made where the start page is");
-                let ui = self.ui(m, lang);
-                let mut ctx = self.base_context(m, lang);
-                crate::news::list_context(
-                    self.site,
-                    municipality,
+                self.render_folder_page(
+                    m,
                     lang,
-                    &ui,
-                    |code| self.marker(code),
-                    &mut ctx,
-                );
-                (format!("{dir}/index.html"), self.render("news.html", &ctx)?)
+                    news::FOLDER,
+                    None,
+                    "news.html",
+                    |ui, marker, ctx| {
+                        news::list_context(self.site, municipality, lang, ui, marker, ctx)
+                    },
+                )?
             }
             Job::NewsItem { m, item, lang } => {
                 let municipality = &self.site.municipalities[m];
-                let (dir, _) =
-                    crate::places::section_location(municipality, lang, crate::news::FOLDER)
-                        .expect("news pages are made where the start page is");
-                let ui = self.ui(m, lang);
-                let mut ctx = self.base_context(m, lang);
-                crate::news::item_context(
-                    self.site,
-                    municipality,
-                    item,
+                let stem = municipality.news[item].stem.as_str();
+                self.render_folder_page(
+                    m,
                     lang,
-                    &ui,
-                    |code| self.marker(code),
-                    &mut ctx,
-                );
-                let stem = &municipality.news[item].stem;
-                (
-                    format!("{dir}/{stem}/index.html"),
-                    self.render("news_item.html", &ctx)?,
-                )
+                    news::FOLDER,
+                    Some(stem),
+                    "news_item.html",
+                    |ui, marker, ctx| {
+                        news::item_context(self.site, municipality, item, lang, ui, marker, ctx)
+                    },
+                )?
             }
             Job::PortalIndex => ("index.html".to_string(), self.render_portal("index.html")?),
             Job::NotFound => ("404.html".to_string(), self.render_portal("404.html")?),
@@ -1021,7 +995,7 @@ impl<'a> Renderer<'a> {
             ctx.insert("feed", &serde_json::json!({"url": url, "title": title}));
         }
         if p.kind == PageKind::Start {
-            ctx.insert("sections", &crate::places::start_links(m, lang, &ui));
+            ctx.insert("sections", &places::start_links(m, lang, &ui));
         }
         if let Some(parent) = p.parent {
             if let Some(Some(entries)) = shared.children[parent].get(lang) {
@@ -1116,6 +1090,31 @@ impl<'a> Renderer<'a> {
         self.theme
             .ui
             .for_language(&self.site.municipalities[mi].languages[lang].code)
+    }
+
+    /// A page in a municipality's reserved folder (`places`, `news`) for readers of
+    /// `lang`, at `<folder>/` or `<folder>/<item>/`: `fill` adds its values to the
+    /// context. Returns its path and bytes.
+    fn render_folder_page(
+        &self,
+        m: usize,
+        lang: LangIdx,
+        folder: &str,
+        item: Option<&str>,
+        template: &str,
+        fill: impl FnOnce(&LanguageStrings<'_>, &dyn Fn(&str) -> String, &mut Context),
+    ) -> Result<(String, Vec<u8>), Diagnostic> {
+        let municipality = &self.site.municipalities[m];
+        let (dir, _) = places::section_location(municipality, lang, folder)
+            .expect("folder pages are made where the start page is");
+        let ui = self.ui(m, lang);
+        let mut ctx = self.base_context(m, lang);
+        fill(&ui, &|code| self.marker(code), &mut ctx);
+        let rel = match item {
+            Some(item) => format!("{dir}/{item}/index.html"),
+            None => format!("{dir}/index.html"),
+        };
+        Ok((rel, self.render(template, &ctx)?))
     }
 
     /// "not translated yet" in language `code`, for language switchers.
