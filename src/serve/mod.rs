@@ -44,7 +44,7 @@ impl ServeOptions {
             build,
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 1111,
-            debounce: Duration::from_millis(10),
+            debounce: Duration::from_millis(5),
         }
     }
 }
