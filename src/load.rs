@@ -903,6 +903,35 @@ pub fn enclosing_bundle<'a>(bundles: &'a BTreeSet<String>, rel: &str) -> Option<
     None
 }
 
+/// Parse one page file of a municipality loaded before, again (`wegweiser serve`,
+/// after that file alone changed): `rel` is its path below the municipality folder.
+/// The result goes into `cache` too.
+#[allow(clippy::too_many_arguments)]
+pub fn reload_document(
+    root: &Path,
+    loaded: &LoadedMunicipality,
+    rel: &str,
+    languages: &LanguageTable,
+    options: &LoadOptions,
+    portal_minify: bool,
+    ui: &UiStrings,
+    cache: &DocumentCache,
+) -> (Result<Document, Option<String>>, Vec<Diagnostic>) {
+    let path = root.join("content").join(&loaded.slug).join(rel);
+    let scope = Scope {
+        root,
+        config: &loaded.config,
+        languages,
+        bundles: &loaded.bundles,
+        ui,
+        minify: options.minify.unwrap_or(portal_minify),
+    };
+    let mut diagnostics = Vec::new();
+    let doc = load_document(&scope, rel, &path, &mut diagnostics);
+    cache.put(&path, &doc, &diagnostics);
+    (doc, diagnostics)
+}
+
 /// What loading one file of a municipality needs to know.
 struct Scope<'a> {
     root: &'a Path,

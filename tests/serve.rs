@@ -226,6 +226,32 @@ fn incremental_rebuilds_equal_full_builds_over_a_sequence_of_edits() {
     assert!(session.problems().iter().all(|d| !d.is_error()));
     assert_same(&session, &root, "after the fix");
 
+    // A warning from one page's text comes and goes with it.
+    let warned = edit(
+        &root,
+        "content/stadt/wohnen/anmeldung.de.md",
+        "## Die Adresse",
+        "## Die Adresse\n\n<script>alert(1)</script>",
+    );
+    built(&session.apply(std::slice::from_ref(&warned)));
+    let warnings = |session: &Session| {
+        session
+            .problems()
+            .iter()
+            .filter(|d| d.file == Path::new("content/stadt/wohnen/anmeldung.de.md"))
+            .count()
+    };
+    assert_eq!(warnings(&session), 1, "{:?}", session.problems());
+    assert_same(&session, &root, "warning");
+    edit(
+        &root,
+        "content/stadt/wohnen/anmeldung.de.md",
+        "\n\n<script>alert(1)</script>",
+        "",
+    );
+    built(&session.apply(&[warned]));
+    assert_eq!(warnings(&session), 0, "{:?}", session.problems());
+
     // Editors' temporary files change nothing.
     let swap = write(&root, "content/stadt/.anmeldung.de.md.swp", "junk");
     assert!(matches!(session.apply(&[swap]), Outcome::Unchanged));

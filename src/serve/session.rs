@@ -82,8 +82,15 @@ pub struct Session {
     /// `None` when the portal itself (wegweiser.toml, content/) does not load.
     sources: Option<Sources>,
     theme: Option<Theme>,
-    /// Problems of the sources as they are now: portal, municipalities, theme (sorted).
+    /// Problems of the sources as they are now: portal, municipalities, theme (sorted):
+    /// `portal_problems` and those of every municipality.
     problems: Vec<Diagnostic>,
+    /// Problems outside the municipalities (wegweiser.toml, content/, the theme).
+    portal_problems: Vec<Diagnostic>,
+    /// Problems of loading each municipality's files, by municipality folder.
+    load_problems: BTreeMap<String, Vec<Diagnostic>>,
+    /// Problems of resolving each municipality (links, URLs), by municipality folder.
+    resolve_problems: BTreeMap<String, Vec<Diagnostic>>,
     /// Problems the last render found (template errors at run time).
     render_problems: Vec<Diagnostic>,
     /// Last good site: path below the site root → file.
@@ -107,6 +114,9 @@ impl Session {
             sources: None,
             theme: None,
             problems: Vec::new(),
+            portal_problems: Vec::new(),
+            load_problems: BTreeMap::new(),
+            resolve_problems: BTreeMap::new(),
             render_problems: Vec::new(),
             files: BTreeMap::new(),
             built: false,
@@ -257,90 +267,164 @@ impl Session {
             )
         });
         diagnostics.extend(theme_problems);
+        self.load_problems.clear();
+        self.resolve_problems.clear();
+        let mut portal_problems = Vec::new();
+        'problem: for d in diagnostics {
+            for m in portal.iter().flat_map(|p| &p.municipalities) {
+                if d.file.starts_with(Path::new("content").join(&m.slug)) {
+                    self.load_problems
+                        .entry(m.slug.clone())
+                        .or_default()
+                        .push(d);
+                    continue 'problem;
+                }
+            }
+            portal_problems.push(d);
+        }
+        self.portal_problems = portal_problems;
         self.sources = portal.map(|portal| {
             let (mut site, problems) = resolve::resolve_each(&portal);
             for m in &mut site.municipalities {
                 pipeline::apply_today(m, &self.options);
             }
-            for p in problems {
-                diagnostics.extend(p);
+            for (m, p) in portal.municipalities.iter().zip(problems) {
+                self.resolve_problems.insert(m.slug.clone(), p);
             }
             Sources { portal, site }
         });
-        self.problems = diagnostics.into_sorted();
+        self.collect_problems();
+    }
+
+    /// `problems` from the problems of the portal and of each municipality.
+    fn collect_problems(&mut self) {
+        let all: Diagnostics = self
+            .portal_problems
+            .iter()
+            .chain(self.load_problems.values().flatten())
+            .chain(self.resolve_problems.values().flatten())
+            .cloned()
+            .collect();
+        self.problems = all.into_sorted();
+    }
+
+    /// After a change to the page file `file` (relative to the root) alone, parse it
+    /// again and put it in its municipality's place, if it still is the same page in
+    /// the same language: no walk of the folder, no other file looked at. Returns the
+    /// document it replaced.
+    fn replace_document(&mut self, index: usize, file: &Path) -> Option<load::Document> {
+        let options = self.load_options();
+        let sources = self.sources.as_mut()?;
+        let loaded = &sources.portal.municipalities[index];
+        let rel = file
+            .strip_prefix(Path::new("content").join(&loaded.slug))
+            .ok()?
+            .to_str()?
+            .replace('\\', "/");
+        let reserved = [crate::places::FOLDER, crate::news::FOLDER]
+            .iter()
+            .any(|f| rel.starts_with(&format!("{f}/")));
+        let path = self.options.root.join(file);
+        let position = loaded.documents.iter().position(|d| d.path == path)?;
+        if reserved || !rel.ends_with(".md") || !path.is_file() {
+            return None;
+        }
+        let (doc, problems) = load::reload_document(
+            &self.options.root,
+            loaded,
+            &rel,
+            &sources.portal.languages,
+            &options,
+            sources.portal.config.build.minify,
+            &self.ui,
+            &self.cache,
+        );
+        let old = &loaded.documents[position];
+        let doc = doc.ok()?;
+        let same_page = doc.key == old.key && doc.language == old.language && doc.kind == old.kind;
+        if !same_page || (doc.front.draft && !options.drafts) {
+            return None;
+        }
+        let display = doc.display.clone();
+        let problems_of = self.load_problems.entry(loaded.slug.clone()).or_default();
+        problems_of.retain(|d| d.file != display);
+        problems_of.extend(problems);
+        let loaded = &mut sources.portal.municipalities[index];
+        Some(std::mem::replace(&mut loaded.documents[position], doc))
     }
 
     /// Load and resolve one municipality again after `files` in it changed; returns
     /// what has to be rendered.
     fn reload_municipality(&mut self, slug: &str, files: &[PathBuf]) -> RenderScope {
-        let options = self.load_options();
-        let Some(sources) = self.sources.as_mut() else {
-            return RenderScope::All;
-        };
-        let Some(index) = sources
-            .portal
-            .municipalities
-            .iter()
-            .position(|m| m.slug == slug)
+        let Some(index) = self
+            .sources
+            .as_ref()
+            .and_then(|s| s.portal.municipalities.iter().position(|m| m.slug == slug))
         else {
             return RenderScope::All;
         };
-        let mut problems = Vec::new();
-        let reloaded = load::load_municipality(
-            &self.options.root,
-            slug,
-            &sources.portal.languages,
-            &options,
-            sources.portal.config.build.minify,
-            &self.ui,
-            Some(&self.cache),
-            &mut problems,
-        );
-        let folder = Path::new("content").join(slug);
-        let mut all: Diagnostics = std::mem::take(&mut self.problems)
-            .into_iter()
-            .filter(|d| !d.file.starts_with(&folder))
-            .collect();
-        all.extend(problems);
-        let Some(reloaded) = reloaded else {
-            // The municipality does not load: everything once it does again.
-            self.problems = all.into_sorted();
+        // One page file changed: parse it alone, else load the whole folder.
+        let replaced = match files {
+            [file] => self.replace_document(index, file),
+            _ => None,
+        };
+        let fast = replaced.is_some();
+        let before = match replaced {
+            Some(old) => Some(old),
+            None => {
+                let options = self.load_options();
+                let Some(sources) = self.sources.as_mut() else {
+                    return RenderScope::All;
+                };
+                let mut problems = Vec::new();
+                let reloaded = load::load_municipality(
+                    &self.options.root,
+                    slug,
+                    &sources.portal.languages,
+                    &options,
+                    sources.portal.config.build.minify,
+                    &self.ui,
+                    Some(&self.cache),
+                    &mut problems,
+                );
+                self.load_problems.insert(slug.to_string(), problems);
+                let Some(reloaded) = reloaded else {
+                    // The municipality does not load: everything once it does again.
+                    self.resolve_problems.remove(slug);
+                    self.collect_problems();
+                    return RenderScope::All;
+                };
+                sources.portal.municipalities[index] = reloaded;
+                None
+            }
+        };
+        let Some(sources) = self.sources.as_mut() else {
             return RenderScope::All;
         };
         let mut problems = Vec::new();
         let mut resolved = resolve::resolve_municipality(
-            &reloaded,
+            &sources.portal.municipalities[index],
             &sources.portal.languages,
             &sources.portal.base_url,
             &mut problems,
         );
         pipeline::apply_today(&mut resolved, &self.options);
-        all.extend(problems);
-        self.problems = all.into_sorted();
-        let before = std::mem::replace(&mut sources.portal.municipalities[index], reloaded);
+        self.resolve_problems.insert(slug.to_string(), problems);
         sources.site.municipalities[index] = resolved;
-        let after = &sources.portal.municipalities[index];
         // The text of one page changed, and nothing else: that page.
-        if let [file] = files
-            && file.extension().is_some_and(|e| e == "md")
-            && before.documents.len() == after.documents.len()
-            && before.failed_keys == after.failed_keys
-            && before.assets.len() == after.assets.len()
-        {
+        let mut scope = RenderScope::Municipality(index);
+        if fast && let (Some(old), [file]) = (before, files) {
             let path = self.options.root.join(file);
-            let old = before.documents.iter().find(|d| d.path == path);
-            let new = after.documents.iter().find(|d| d.path == path);
-            if let (Some(old), Some(new)) = (old, new)
-                && old.key == new.key
-                && old.language == new.language
-                && old.kind == new.kind
+            let after = &sources.portal.municipalities[index];
+            if let Some(new) = after.documents.iter().find(|d| d.path == path)
                 && old.front == new.front
                 && let Some(&page) = sources.site.municipalities[index].keys.get(&new.key)
             {
-                return RenderScope::Page { m: index, page };
+                scope = RenderScope::Page { m: index, page };
             }
         }
-        RenderScope::Municipality(index)
+        self.collect_problems();
+        scope
     }
 
     /// Render what the changes since the last good build touched, unless the sources
