@@ -557,9 +557,7 @@ pub fn load_file(
     let (front, _, body_start) =
         crate::frontmatter::parse_as::<PlaceFront>(&display, &text, PLACE_KEYS)
             .map_err(|d| {
-                let d = if d.message.contains("unknown field") || d.message.contains("missing field") {
-                    d
-                } else if d.message.contains("did not match any variant") {
+                let d = if d.message.contains("did not match any variant") {
                     d.with_hint(
                         "a weekday is a list of slots [\"08:00-12:00\", \"14:00-16:00\"], \"closed\" or \"appointment_only\"; barrier_free and temporarily_closed are true, false or a text",
                     )

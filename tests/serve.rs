@@ -71,6 +71,14 @@ fn assert_same(session: &Session, root: &Path, step: &str) {
     }
 }
 
+/// Apply a change, check that the site was rebuilt and equals a full build; returns
+/// what was rendered.
+fn rebuild(session: &mut Session, root: &Path, changed: &[PathBuf], step: &str) -> RenderScope {
+    let (scope, _) = built(&session.apply(changed));
+    assert_same(session, root, step);
+    scope
+}
+
 fn write(root: &Path, rel: &str, text: &str) -> PathBuf {
     let path = root.join(rel);
     fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -116,8 +124,10 @@ fn incremental_rebuilds_equal_full_builds_over_a_sequence_of_edits() {
         "title: Registration",
         "title: Registering",
     );
-    assert_eq!(built(&session.apply(&[p])).0, RenderScope::Municipality(1));
-    assert_same(&session, &root, "title");
+    assert_eq!(
+        rebuild(&mut session, &root, &[p], "title"),
+        RenderScope::Municipality(1)
+    );
 
     // A new page, then renamed, then deleted: its old URLs go.
     let new = write(
@@ -125,16 +135,20 @@ fn incremental_rebuilds_equal_full_builds_over_a_sequence_of_edits() {
         "content/stadt/arbeit/jobcenter.de.md",
         "+++\ntitle = \"Jobcenter\"\n+++\nDas Jobcenter hilft.\n",
     );
-    built(&session.apply(std::slice::from_ref(&new)));
+    rebuild(&mut session, &root, std::slice::from_ref(&new), "new page");
     assert!(
         session
             .file("stadt/de/arbeit/jobcenter/index.html")
             .is_some()
     );
-    assert_same(&session, &root, "new page");
     let renamed = root.join("content/stadt/arbeit/arbeitsagentur.de.md");
     fs::rename(&new, &renamed).unwrap();
-    built(&session.apply(&[new.clone(), renamed.clone()]));
+    rebuild(
+        &mut session,
+        &root,
+        &[new.clone(), renamed.clone()],
+        "renamed page",
+    );
     assert!(
         session
             .file("stadt/de/arbeit/jobcenter/index.html")
@@ -145,10 +159,8 @@ fn incremental_rebuilds_equal_full_builds_over_a_sequence_of_edits() {
             .file("stadt/de/arbeit/arbeitsagentur/index.html")
             .is_some()
     );
-    assert_same(&session, &root, "renamed page");
     fs::remove_file(&renamed).unwrap();
-    built(&session.apply(&[renamed]));
-    assert_same(&session, &root, "deleted page");
+    rebuild(&mut session, &root, &[renamed], "deleted page");
 
     // A new translation of an existing page.
     let p = write(
@@ -156,8 +168,7 @@ fn incremental_rebuilds_equal_full_builds_over_a_sequence_of_edits() {
         "content/dorf/nur-deutsch.uk.md",
         "+++\ntitle = \"Лише німецькою\"\n+++\nТепер і українською.\n",
     );
-    built(&session.apply(&[p]));
-    assert_same(&session, &root, "new translation");
+    rebuild(&mut session, &root, &[p], "new translation");
 
     // The municipality's settings.
     let p = edit(
@@ -166,8 +177,10 @@ fn incremental_rebuilds_equal_full_builds_over_a_sequence_of_edits() {
         "aliases = [\"Vorort\"]",
         "aliases = [\"Vorort\", \"Altstadt\"]",
     );
-    assert_eq!(built(&session.apply(&[p])).0, RenderScope::Municipality(1));
-    assert_same(&session, &root, "municipality.toml");
+    assert_eq!(
+        rebuild(&mut session, &root, &[p], "municipality.toml"),
+        RenderScope::Municipality(1)
+    );
 
     // A page asset is served as it is now.
     let p = edit(
@@ -176,8 +189,7 @@ fn incremental_rebuilds_equal_full_builds_over_a_sequence_of_edits() {
         "<svg",
         "<svg data-edited=\"1\"",
     );
-    built(&session.apply(&[p]));
-    assert_same(&session, &root, "asset");
+    rebuild(&mut session, &root, &[p], "asset");
 
     // The portal's settings: everything.
     let p = edit(
@@ -186,8 +198,10 @@ fn incremental_rebuilds_equal_full_builds_over_a_sequence_of_edits() {
         "title = \"Testportal\"",
         "title = \"Portal\"",
     );
-    assert_eq!(built(&session.apply(&[p])).0, RenderScope::All);
-    assert_same(&session, &root, "wegweiser.toml");
+    assert_eq!(
+        rebuild(&mut session, &root, &[p], "wegweiser.toml"),
+        RenderScope::All
+    );
 
     // Breaking a page keeps the last good site; what changes meanwhile is not lost.
     let before = served(&session);
@@ -281,27 +295,22 @@ fn incremental_rebuilds_of_the_demo_portal_equal_full_builds() {
         "Die Anmeldung ist kostenlos.",
         "Die Anmeldung kostet nichts.",
     );
-    assert!(matches!(
-        built(&session.apply(&[p])).0,
-        RenderScope::Page { .. }
-    ));
-    assert_same(&session, &root, "text of a page");
+    let scope = rebuild(&mut session, &root, &[p], "text of a page");
+    assert!(matches!(scope, RenderScope::Page { .. }), "{scope:?}");
     let p = edit(
         &root,
         page,
         "reviewed = 2025-12-20",
         "reviewed = 2026-11-01",
     );
-    built(&session.apply(&[p]));
-    assert_same(&session, &root, "review date");
+    rebuild(&mut session, &root, &[p], "review date");
     let p = edit(
         &root,
         "content/musterstadt/actors.toml",
         "name = \"Integrationsbüro der Stadt Musterstadt\"",
         "name = \"Integrationsbüro Musterstadt\"",
     );
-    built(&session.apply(&[p]));
-    assert_same(&session, &root, "actors.toml");
+    rebuild(&mut session, &root, &[p], "actors.toml");
 }
 
 #[test]
