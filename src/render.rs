@@ -262,6 +262,12 @@ enum Job {
         asset: usize,
         lang: LangIdx,
     },
+    /// The poster with the QR codes of the start page in every language, for readers
+    /// of `lang` (`/<m>/<lang>/poster/`).
+    Poster {
+        m: usize,
+        lang: LangIdx,
+    },
     /// A legal page generated from `[legal]`, for readers of `lang`.
     Legal {
         m: usize,
@@ -296,6 +302,7 @@ impl Job {
             | Job::Redirect { m, .. }
             | Job::Asset { m, .. }
             | Job::Legal { m, .. }
+            | Job::Poster { m, .. }
             | Job::ThemeCss { m }
             | Job::ThemeFile { m, .. } => Some(m),
             Job::PortalIndex | Job::NotFound => None,
@@ -528,6 +535,7 @@ impl<'a> Renderer<'a> {
                 if m.pages.first().is_none_or(|p| p.localized[lang].is_none()) {
                     continue;
                 }
+                jobs.push(Job::Poster { m: mi, lang });
                 if !m.places.is_empty() {
                     jobs.push(Job::Places { m: mi, lang });
                     for place in 0..m.places.len() {
@@ -605,13 +613,14 @@ impl<'a> Renderer<'a> {
                 let result = self.run(job, out);
                 progress.advance(1);
                 match result {
-                    Ok((n, html)) => {
+                    Ok((n, html, extra)) => {
                         bytes.fetch_add(n, Ordering::Relaxed);
                         if html {
                             html_files.fetch_add(1, Ordering::Relaxed);
                         } else {
                             other_files.fetch_add(1, Ordering::Relaxed);
                         }
+                        other_files.fetch_add(extra, Ordering::Relaxed);
                         None
                     }
                     Err(d) => Some(d),
@@ -687,8 +696,9 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Produce one file; returns its size and whether it is HTML.
-    fn run(&self, job: &Job, out: &dyn Sink) -> Result<(u64, bool), Diagnostic> {
+    /// Produce one file; returns the bytes written, whether the file is HTML, and how
+    /// many other files came with it (a page's `qr.svg`).
+    fn run(&self, job: &Job, out: &dyn Sink) -> Result<(u64, bool, u64), Diagnostic> {
         let (rel, html) = match *job {
             Job::Page { m, page, lang } => {
                 let municipality = &self.site.municipalities[m];
@@ -805,7 +815,13 @@ impl<'a> Renderer<'a> {
                             format!("cannot copy to the site: {e}"),
                         )
                     })?;
-                return Ok((size, false));
+                return Ok((size, false, 0));
+            }
+            Job::Poster { m, lang } => {
+                let municipality = &self.site.municipalities[m];
+                let (dir, _) = crate::seo::poster_location(municipality, lang)
+                    .expect("posters are made where the start page is");
+                (format!("{dir}/index.html"), self.render_poster(m, lang)?)
             }
             Job::Legal { m, kind, lang } => {
                 let municipality = &self.site.municipalities[m];
@@ -828,7 +844,7 @@ impl<'a> Renderer<'a> {
                 out.write(&rel, css.as_bytes()).map_err(|e| {
                     Diagnostic::file(Severity::Error, rel.clone(), format!("cannot write: {e}"))
                 })?;
-                return Ok((css.len() as u64, false));
+                return Ok((css.len() as u64, false, 0));
             }
             Job::ThemeFile { m, index } => {
                 let municipality = &self.site.municipalities[m];
@@ -844,14 +860,44 @@ impl<'a> Renderer<'a> {
                             format!("cannot copy to the site: {e}"),
                         )
                     })?;
-                return Ok((size, false));
+                return Ok((size, false, 0));
             }
         };
         let bytes = finish_html(self.theme, self.minify, html);
         out.write(&rel, &bytes).map_err(|e| {
             Diagnostic::file(Severity::Error, rel.clone(), format!("cannot write: {e}"))
         })?;
-        Ok((bytes.len() as u64, true))
+        // Every page readers see in a language has its QR code (the share section
+        // shows it); the choosers, dashboards, forwarding pages and posters do not.
+        let qr = match job {
+            Job::Chooser { .. }
+            | Job::Status { .. }
+            | Job::Redirect { .. }
+            | Job::Poster { .. }
+            | Job::PortalIndex
+            | Job::NotFound => 0,
+            _ => self.write_qr(&rel, out)?,
+        };
+        Ok((bytes.len() as u64 + qr, true, u64::from(qr > 0)))
+    }
+
+    /// Write `qr.svg` beside the page at `rel` (`<dir>/index.html`), encoding its
+    /// absolute URL; returns its size.
+    fn write_qr(&self, rel: &str, out: &dyn Sink) -> Result<u64, Diagnostic> {
+        let Some(dir) = rel.strip_suffix("/index.html") else {
+            return Ok(0);
+        };
+        let url = self
+            .site
+            .base_url
+            .absolute(&crate::seo::url_of_dir(&self.site.base_url.path, dir));
+        let Some(svg) = crate::qr::svg(&url) else {
+            return Ok(0);
+        };
+        let qr_rel = format!("{dir}/{}", crate::seo::QR_FILE);
+        out.write(&qr_rel, svg.as_bytes())
+            .map_err(|e| Diagnostic::file(Severity::Error, qr_rel, format!("cannot write: {e}")))?;
+        Ok(svg.len() as u64)
     }
 
     /// Render into bytes: pages go to disk as they are, so there is no need to check
@@ -1013,6 +1059,7 @@ impl<'a> Renderer<'a> {
             PageKind::Section => "section.html",
             PageKind::Page => "page.html",
         };
+        self.discover(mi, lang, &mut ctx);
         self.render(template, &ctx)
     }
 
@@ -1072,7 +1119,35 @@ impl<'a> Renderer<'a> {
         ctx.insert("languages", &languages);
         ctx.insert("alternates", &alternates);
         ctx.insert("breadcrumbs", &breadcrumbs);
+        self.discover(mi, lang, &mut ctx);
         self.render(kind.template(), &ctx)
+    }
+
+    /// Add `discover` (meta description, Open Graph, JSON-LD, share links: see
+    /// [`crate::seo`]), made from the values already in `ctx`.
+    fn discover(&self, mi: usize, lang: LangIdx, ctx: &mut Context) {
+        let m = &self.site.municipalities[mi];
+        if let Some(value) = crate::seo::head(self.site, m, lang, ctx) {
+            ctx.insert("discover", &value);
+        }
+    }
+
+    /// The poster of municipality `mi` for readers of `lang`: a large QR code of the
+    /// start page in every language it has, each labelled in that language.
+    fn render_poster(&self, mi: usize, lang: LangIdx) -> Result<Vec<u8>, Diagnostic> {
+        let m = &self.site.municipalities[mi];
+        let ui = self.ui(mi, lang);
+        let mut ctx = self.base_context(mi, lang);
+        crate::seo::poster_context(
+            self.site,
+            m,
+            lang,
+            &ui,
+            |code| self.theme.ui.for_language(code),
+            |code| self.marker(code),
+            &mut ctx,
+        );
+        self.render("poster.html", &ctx)
     }
 
     fn render_chooser(&self, mi: usize) -> Result<Vec<u8>, Diagnostic> {
@@ -1110,6 +1185,7 @@ impl<'a> Renderer<'a> {
         let ui = self.ui(m, lang);
         let mut ctx = self.base_context(m, lang);
         fill(&ui, &|code| self.marker(code), &mut ctx);
+        self.discover(m, lang, &mut ctx);
         let rel = match item {
             Some(item) => format!("{dir}/{item}/index.html"),
             None => format!("{dir}/index.html"),
@@ -1139,6 +1215,7 @@ impl<'a> Renderer<'a> {
             |code| self.marker(code),
             &mut ctx,
         );
+        self.discover(mi, lang, &mut ctx);
         self.render("actor.html", &ctx)
     }
 
@@ -1154,6 +1231,7 @@ impl<'a> Renderer<'a> {
             |code| self.marker(code),
             &mut ctx,
         );
+        self.discover(mi, lang, &mut ctx);
         self.render("actors.html", &ctx)
     }
 

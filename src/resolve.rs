@@ -264,6 +264,12 @@ pub fn resolve_municipality(
             diagnostics,
         );
     }
+    crate::review::check_reserved_paths(
+        &municipality,
+        |lang| crate::seo::poster_location(&municipality, lang).map(|(dir, _)| dir),
+        "the poster page",
+        diagnostics,
+    );
     municipality
 }
 
