@@ -281,10 +281,13 @@ fn file_url(base: &BaseUrl, name: &str) -> String {
     base.absolute(&format!("{}/{name}", base.path))
 }
 
-/// `robots.txt` that allows everything and names the sitemap.
+/// `robots.txt` that allows everything but the translation dashboards of the
+/// municipalities (`/<m>/_status/`, for editors; `*` is part of RFC 9309) and names the
+/// sitemap.
 pub fn robots(base: &BaseUrl) -> String {
     format!(
-        "User-agent: *\nDisallow:\n\nSitemap: {}\n",
+        "User-agent: *\nDisallow: {}/*/_status/\n\nSitemap: {}\n",
+        base.path,
         file_url(base, "sitemap.xml")
     )
 }
