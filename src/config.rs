@@ -124,6 +124,9 @@ pub struct MunicipalityConfig {
     /// Logo, coat of arms, primary colour.
     #[serde(default)]
     pub theme: Option<crate::branding::ThemeSettings>,
+    /// `[events]`: how many days ahead the events page lists (see docs/events.md).
+    #[serde(default)]
+    pub events: crate::events::EventSettings,
 }
 
 /// An absolute base URL split into what links need.
@@ -247,6 +250,7 @@ pub const MUNICIPALITY_KEYS: &[&str] = &[
     "legal",
     "accessibility",
     "theme",
+    "events",
 ];
 
 #[cfg(test)]

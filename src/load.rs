@@ -147,6 +147,8 @@ pub struct LoadedMunicipality {
     pub place_files: Vec<crate::places::LoadedFile<crate::places::PlaceData>>,
     /// The files below `news/` that could be parsed.
     pub news_files: Vec<crate::places::LoadedFile<crate::news::NewsDates>>,
+    /// The files below `events/` that could be parsed.
+    pub event_files: Vec<crate::places::LoadedFile<crate::events::EventData>>,
 }
 
 /// The whole portal as found on disk.
@@ -496,11 +498,14 @@ pub fn load_municipality(
     // `places/` and `news/` hold places and news items, not pages.
     let mut place_paths = Vec::new();
     let mut news_paths = Vec::new();
+    let mut event_paths = Vec::new();
     for (rel, path) in files {
         if let Some(name) = rel.strip_prefix("places/") {
             place_paths.push((name.to_string(), path));
         } else if let Some(name) = rel.strip_prefix("news/") {
             news_paths.push((name.to_string(), path));
+        } else if let Some(name) = rel.strip_prefix("events/") {
+            event_paths.push((name.to_string(), path));
         } else if rel.ends_with(".md") {
             markdown.push((rel, path));
         } else if rel != "municipality.toml" && rel != crate::actor::FILE_NAME {
@@ -591,9 +596,17 @@ pub fn load_municipality(
                 .filter(|f| options.drafts || !f.draft)
         })
         .collect();
+    let event_files: Vec<_> = event_paths
+        .iter()
+        .filter_map(|(name, path)| {
+            crate::events::load_file(&file_scope, path, name, diagnostics)
+                .filter(|f| options.drafts || !f.draft)
+        })
+        .collect();
     Some(LoadedMunicipality {
         place_files,
         news_files,
+        event_files,
         slug: slug.to_string(),
         config,
         config_display,

@@ -75,6 +75,10 @@ pub struct Municipality {
     pub places: Vec<crate::places::Place>,
     /// News items from `news/` (see [`crate::news`]), newest first.
     pub news: Vec<crate::news::NewsItem>,
+    /// Events from `events/` (see [`crate::events`]), by first day.
+    pub events: Vec<crate::events::Event>,
+    /// `[events] window_days`: how many days ahead the events page lists.
+    pub event_window_days: u32,
 }
 
 /// An old URL that forwards readers to a page.

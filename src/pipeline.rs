@@ -282,6 +282,22 @@ fn write_deploy_files(
     Ok(())
 }
 
+/// The web app manifests, service workers and offline lists of every municipality and
+/// language, from what the build wrote (see [`crate::offline`]); returns how many.
+fn write_offline_files(
+    site: &Site,
+    mut index: crate::offline::Index,
+    out: &dyn Sink,
+) -> Result<u64, Diagnostic> {
+    let files = crate::offline::outputs(site, &mut index, |_| true, crate::offline::Worker::Build);
+    for (rel, bytes) in &files {
+        out.write(rel, bytes).map_err(|e| {
+            Diagnostic::file(Severity::Error, rel.as_str(), format!("cannot write: {e}"))
+        })?;
+    }
+    Ok(files.len() as u64)
+}
+
 fn build_in_pool(
     options: &BuildOptions,
     progress: &dyn Progress,
@@ -374,11 +390,17 @@ fn build_in_pool(
                 return Err(fail(diagnostics));
             }
         };
-        let rendered = renderer.render_all(&staging, progress).and_then(|stats| {
+        // Every file written is noted for the lists of `crate::offline`.
+        let recorder = crate::offline::Recorder::new(&staging, &site.base_url.path);
+        let rendered = renderer.render_all(&recorder, progress).and_then(|stats| {
             write_deploy_files(
                 options, &site, &summary, &theme, &renderer, minify, &staging,
             )
-            .map(|()| stats)
+            .and_then(|()| write_offline_files(&site, recorder.into_index(), &staging))
+            .map(|n| RenderStats {
+                other_files: stats.other_files + n,
+                ..stats
+            })
             .map_err(|d| vec![d])
         });
         match rendered {

@@ -1001,6 +1001,7 @@ pub fn start_links(m: &Municipality, lang: LangIdx, ui: &LanguageStrings<'_>) ->
     {
         links.push(json!({"title": ui.get("news_title"), "url": url}));
     }
+    links.extend(crate::events::start_link(m, lang, ui));
     Value::Array(links)
 }
 
@@ -1354,6 +1355,7 @@ pub fn place_context(
     ctx.insert("place", &place_value(site, m, place, lang, ui));
     ctx.insert("content", &body_html(m, text, lang));
     ctx.insert("json_ld", &json_ld(&schema_org(site, m, place, lang)));
+    ctx.insert("events", &crate::events::at_place(m, place, lang, ui));
     let (languages, alternates) = switcher(
         site,
         m,

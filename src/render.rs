@@ -253,6 +253,17 @@ enum Job {
         item: usize,
         lang: LangIdx,
     },
+    /// The upcoming events of a municipality, for readers of `lang`.
+    Events {
+        m: usize,
+        lang: LangIdx,
+    },
+    /// One event's page, for readers of `lang`.
+    Event {
+        m: usize,
+        event: usize,
+        lang: LangIdx,
+    },
     Redirect {
         m: usize,
         index: usize,
@@ -299,6 +310,8 @@ impl Job {
             | Job::Place { m, .. }
             | Job::NewsList { m, .. }
             | Job::NewsItem { m, .. }
+            | Job::Events { m, .. }
+            | Job::Event { m, .. }
             | Job::Redirect { m, .. }
             | Job::Asset { m, .. }
             | Job::Legal { m, .. }
@@ -376,9 +389,13 @@ pub fn dated_files<'a>(
 ) -> Vec<&'a Path> {
     municipalities
         .into_iter()
-        .flat_map(|m| &m.pages)
-        .flat_map(|p| p.translations.iter().flatten())
-        .map(|t| t.file.as_path())
+        .flat_map(|m| {
+            m.pages
+                .iter()
+                .flat_map(|p| p.translations.iter().flatten())
+                .map(|t| t.file.as_path())
+                .chain(crate::events::dated_files(m))
+        })
         .collect()
 }
 
@@ -548,6 +565,12 @@ impl<'a> Renderer<'a> {
                         jobs.push(Job::NewsItem { m: mi, item, lang });
                     }
                 }
+                if !m.events.is_empty() {
+                    jobs.push(Job::Events { m: mi, lang });
+                    for event in 0..m.events.len() {
+                        jobs.push(Job::Event { m: mi, event, lang });
+                    }
+                }
             }
             for (id, p) in m.pages.iter().enumerate() {
                 for (lang, l) in p.localized.iter().enumerate() {
@@ -675,6 +698,7 @@ impl<'a> Renderer<'a> {
             crate::feed::write(self.site, self.theme, &self.source_dates, &in_scope, out),
             places::write(self.site, &in_scope, out),
             news::write(self.site, self.theme, &in_scope, out),
+            crate::events::write(self.site, self.theme, &self.source_dates, &in_scope, out),
         ] {
             match written {
                 Ok((files, n)) => {
@@ -786,6 +810,41 @@ impl<'a> Renderer<'a> {
                     "news_item.html",
                     |ui, marker, ctx| {
                         news::item_context(self.site, municipality, item, lang, ui, marker, ctx)
+                    },
+                )?
+            }
+            Job::Events { m, lang } => {
+                let municipality = &self.site.municipalities[m];
+                self.render_folder_page(
+                    m,
+                    lang,
+                    crate::events::FOLDER,
+                    None,
+                    "events.html",
+                    |ui, marker, ctx| {
+                        crate::events::list_context(self.site, municipality, lang, ui, marker, ctx)
+                    },
+                )?
+            }
+            Job::Event { m, event, lang } => {
+                let municipality = &self.site.municipalities[m];
+                let stem = municipality.events[event].stem.as_str();
+                self.render_folder_page(
+                    m,
+                    lang,
+                    crate::events::FOLDER,
+                    Some(stem),
+                    "event.html",
+                    |ui, marker, ctx| {
+                        crate::events::event_context(
+                            self.site,
+                            municipality,
+                            event,
+                            lang,
+                            ui,
+                            marker,
+                            ctx,
+                        )
                     },
                 )?
             }

@@ -215,6 +215,8 @@ pub fn resolve_municipality(
         today,
         places: Vec::new(),
         news: Vec::new(),
+        events: Vec::new(),
+        event_window_days: config.events.window_days,
     };
     {
         let codes: Vec<String> = municipality
@@ -234,6 +236,16 @@ pub fn resolve_municipality(
             &codes,
             source_language,
             &fallback_chains,
+            diagnostics,
+        );
+        municipality.events = crate::events::resolve(
+            &loaded.event_files,
+            &codes,
+            source_language,
+            &fallback_chains,
+            &municipality.places,
+            &municipality.actors,
+            &municipality.timezone,
             diagnostics,
         );
     }
@@ -261,6 +273,17 @@ pub fn resolve_municipality(
                     .map(|(dir, _)| dir)
             },
             "the news pages",
+            diagnostics,
+        );
+    }
+    if !municipality.events.is_empty() {
+        crate::review::check_reserved_paths(
+            &municipality,
+            |lang| {
+                crate::places::section_location(&municipality, lang, crate::events::FOLDER)
+                    .map(|(dir, _)| dir)
+            },
+            "the event pages",
             diagnostics,
         );
     }
@@ -744,6 +767,8 @@ fn place_or_news_url(
 ) -> Option<String> {
     let mut url = if let Some(place) = crate::places::by_link_key(m, key) {
         crate::places::place_url(m, reader, place)?
+    } else if let Some(event) = crate::events::by_link_key(m, key) {
+        crate::events::event_url(m, reader, event)?
     } else {
         let item = crate::news::by_link_key(m, key)?;
         crate::news::item_url(m, reader, item)?
@@ -762,7 +787,8 @@ fn check_item_links(m: &Municipality, diagnostics: &mut Vec<Diagnostic>) {
         .places
         .iter()
         .map(|p| (&p.texts, &p.shown))
-        .chain(m.news.iter().map(|n| (&n.texts, &n.shown)));
+        .chain(m.news.iter().map(|n| (&n.texts, &n.shown)))
+        .chain(m.events.iter().map(|e| (&e.texts, &e.shown)));
     for (texts, shown) in texts {
         for (lang, t) in texts.iter().enumerate() {
             let Some(t) = t else { continue };

@@ -2,6 +2,9 @@
 // not build. Added to pages by `wegweiser serve` only, never to `wegweiser build`.
 (() => {
   "use strict";
+  // Tells the theme's scripts that this is a preview: offline.js registers no caching
+  // service worker (docs/offline.md). Runs before their deferred code.
+  document.documentElement.setAttribute("data-wegweiser-preview", "");
   const events = new EventSource("/__wegweiser/events");
   let overlay = null;
 

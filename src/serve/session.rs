@@ -321,9 +321,13 @@ impl Session {
             .ok()?
             .to_str()?
             .replace('\\', "/");
-        let reserved = [crate::places::FOLDER, crate::news::FOLDER]
-            .iter()
-            .any(|f| rel.starts_with(&format!("{f}/")));
+        let reserved = [
+            crate::places::FOLDER,
+            crate::news::FOLDER,
+            crate::events::FOLDER,
+        ]
+        .iter()
+        .any(|f| rel.starts_with(&format!("{f}/")));
         let path = self.options.root.join(file);
         let position = loaded.documents.iter().position(|d| d.path == path)?;
         if reserved || !rel.ends_with(".md") || !path.is_file() {
