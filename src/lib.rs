@@ -28,6 +28,7 @@ pub mod markdown;
 pub mod merge;
 pub mod model;
 pub mod news;
+pub mod offline;
 pub mod pipeline;
 pub mod places;
 pub mod recurrence;

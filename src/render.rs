@@ -203,6 +203,8 @@ struct Shared {
     nav: Vec<Value>,
     /// Children of each section, per language.
     children: Vec<Vec<Option<Value>>>,
+    /// URLs of the manifest, worker and offline list, per language (`offline`).
+    offline: Vec<Value>,
 }
 
 /// One file to produce.
@@ -285,6 +287,12 @@ enum Job {
         kind: LegalKind,
         lang: LangIdx,
     },
+    /// The page shown offline in place of a page never saved, for readers of `lang`
+    /// (`/<m>/<lang>/offline.html`, see [`crate::offline`]).
+    Offline {
+        m: usize,
+        lang: LangIdx,
+    },
     /// `/<m>/_theme/theme.css` and the logo and coat of arms beside it.
     ThemeCss {
         m: usize,
@@ -316,6 +324,7 @@ impl Job {
             | Job::Asset { m, .. }
             | Job::Legal { m, .. }
             | Job::Poster { m, .. }
+            | Job::Offline { m, .. }
             | Job::ThemeCss { m }
             | Job::ThemeFile { m, .. } => Some(m),
             Job::PortalIndex | Job::NotFound => None,
@@ -520,6 +529,16 @@ impl<'a> Renderer<'a> {
                     entries(0, lang).unwrap_or_else(|| Value::from_serializable(&Vec::<()>::new()))
                 })
                 .collect(),
+            offline: langs
+                .clone()
+                .map(|lang| match crate::offline::language_dir(m, lang) {
+                    Some(dir) => Value::from_serializable(&crate::offline::urls(
+                        &site.base_url.path,
+                        dir,
+                    )),
+                    None => Value::from_serializable(&Option::<()>::None),
+                })
+                .collect(),
             children: m
                 .pages
                 .iter()
@@ -552,6 +571,7 @@ impl<'a> Renderer<'a> {
                 if m.pages.first().is_none_or(|p| p.localized[lang].is_none()) {
                     continue;
                 }
+                jobs.push(Job::Offline { m: mi, lang });
                 jobs.push(Job::Poster { m: mi, lang });
                 if !m.places.is_empty() {
                     jobs.push(Job::Places { m: mi, lang });
@@ -848,6 +868,15 @@ impl<'a> Renderer<'a> {
                     },
                 )?
             }
+            Job::Offline { m, lang } => {
+                let municipality = &self.site.municipalities[m];
+                let dir = crate::offline::language_dir(municipality, lang)
+                    .expect("offline pages are made where the start page is");
+                (
+                    format!("{dir}/{}", crate::offline::FALLBACK),
+                    self.render_offline(m, lang)?,
+                )
+            }
             Job::PortalIndex => ("index.html".to_string(), self.render_portal("index.html")?),
             Job::NotFound => ("404.html".to_string(), self.render_portal("404.html")?),
             Job::Redirect { m, index } => {
@@ -978,6 +1007,9 @@ impl<'a> Renderer<'a> {
         ctx.insert_value("lang", shared.lang[lang].clone());
         ctx.insert_value("t", shared.ui[lang].clone());
         ctx.insert_value("nav", shared.nav[lang].clone());
+        if let Some(offline) = shared.offline.get(lang) {
+            ctx.insert_value("offline", offline.clone());
+        }
         ctx
     }
 
@@ -1209,9 +1241,41 @@ impl<'a> Renderer<'a> {
         self.render("poster.html", &ctx)
     }
 
+    /// The page a municipality's service worker shows for a page never saved, when
+    /// the reader is offline.
+    fn render_offline(&self, mi: usize, lang: LangIdx) -> Result<Vec<u8>, Diagnostic> {
+        let m = &self.site.municipalities[mi];
+        let dir = crate::offline::language_dir(m, lang).expect("jobs are made for a start page");
+        let url = crate::offline::urls(&self.site.base_url.path, dir).fallback;
+        let ui = self.ui(mi, lang);
+        let l = &m.languages[lang];
+        let mut ctx = self.base_context(mi, lang);
+        ctx.insert(
+            "page",
+            &serde_json::json!({
+                "key": "offline",
+                "kind": "offline",
+                "title": ui.get("offline_page_title"),
+                "lang": l.code,
+                "dir": l.dir.as_str(),
+                "permalink": self.site.base_url.absolute(&url),
+                "canonical": self.site.base_url.absolute(&url),
+                "url": url,
+            }),
+        );
+        // The start page in every language, the way out of this page.
+        ctx.insert("languages", &switcher(self.theme, m, 0, Some(lang)));
+        ctx.insert("alternates", &Vec::<()>::new());
+        let breadcrumbs: Vec<Entry<'_>> = entry(m, 0, lang).into_iter().collect();
+        ctx.insert("breadcrumbs", &breadcrumbs);
+        self.render("offline.html", &ctx)
+    }
+
     fn render_chooser(&self, mi: usize) -> Result<Vec<u8>, Diagnostic> {
         let m = &self.site.municipalities[mi];
         let mut ctx = self.base_context(mi, m.source_language);
+        // The chooser is no page of one language: no manifest, no worker.
+        ctx.remove("offline");
         ctx.insert_value(
             "municipality",
             Value::from_serializable(&municipality_info(self.site, self.theme, m, None)),
@@ -1297,6 +1361,7 @@ impl<'a> Renderer<'a> {
     fn render_status(&self, mi: usize) -> Result<Vec<u8>, Diagnostic> {
         let m = &self.site.municipalities[mi];
         let mut ctx = self.base_context(mi, m.source_language);
+        ctx.remove("offline");
         let ui = self
             .theme
             .ui

@@ -25,6 +25,7 @@ use std::time::{Duration, Instant};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{self, DocumentCache, LoadOptions, LoadedPortal};
 use crate::model::Site;
+use crate::offline;
 use crate::pipeline::{self, BuildOptions};
 use crate::render::{self, NoProgress, RenderScope, Renderer};
 use crate::resolve;
@@ -101,6 +102,8 @@ pub struct Session {
     pending: Option<RenderScope>,
     /// Last commit dates of source files (`None`: not committed).
     dates: BTreeMap<PathBuf, Option<String>>,
+    /// Sizes and references of `files`, for the offline lists (`crate::offline`).
+    offline: offline::Index,
 }
 
 impl Session {
@@ -122,6 +125,7 @@ impl Session {
             built: false,
             pending: Some(RenderScope::All),
             dates: BTreeMap::new(),
+            offline: offline::Index::default(),
         }
     }
 
@@ -481,7 +485,38 @@ impl Session {
         match renderer.render_all(&sink, &NoProgress) {
             Ok(stats) => {
                 let written = sink.files.into_inner().expect("sink lock");
+                let base = &sources.site.base_url.path;
+                let noted: Vec<(String, offline::FileInfo)> = written
+                    .iter()
+                    .filter_map(|(rel, file)| {
+                        let bytes = file.read().ok()?;
+                        Some((rel.clone(), offline::file_info(base, rel, &bytes)))
+                    })
+                    .collect();
                 merge(&mut self.files, &sources.site, scope, written);
+                // The offline lists of the municipalities rendered: from the notes of
+                // their files, without reading the files again. The worker of a preview
+                // removes itself (docs/offline.md).
+                match scope {
+                    RenderScope::All => self.offline.retain(|_| false),
+                    RenderScope::Municipality(_) => {
+                        self.offline.retain(|rel| self.files.contains_key(rel));
+                    }
+                    // A page keeps its paths: its notes are replaced below.
+                    RenderScope::Page { .. } => {}
+                }
+                for (rel, info) in noted {
+                    self.offline.insert(rel, info);
+                }
+                let lists = offline::outputs(
+                    &sources.site,
+                    &mut self.offline,
+                    |m| scope.covers(m),
+                    offline::Worker::Preview,
+                );
+                for (rel, bytes) in lists {
+                    self.files.insert(rel, Served::Bytes(bytes.into()));
+                }
                 self.pending = None;
                 self.built = true;
                 Outcome::Built {
