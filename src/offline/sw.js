@@ -63,6 +63,19 @@ self.addEventListener('activate', (event) => {
       const list = listResponse ? await listResponse.json() : { entries: [] };
       const { changed, saved } = await carryOver(cache, list);
       await self.clients.claim();
+      // The page that registered the worker was loaded before it: keep it too, so
+      // that a page read once is readable offline.
+      for (const client of await self.clients.matchAll({ type: 'window' })) {
+        const url = new URL(client.url);
+        url.hash = '';
+        if (url.pathname.startsWith(SCOPE) && !(await cache.match(url.href))) {
+          try {
+            await cache.put(url.href, await fresh(url.href));
+          } catch {
+            // Offline already: the next visit stores it.
+          }
+        }
+      }
       // Pages the reader had (or, when the portal was saved, every file) are fetched
       // again where they changed: updates arrive while online.
       const wanted = saved ? list.entries.map((e) => new URL(e.url, self.location.href).href) : [...changed];

@@ -30,3 +30,4 @@ npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 cd "$repo"
 cargo build --release --locked
 WEGWEISER_BIN="${CARGO_TARGET_DIR:-$repo/target}/release/wegweiser" node "$here/check.mjs"
+WEGWEISER_BIN="${CARGO_TARGET_DIR:-$repo/target}/release/wegweiser" node "$here/offline.mjs"
