@@ -26,9 +26,11 @@ use crate::resolve::encode_segment;
 use crate::theme::Theme;
 
 /// The default Content-Security-Policy: only this site's own files, nothing inline,
-/// no plugins, no framing, no forms or `<base>` pointing elsewhere.
-pub const DEFAULT_CSP: &str = "default-src 'self'; base-uri 'self'; form-action 'self'; \
-     frame-ancestors 'none'; object-src 'none'";
+/// no plugins, no framing, no forms or `<base>` pointing elsewhere. Scripts may compile
+/// WebAssembly (`'wasm-unsafe-eval'`, not `'unsafe-eval'`: no `eval` of strings): the
+/// search page's index (Pagefind) runs as WebAssembly loaded from this site.
+pub const DEFAULT_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     base-uri 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
 
 /// Headers sent with every URL (after the Content-Security-Policy).
 const SECURITY_HEADERS: &[(&str, &str)] = &[

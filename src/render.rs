@@ -135,6 +135,8 @@ struct MunicipalityInfo<'a> {
     url: String,
     /// The start page in the reader's language.
     home: Option<&'a str>,
+    /// The search page in the reader's language (the header's search form submits to it).
+    search: Option<String>,
     languages: Vec<SwitcherEntry<'a>>,
 }
 
@@ -266,6 +268,11 @@ enum Job {
         event: usize,
         lang: LangIdx,
     },
+    /// The search page, for readers of `lang` (its index: [`crate::search::write`]).
+    Search {
+        m: usize,
+        lang: LangIdx,
+    },
     Redirect {
         m: usize,
         index: usize,
@@ -318,6 +325,7 @@ impl Job {
             | Job::Place { m, .. }
             | Job::NewsList { m, .. }
             | Job::NewsItem { m, .. }
+            | Job::Search { m, .. }
             | Job::Events { m, .. }
             | Job::Event { m, .. }
             | Job::Redirect { m, .. }
@@ -567,6 +575,9 @@ impl<'a> Renderer<'a> {
                     }
                 }
             }
+            for lang in crate::search::languages(m) {
+                jobs.push(Job::Search { m: mi, lang });
+            }
             for lang in 0..m.languages.len() {
                 if m.pages.first().is_none_or(|p| p.localized[lang].is_none()) {
                     continue;
@@ -718,6 +729,7 @@ impl<'a> Renderer<'a> {
             crate::feed::write(self.site, self.theme, &self.source_dates, &in_scope, out),
             places::write(self.site, &in_scope, out),
             news::write(self.site, self.theme, &in_scope, out),
+            crate::search::write(self.site, &self.search_bundles(&in_scope), out),
             crate::events::write(self.site, self.theme, &self.source_dates, &in_scope, out),
         ] {
             match written {
@@ -737,6 +749,22 @@ impl<'a> Renderer<'a> {
             })
         } else {
             Err(errors)
+        }
+    }
+
+    /// The search bundles of the renderer's scope: every language of the municipalities
+    /// in it, or, where one page's text changed, the languages it has a text in.
+    fn search_bundles(&self, in_scope: &[usize]) -> Vec<(usize, LangIdx)> {
+        match self.scope {
+            RenderScope::Page { m, page } => {
+                let municipality = &self.site.municipalities[m];
+                let translations = &municipality.pages[page].translations;
+                crate::search::languages(municipality)
+                    .filter(|&l| translations[l].is_some())
+                    .map(|l| (m, l))
+                    .collect()
+            }
+            _ => crate::search::all_bundles(self.site, in_scope),
         }
     }
 
@@ -778,6 +806,26 @@ impl<'a> Renderer<'a> {
                     format!("{dir}/{id}/index.html"),
                     self.render_actor(m, actor, lang)?,
                 )
+            }
+            Job::Search { m, lang } => {
+                let municipality = &self.site.municipalities[m];
+                self.render_folder_page(
+                    m,
+                    lang,
+                    crate::search::FOLDER,
+                    None,
+                    "search.html",
+                    |ui, marker, ctx| {
+                        crate::search::search_context(
+                            self.site,
+                            municipality,
+                            lang,
+                            ui,
+                            marker,
+                            ctx,
+                        )
+                    },
+                )?
             }
             Job::Places { m, lang } => {
                 let municipality = &self.site.municipalities[m];
@@ -1563,6 +1611,7 @@ fn municipality_info<'a>(
         home: lang
             .and_then(|l| start.localized[l].as_ref())
             .map(|l| l.url.as_str()),
+        search: lang.and_then(|l| crate::search::page_url(m, l)),
         languages: switcher(theme, m, 0, lang),
     }
 }

@@ -276,6 +276,12 @@ pub fn resolve_municipality(
             diagnostics,
         );
     }
+    crate::review::check_reserved_paths(
+        &municipality,
+        |lang| crate::search::page_dir(&municipality, lang),
+        "the search page",
+        diagnostics,
+    );
     if !municipality.events.is_empty() {
         crate::review::check_reserved_paths(
             &municipality,
