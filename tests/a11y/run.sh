@@ -31,3 +31,4 @@ cd "$repo"
 cargo build --release --locked
 WEGWEISER_BIN="${CARGO_TARGET_DIR:-$repo/target}/release/wegweiser" node "$here/check.mjs"
 WEGWEISER_BIN="${CARGO_TARGET_DIR:-$repo/target}/release/wegweiser" node "$here/offline.mjs"
+WEGWEISER_BIN="${CARGO_TARGET_DIR:-$repo/target}/release/wegweiser" node "$here/search.mjs"
