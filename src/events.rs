@@ -540,9 +540,16 @@ fn check(
                 && e <= start
             {
                 let message = if e == start {
-                    format!("the event ends when it starts ({start})")
+                    format!(
+                        "the event ends when it starts ({})",
+                        start.strftime("%Y-%m-%dT%H:%M")
+                    )
                 } else {
-                    format!("the event ends ({e}) before it starts ({start})")
+                    format!(
+                        "the event ends ({}) before it starts ({})",
+                        e.strftime("%Y-%m-%dT%H:%M"),
+                        start.strftime("%Y-%m-%dT%H:%M")
+                    )
                 };
                 problems.push(at("end", None, message).with_hint(
                     "leave end out for an open end; an event past midnight ends on the next day",
@@ -630,7 +637,16 @@ fn check(
                 if let Some(first) = first
                     && let Err((message, hint)) = rule.check_start(first)
                 {
-                    problems.push(at("recurrence", Some(rule_text), message).with_hint(hint));
+                    // At the UNTIL part when it is the problem, else at the rule.
+                    let needle = if message.starts_with("UNTIL") {
+                        rule_text
+                            .split(';')
+                            .find(|p| p.trim_start().to_ascii_uppercase().starts_with("UNTIL"))
+                            .unwrap_or(rule_text)
+                    } else {
+                        rule_text
+                    };
+                    problems.push(at("recurrence", Some(needle), message).with_hint(hint));
                 }
                 Some(rule)
             }
