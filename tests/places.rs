@@ -207,7 +207,7 @@ fn schema_org_data_describes_the_place() {
     let tmp = tempfile::tempdir().unwrap();
     build_site(tmp.path());
     let de = page(tmp.path(), "stadt/de/places/buergerbuero");
-    let json = text(&de, "script[type='application/ld+json']");
+    let json = text(&de, "main script[type='application/ld+json']");
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["@type"], "GovernmentOffice");
     assert_eq!(v["name"], "Bürgerbüro");
