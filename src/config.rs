@@ -26,6 +26,24 @@ pub struct PortalConfig {
     /// source file relative to the portal root.
     #[serde(default)]
     pub edit_url: Option<String>,
+    /// `[offline]`: reading without a connection (docs/offline.md).
+    #[serde(default)]
+    pub offline: OfflineSettings,
+}
+
+/// `[offline]`: the web app manifest, service worker and "save for offline use" of
+/// every municipality and language (docs/offline.md).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OfflineSettings {
+    /// `false`: none of them is written, and pages neither link nor load them.
+    pub enabled: bool,
+}
+
+impl Default for OfflineSettings {
+    fn default() -> Self {
+        OfflineSettings { enabled: true }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -236,6 +254,7 @@ pub const PORTAL_KEYS: &[&str] = &[
     "languages",
     "deploy",
     "edit_url",
+    "offline",
 ];
 pub const MUNICIPALITY_KEYS: &[&str] = &[
     "name",

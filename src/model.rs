@@ -31,6 +31,8 @@ pub struct Site {
     pub municipalities: Vec<Municipality>,
     /// `edit_url` from `wegweiser.toml`: `{path}` stands for a source file's path.
     pub edit_url: Option<String>,
+    /// `[offline] enabled`: manifests, service workers and offline lists are written.
+    pub offline: bool,
 }
 
 /// One municipality's part of the portal.

@@ -289,6 +289,9 @@ fn write_offline_files(
     mut index: crate::offline::Index,
     out: &dyn Sink,
 ) -> Result<u64, Diagnostic> {
+    if !site.offline {
+        return Ok(0);
+    }
     let files = crate::offline::outputs(site, &mut index, |_| true, crate::offline::Worker::Build);
     for (rel, bytes) in &files {
         out.write(rel, bytes).map_err(|e| {

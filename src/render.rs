@@ -540,10 +540,9 @@ impl<'a> Renderer<'a> {
             offline: langs
                 .clone()
                 .map(|lang| match crate::offline::language_dir(m, lang) {
-                    Some(dir) => Value::from_serializable(&crate::offline::urls(
-                        &site.base_url.path,
-                        dir,
-                    )),
+                    Some(dir) => {
+                        Value::from_serializable(&crate::offline::urls(&site.base_url.path, dir))
+                    }
                     None => Value::from_serializable(&Option::<()>::None),
                 })
                 .collect(),

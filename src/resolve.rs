@@ -66,6 +66,7 @@ pub fn resolve_each(portal: &LoadedPortal) -> (Site, Vec<Vec<Diagnostic>>) {
         base_url: base_url.clone(),
         municipalities: list,
         edit_url: config.edit_url.clone(),
+        offline: config.offline.enabled,
     };
     (site, problems)
 }

@@ -324,3 +324,59 @@ fn serve_lists_what_it_serves_and_its_worker_does_not_cache() {
     assert!(matches!(session.apply(&[page]), Outcome::Built { .. }));
     check(&session);
 }
+
+#[test]
+fn offline_can_be_turned_off() {
+    let (_tmp, root) = copy_fixture("basic");
+    let config = root.join("wegweiser.toml");
+    let mut text = fs::read_to_string(&config).unwrap();
+    text.push_str("\n[offline]\nenabled = false\n");
+    fs::write(&config, text).unwrap();
+    let out = root.join("public");
+    build_into(&root, &out, None);
+    for name in [
+        "manifest.webmanifest",
+        "sw.js",
+        "offline.json",
+        "offline.html",
+    ] {
+        assert!(!out.join("stadt/de").join(name).exists(), "{name}");
+    }
+    for (rel, doc) in html_files(&out) {
+        assert!(select(&doc, "link[rel=manifest]").is_empty(), "{rel}");
+        assert!(select(&doc, "#offline-save").is_empty(), "{rel}");
+        assert!(
+            !select(&doc, "script[src]").iter().any(|s| s
+                .value()
+                .attr("src")
+                .unwrap()
+                .contains("/offline.")),
+            "{rel}"
+        );
+    }
+    // A misspelt key is an error that names it.
+    let mut text = fs::read_to_string(&config).unwrap();
+    text = text.replace("enabled = false", "enable = false");
+    fs::write(&config, text).unwrap();
+    let failure = wegweiser::build(
+        &wegweiser::BuildOptions {
+            root: root.clone(),
+            output: Some(out),
+            write: true,
+            ..Default::default()
+        },
+        &wegweiser::render::NoProgress,
+    )
+    .unwrap_err();
+    let shown: Vec<String> = failure
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        shown
+            .iter()
+            .any(|d| d.contains("wegweiser.toml") && d.contains("enable")),
+        "{shown:?}"
+    );
+}

@@ -511,7 +511,7 @@ impl Session {
                 let lists = offline::outputs(
                     &sources.site,
                     &mut self.offline,
-                    |m| scope.covers(m),
+                    |m| sources.site.offline && scope.covers(m),
                     offline::Worker::Preview,
                 );
                 for (rel, bytes) in lists {
