@@ -273,6 +273,16 @@ pub fn bundle_dir(m: &Municipality, lang: LangIdx) -> String {
     format!("{}/{BUNDLES}/{}", m.slug, m.languages[lang].code)
 }
 
+/// The bundle folder (`<m>/_search/<lang>`) that output file `rel` is in, if any.
+/// A bundle's files are named by their content: a rebuilt bundle replaces the old one
+/// whole (`wegweiser serve`).
+pub fn bundle_of(rel: &str) -> Option<&str> {
+    let mut parts = rel.splitn(4, '/');
+    let (m, folder, lang) = (parts.next()?, parts.next()?, parts.next()?);
+    parts.next()?;
+    (folder == BUNDLES).then(|| &rel[..m.len() + folder.len() + lang.len() + 2])
+}
+
 /// The URL of `lang`'s bundle folder, with a trailing slash.
 pub fn bundle_url(site: &Site, m: &Municipality, lang: LangIdx) -> String {
     format!(
@@ -462,6 +472,17 @@ pub fn search_context(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_belong_to_their_bundle() {
+        assert_eq!(
+            bundle_of("stadt/_search/ar/fragment/ar_1.pf_fragment"),
+            Some("stadt/_search/ar")
+        );
+        assert_eq!(bundle_of("stadt/_search/ar/pagefind.js"), Some("stadt/_search/ar"));
+        assert_eq!(bundle_of("stadt/ar/search/index.html"), None);
+        assert_eq!(bundle_of("stadt/_search/ar"), None);
+    }
 
     #[test]
     fn plain_text_drops_tags_and_decodes() {

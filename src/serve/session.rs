@@ -502,8 +502,14 @@ impl Session {
                     RenderScope::Municipality(_) => {
                         self.offline.retain(|rel| self.files.contains_key(rel));
                     }
-                    // A page keeps its paths: its notes are replaced below.
-                    RenderScope::Page { .. } => {}
+                    // A page keeps its paths: its notes are replaced below. The search
+                    // bundles it rebuilt have new file names: the old ones go.
+                    RenderScope::Page { .. } => {
+                        self.offline.retain(|rel| {
+                            crate::search::bundle_of(rel).is_none()
+                                || self.files.contains_key(rel)
+                        });
+                    }
                 }
                 for (rel, info) in noted {
                     self.offline.insert(rel, info);
@@ -586,8 +592,26 @@ fn merge(
             let slug = site.municipalities[m].slug.as_str();
             files.retain(|rel, _| owner(rel).is_some_and(|o| o != slug));
         }
-        // Its pages keep their paths, and the portal's own files are not rendered.
-        RenderScope::Page { .. } => {}
+        // Its pages keep their paths, and the portal's own files are not rendered. A
+        // search bundle it rebuilt replaces the old one whole: its files are named by
+        // their content.
+        RenderScope::Page { .. } => {
+            let rebuilt: BTreeSet<String> = written
+                .iter()
+                .filter_map(|(rel, _)| crate::search::bundle_of(rel))
+                .map(|b| format!("{b}/"))
+                .collect();
+            for prefix in &rebuilt {
+                let stale: Vec<String> = files
+                    .range(prefix.clone()..)
+                    .take_while(|(rel, _)| rel.starts_with(prefix.as_str()))
+                    .map(|(rel, _)| rel.clone())
+                    .collect();
+                for rel in stale {
+                    files.remove(&rel);
+                }
+            }
+        }
     }
     files.extend(written);
 }
