@@ -66,8 +66,10 @@ fn percent_decode(s: &str) -> String {
         .into_owned()
 }
 
-/// Read a QR code SVG as wegweiser writes it (a `viewBox` in modules, one `<path>` of
-/// `M x y h n v1 h-n z` rectangles), draw it 6 pixels to a module, and decode it.
+/// Read a QR code SVG as wegweiser writes it (a `viewBox` in modules, one `<path>`
+/// stroked one module wide through the middle of each row: `M x y.5` starts a row,
+/// `h n` draws a run of dark modules, `m gap 0` skips light ones), draw it 6 pixels to
+/// a module, and decode it.
 fn decode_qr(svg: &str) -> String {
     let size: usize = svg
         .split("viewBox=\"0 0 ")
@@ -75,23 +77,36 @@ fn decode_qr(svg: &str) -> String {
         .and_then(|r| r.split(' ').next())
         .and_then(|n| n.parse().ok())
         .expect("a viewBox");
+    assert!(svg.contains("<path stroke=\"#000\" d=\""), "{svg}");
     let d = svg
         .split(" d=\"")
         .nth(1)
         .and_then(|r| r.split('"').next())
         .expect("a path");
     let mut dark = vec![false; size * size];
-    for rect in d.split('z').filter(|r| !r.is_empty()) {
-        // M{x} {y}h{n}v1h-{n}
-        let rest = rect.strip_prefix('M').expect("a move");
-        let (xy, rest) = rest.split_once('h').unwrap();
-        let (x, y) = xy.split_once(' ').unwrap();
-        let (n, _) = rest.split_once('v').unwrap();
-        let (x, y, n): (usize, usize, usize) =
-            (x.parse().unwrap(), y.parse().unwrap(), n.parse().unwrap());
-        for i in x..x + n {
-            dark[y * size + i] = true;
+    let (mut x, mut y) = (0.0f64, 0.0f64);
+    let mut rest = d;
+    while let Some(command) = rest.chars().next() {
+        let end = rest[1..]
+            .find(|c: char| c.is_ascii_alphabetic())
+            .map_or(rest.len(), |i| i + 1);
+        let args: Vec<f64> = rest[1..end]
+            .split(' ')
+            .map(|n| n.parse().unwrap())
+            .collect();
+        match command {
+            'M' => (x, y) = (args[0], args[1]),
+            'm' => (x, y) = (x + args[0], y + args[1]),
+            'h' => {
+                let row = y.floor() as usize;
+                for i in x as usize..(x + args[0]) as usize {
+                    dark[row * size + i] = true;
+                }
+                x += args[0];
+            }
+            other => panic!("unexpected path command {other}"),
         }
+        rest = &rest[end..];
     }
     let scale = 6;
     let px = size * scale;
