@@ -959,6 +959,18 @@ fn time_label(
     }
 }
 
+/// The separator of a list in the reader's script: the Arabic comma in Arabic-script
+/// languages, the Ethiopic comma in Amharic and Tigrinya, the ideographic comma in
+/// Chinese.
+pub fn list_separator(code: &str) -> &'static str {
+    match code.split('-').next().unwrap_or(code) {
+        "ar" | "fa" | "prs" | "ps" | "ur" | "ckb" => "، ",
+        "am" | "ti" => "፣ ",
+        "zh" => "，",
+        _ => ", ",
+    }
+}
+
 /// The number of an n-th weekday as readers of `code` write it in the rule summary:
 /// English has ordinal suffixes (`1st`), the other languages' texts put the number
 /// where their grammar wants it.
@@ -998,7 +1010,7 @@ pub fn rule_summary(
                 .iter()
                 .map(|b| weekday(b.weekday))
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(list_separator(code))
         }
     };
     let which = || -> String {
@@ -1017,7 +1029,7 @@ pub fn rule_summary(
                     None => weekday(b.weekday),
                 })
                 .collect();
-            parts.join(", ")
+            parts.join(list_separator(code))
         } else {
             let days: Vec<String> = if rule.by_month_day.is_empty() {
                 vec![crate::i18n::format_number(code, i64::from(first.day()))]
@@ -1034,7 +1046,7 @@ pub fn rule_summary(
                     .collect()
             };
             ui.get("event_rule_month_day")
-                .replace("{day}", &days.join(", "))
+                .replace("{day}", &days.join(list_separator(code)))
         }
     };
     let (one, many) = match rule.freq {
@@ -1052,7 +1064,7 @@ pub fn rule_summary(
         s = s.replace("{which}", &which());
     }
     if let (Some(t), _) = time_label(code, ui, &e.data.timing, first) {
-        s = format!("{s}, {t}");
+        s = format!("{s}{}{t}", list_separator(code));
     }
     if let End::Until(until) = rule.end {
         let date = crate::i18n::format_date(
@@ -1411,6 +1423,7 @@ pub fn event_context(
         "ics_url": event_ics_url(m, lang, event),
     });
     ctx.insert("event", &value);
+    ctx.insert("sep", list_separator(code));
     ctx.insert("content", &crate::places::body_html(m, text, lang));
     ctx.insert(
         "json_ld",
@@ -1451,6 +1464,7 @@ pub fn at_place(
     for (event, day) in occurrences(m, m.today, window_end(m), |e| e.place == Some(place)) {
         let mut v = occurrence_value(m, event, day, lang, ui);
         v["label"] = json!(day_label(code, ui, day.max(m.today)));
+        v["sep"] = json!(list_separator(code));
         if m.events[event].data.recurrence.is_some() {
             if seen_recurring.insert(event, ()).is_some() {
                 continue;

@@ -379,6 +379,44 @@ fn content_example_builds_without_problems_and_every_link_resolves() {
         })
         .count();
     assert!(arabic_dirs > 10, "Arabic slugs: {arabic_dirs}");
+    // Events in both municipalities: recurring and one-off ones in the 90-day window,
+    // in the reader's language where translated, and their calendars.
+    for (list, expected) in [
+        (
+            "musterstadt/de/events",
+            ["Sprachcafé", "Jobmesse „Arbeit in Musterstadt“"],
+        ),
+        (
+            "musterstadt/uk/events",
+            ["Мовне кафе", "Свято вогнів культур"],
+        ),
+        (
+            "landkreis-beispiel/ru/events",
+            ["Языковое кафе в Оберау", "Tag der offenen Moschee"],
+        ),
+        (
+            "landkreis-beispiel/ar/events",
+            ["ملتقى النساء – الاستقرار في المقاطعة", "يوم المسجد المفتوح"],
+        ),
+    ] {
+        let doc = page(&out, &format!("{list}/index.html"));
+        let titles: Vec<String> = common::select(&doc, "section.event-day h3")
+            .iter()
+            .map(|h| h.text().collect())
+            .collect();
+        for title in expected {
+            assert!(
+                titles.iter().any(|t| t == title),
+                "{list}: {title} in {titles:?}"
+            );
+        }
+        assert!(out.join(list).join("calendar.ics").is_file(), "{list}");
+    }
+    let later = page(
+        &out,
+        "landkreis-beispiel/de/events/ausbildungsmesse/index.html",
+    );
+    assert_eq!(text(&later, "h1"), "Ausbildungsmesse im Kreishaus");
 }
 
 #[test]

@@ -311,6 +311,35 @@ fn incremental_rebuilds_of_the_demo_portal_equal_full_builds() {
         "name = \"Integrationsbüro Musterstadt\"",
     );
     rebuild(&mut session, &root, &[p], "actors.toml");
+
+    // Events: the time of a recurring one (events page, event page, the place page that
+    // lists it, the .ics files) with a translation, a new event, and its removal.
+    let time = edit(
+        &root,
+        "content/musterstadt/events/sprachcafe.md",
+        "start = 2026-11-03T18:00\nend = 2026-11-03T20:00",
+        "start = 2026-11-03T18:30\nend = 2026-11-03T20:30",
+    );
+    let title = edit(
+        &root,
+        "content/musterstadt/events/sprachcafe.ar.md",
+        "title = \"مقهى اللغة\"",
+        "title = \"مقهى اللغة الألمانية\"",
+    );
+    rebuild(
+        &mut session,
+        &root,
+        &[time, title],
+        "an event's time and translation",
+    );
+    let p = write(
+        &root,
+        "content/musterstadt/events/lesung.md",
+        "+++\ntitle = \"Zweisprachige Lesung\"\nstart = 2026-12-02T19:00\nplace = \"vhs\"\n+++\nGeschichten auf Deutsch und Arabisch.\n",
+    );
+    rebuild(&mut session, &root, std::slice::from_ref(&p), "a new event");
+    fs::remove_file(&p).unwrap();
+    rebuild(&mut session, &root, &[p], "an event removed");
 }
 
 #[test]
