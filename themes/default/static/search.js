@@ -61,12 +61,14 @@ async function load(bundle) {
   return pagefind;
 }
 
+/** The first results' data (title, URL, description) and how many there are. */
 async function find(pagefind, query) {
   const search = await pagefind.search(query);
   if (!search || !search.results) {
-    return [];
+    return { total: 0, shown: [] };
   }
-  return Promise.all(search.results.slice(0, LIMIT).map((r) => r.data()));
+  const shown = await Promise.all(search.results.slice(0, LIMIT).map((r) => r.data()));
+  return { total: search.results.length, shown };
 }
 
 function item(data, labels, language) {
@@ -150,7 +152,7 @@ function start() {
       const [reader, original] = await bundlesLoaded();
       [own, other] = await Promise.all([
         find(reader, query),
-        original ? find(original, query) : [],
+        original ? find(original, query) : { total: 0, shown: [] },
       ]);
     } catch (e) {
       bundles = null;
@@ -162,12 +164,13 @@ function start() {
     if (ticket !== latest) {
       return; // a newer query is on its way
     }
-    list.replaceChildren(...own.map((d) => item(d, labels, null)));
+    list.replaceChildren(...own.shown.map((d) => item(d, labels, null)));
     if (source) {
-      sourceList.replaceChildren(...other.map((d) => item(d, labels, language)));
-      source.hidden = other.length === 0;
+      sourceList.replaceChildren(...other.shown.map((d) => item(d, labels, language)));
+      source.hidden = other.total === 0;
     }
-    const count = own.length + other.length;
+    // All matches are counted; the first LIMIT of each list are shown.
+    const count = own.total + other.total;
     status.textContent = count === 0
       ? app.dataset.none
       : app.dataset.count.replace("{count}", String(count));
