@@ -143,6 +143,10 @@ function samplePages(site) {
         const item = items.find((f) => read(f).includes('data-open-now')) ?? items[0];
         if (item) picks.push({ file: item, what: `${what} page` });
       }
+      // The poster with the QR codes of every language (issue 8); every other page
+      // has the share section.
+      const poster = `${prefix}poster/index.html`;
+      if (html.includes(poster)) picks.push({ file: poster, what: 'poster' });
       const seen = new Set();
       for (const p of picks) {
         if (seen.has(p.file)) continue;
