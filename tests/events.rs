@@ -772,4 +772,13 @@ fn impossible_recurrence_rules_point_at_the_part() {
         "exception 2026-12-24 is not a day the event takes place on",
     );
     assert!(hint.unwrap().contains("FREQ=WEEKLY;BYDAY=TU"));
+    // A later occurrence in the night the clocks go forward: shown an hour later.
+    let hint = sole(
+        "event_recurring_dst_gap",
+        Severity::Warning,
+        "events/nachtcafe.md",
+        (3, 1),
+        "on 2027-03-28 the time 02:30 does not exist in Europe/Berlin (clocks go forward); that occurrence is at 03:30",
+    );
+    assert!(hint.unwrap().contains("RFC 5545"));
 }

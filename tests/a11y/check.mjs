@@ -133,9 +133,9 @@ function samplePages(site) {
         const actor = mine.find((f) => f.startsWith(`${prefix}actors/`) && f !== actors);
         if (actor) picks.push({ file: actor, what: 'actor page' });
       }
-      // Places and news: the lists, a place with opening hours (its open-now script
-      // runs under the CSP) and a news item.
-      for (const [folder, what] of [['places', 'place'], ['news', 'news item']]) {
+      // Places, news and events: the lists, a place with opening hours (its open-now
+      // script runs under the CSP), a news item and an event.
+      for (const [folder, what] of [['places', 'place'], ['news', 'news item'], ['events', 'event']]) {
         const list = `${prefix}${folder}/index.html`;
         if (!html.includes(list)) continue;
         picks.push({ file: list, what: `${folder} list` });
