@@ -28,73 +28,101 @@ self.addEventListener('install', (event) => {
   );
 });
 
-/** Copy from the caches of older builds what did not change; return the URLs that
- *  were cached but changed, and whether the reader had saved the whole portal. */
-async function carryOver(cache, list) {
-  const hashes = new Map(list.entries.map((e) => [new URL(e.url, self.location.href).href, e.hash]));
-  const changed = new Set();
-  let saved = false;
+const absolute = (url) => new URL(url, self.location.href).href;
+const PREVIOUS = LIST + '?previous';
+const MARKERS = new Set([absolute(LIST), absolute(SAVED), absolute(PREVIOUS)]);
+
+/** Move what the caches of older builds of this municipality and language hold into
+ *  this build's cache (local copies only: activation must not wait for the network),
+ *  with their list as PREVIOUS, then delete them. Never touches other caches. */
+async function carryOver(cache) {
   for (const name of await caches.keys()) {
     if (!name.startsWith(PREFIX) || name === CACHE) continue;
     const old = await caches.open(name);
-    const oldList = await old.match(LIST).then((r) => (r ? r.json() : null)).catch(() => null);
-    if (await old.match(SAVED)) saved = true;
-    const oldHashes = new Map((oldList ? oldList.entries : []).map((e) => [new URL(e.url, self.location.href).href, e.hash]));
     for (const request of await old.keys()) {
       const url = request.url;
-      if (url === new URL(LIST, self.location.href).href || url === new URL(SAVED, self.location.href).href) continue;
-      if (!hashes.has(url)) continue;
-      if (oldHashes.get(url) === hashes.get(url)) {
-        if (!(await cache.match(request))) await cache.put(request, await old.match(request));
-      } else {
-        changed.add(url);
+      if (url === absolute(LIST)) {
+        if (!(await cache.match(PREVIOUS))) await cache.put(PREVIOUS, await old.match(request));
+      } else if (!(await cache.match(request))) {
+        await cache.put(request, await old.match(request));
       }
     }
     await caches.delete(name);
   }
-  return { changed, saved };
 }
 
+// Settled when this worker's activation is done: an update waits for it.
+let activation = Promise.resolve();
+
 self.addEventListener('activate', (event) => {
-  event.waitUntil(
-    (async () => {
-      const cache = await caches.open(CACHE);
-      const listResponse = await cache.match(LIST);
-      const list = listResponse ? await listResponse.json() : { entries: [] };
-      const { changed, saved } = await carryOver(cache, list);
-      await self.clients.claim();
-      // The page that registered the worker was loaded before it: keep it too, so
-      // that a page read once is readable offline.
-      for (const client of await self.clients.matchAll({ type: 'window' })) {
-        const url = new URL(client.url);
-        url.hash = '';
-        if (url.pathname.startsWith(SCOPE) && !(await cache.match(url.href))) {
-          try {
-            await cache.put(url.href, await fresh(url.href));
-          } catch {
-            // Offline already: the next visit stores it.
-          }
-        }
-      }
-      // Pages the reader had (or, when the portal was saved, every file) are fetched
-      // again where they changed: updates arrive while online.
-      const wanted = saved ? list.entries.map((e) => new URL(e.url, self.location.href).href) : [...changed];
-      for (const url of wanted) {
-        if (await cache.match(url)) continue;
+  activation = (async () => {
+    const cache = await caches.open(CACHE);
+    await carryOver(cache);
+    await self.clients.claim();
+    // The page that registered the worker was loaded before it: keep it too, so
+    // that a page read once is readable offline.
+    for (const client of await self.clients.matchAll({ type: 'window' })) {
+      const url = new URL(client.url);
+      url.hash = '';
+      if (url.pathname.startsWith(SCOPE) && !(await cache.match(url.href))) {
         try {
-          await cache.put(url, await fresh(url));
+          await cache.put(url.href, await fresh(url.href));
         } catch {
-          // Offline again: the next visit fetches it.
+          // Offline already: the next visit stores it.
         }
       }
-      if (saved) await cache.put(SAVED, new Response('saved'));
-    })(),
-  );
+    }
+  })();
+  event.waitUntil(activation);
 });
 
+/** This worker's cache, unless a newer build's worker has deleted it: an older worker
+ *  still running must not create it again. */
+async function ownCache() {
+  return (await caches.has(CACHE)) ? caches.open(CACHE) : null;
+}
+
+/** Bring the cache up to this build (offline.js asks on every page load while
+ *  online): fetch again the files kept from an older build that changed since (their
+ *  hash in the lists differs), drop what this build no longer has, and, where the
+ *  reader saved the whole portal, fetch what is missing. Resumes where it stopped. */
+let refilling = null;
+async function refill() {
+  await activation;
+  const cache = await ownCache();
+  if (!cache) return;
+  const read = async (url) => {
+    const r = await cache.match(url);
+    return r ? new Map((await r.json()).entries.map((e) => [absolute(e.url), e.hash])) : null;
+  };
+  const now = await read(LIST);
+  if (!now) return;
+  const before = (await read(PREVIOUS)) || new Map();
+  const shell = new Set(SHELL.map(absolute));
+  for (const request of await cache.keys()) {
+    const url = request.url;
+    if (MARKERS.has(url) || shell.has(url)) continue;
+    if (!now.has(url)) {
+      // Gone from the site, or an older build's asset: only older copies used it.
+      if (before.has(url) || HASHED.test(new URL(url).pathname)) await cache.delete(request);
+    } else if (before.has(url) && before.get(url) !== now.get(url)) {
+      await cache.put(url, await fresh(url));
+    }
+  }
+  if (await cache.match(SAVED)) {
+    for (const url of now.keys()) {
+      if (!(await cache.match(url))) await cache.put(url, await fresh(url));
+    }
+  }
+  await cache.delete(PREVIOUS);
+}
+
 self.addEventListener('message', (event) => {
-  // The reader removed the saved copy: keep the offline page working.
-  if (event.data === 'removed') {
+  if (event.data === 'refill') {
+    refilling = refilling || refill().catch(() => {}).finally(() => (refilling = null));
+    event.waitUntil(refilling);
+  } else if (event.data === 'removed') {
+    // The reader removed the saved copy: keep the offline page working.
     event.waitUntil(
       caches.open(CACHE).then(async (cache) => {
         await cache.addAll(SHELL);
@@ -105,7 +133,8 @@ self.addEventListener('message', (event) => {
 });
 
 async function networkFirst(request) {
-  const cache = await caches.open(CACHE);
+  const cache = await ownCache();
+  if (!cache) return fetch(request);
   const network = fetch(request).then((response) => {
     if (cacheable(response)) cache.put(request, response.clone());
     return response;
@@ -121,7 +150,8 @@ async function networkFirst(request) {
 }
 
 async function cacheFirst(request) {
-  const cache = await caches.open(CACHE);
+  const cache = await ownCache();
+  if (!cache) return fetch(request);
   const cached = await cache.match(request);
   if (cached) return cached;
   const response = await fetch(request);
@@ -130,7 +160,8 @@ async function cacheFirst(request) {
 }
 
 async function staleWhileRevalidate(event) {
-  const cache = await caches.open(CACHE);
+  const cache = await ownCache();
+  if (!cache) return fetch(event.request);
   const cached = await cache.match(event.request);
   const network = fetch(event.request).then((response) => {
     if (cacheable(response)) return cache.put(event.request, response.clone()).then(() => response);

@@ -12,7 +12,13 @@
     navigator.serviceWorker.getRegistration(scope.href).then((r) => r && r.unregister());
     return;
   }
-  const register = () => navigator.serviceWorker.register(worker.href, { scope: scope.pathname }).catch(() => {});
+  // Once the worker runs, it brings its cache up to this build (docs/offline.md).
+  const register = () =>
+    navigator.serviceWorker
+      .register(worker.href, { scope: scope.pathname })
+      .then(() => navigator.serviceWorker.ready)
+      .then((r) => navigator.onLine && r.active && r.active.postMessage('refill'))
+      .catch(() => {});
   if (document.readyState === 'complete') register();
   else window.addEventListener('load', register);
 
@@ -47,12 +53,8 @@
     element.hidden = !visible;
   };
 
-  async function savedCache() {
-    for (const name of await caches.keys()) {
-      if ((await caches.open(name).then((c) => c.match(savedUrl))) !== undefined) return name;
-    }
-    return null;
-  }
+  // Never `caches.open` a name that may be gone: that would create it again.
+  const saved = async () => (await caches.match(savedUrl)) !== undefined;
 
   check.addEventListener('click', async () => {
     check.disabled = true;
@@ -112,8 +114,8 @@
   });
 
   remove.addEventListener('click', async () => {
-    const name = await savedCache();
-    if (name) await caches.delete(name);
+    const names = (await caches.keys()).filter((n) => n.startsWith(box.dataset.cache));
+    await Promise.all(names.map((n) => caches.delete(n)));
     const registration = await navigator.serviceWorker.getRegistration(scope.href);
     if (registration && registration.active) registration.active.postMessage('removed');
     show(remove, false);
@@ -123,8 +125,8 @@
   });
 
   box.hidden = false;
-  savedCache().then((name) => {
-    if (name) {
+  saved().then((yes) => {
+    if (yes) {
       say(box.dataset.done);
       show(remove, true);
     }
