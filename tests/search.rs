@@ -91,18 +91,16 @@ fn one_bundle_per_language_and_nowhere_else() {
         "bundles: {entries:?}"
     );
     for f in files.keys() {
-        if f.ends_with(".pf_fragment") || f.ends_with("pagefind.js") || f.contains(".pagefind")
-        {
+        if f.ends_with(".pf_fragment") || f.ends_with("pagefind.js") || f.contains(".pagefind") {
             assert!(f.starts_with("stadt/_search/"), "{f} outside the bundles");
         }
         // Only what pagefind.js loads: no Pagefind UI.
         assert!(!f.contains("pagefind-ui"), "{f}");
     }
     for lang in LANGUAGES {
-        let entry: serde_json::Value = serde_json::from_slice(
-            &files[&format!("stadt/_search/{lang}/pagefind-entry.json")],
-        )
-        .unwrap();
+        let entry: serde_json::Value =
+            serde_json::from_slice(&files[&format!("stadt/_search/{lang}/pagefind-entry.json")])
+                .unwrap();
         let langs = entry["languages"].as_object().unwrap();
         assert_eq!(langs.keys().collect::<Vec<_>>(), [lang], "{entry}");
         // Stemming where Pagefind has a stemmer, the generic WebAssembly elsewhere.
@@ -190,8 +188,14 @@ fn bundles_hold_normalised_text_and_original_titles() {
     assert_eq!(title, "تصريح الإقامة", "the title shown is the original");
     assert_eq!(kind, "page");
     assert!(content.contains("تصريح الاقامه"), "normalised: {content}");
-    assert!(content.contains("تجدد دايره") || content.contains("تجدد"), "{content}");
-    assert!(!content.contains('\u{064F}'), "diacritics removed: {content}");
+    assert!(
+        content.contains("تجدد دايره") || content.contains("تجدد"),
+        "{content}"
+    );
+    assert!(
+        !content.contains('\u{064F}'),
+        "diacritics removed: {content}"
+    );
     assert!(!ar.contains_key("/stadt/ar/ankommen/anmeldung/"));
 
     let fa = bundle("fa");
@@ -233,15 +237,22 @@ fn the_search_page_in_every_language() {
         assert_eq!(attr(&doc, "html", "lang").as_deref(), Some(lang));
         assert_eq!(attr(&doc, "html", "dir").as_deref(), Some(dir));
         // Without JavaScript: what search needs, and the topics.
-        assert!(text(&doc, "#search-nojs p").contains("JavaScript"), "{lang}");
+        assert!(
+            text(&doc, "#search-nojs p").contains("JavaScript"),
+            "{lang}"
+        );
         let links: Vec<String> = select(&doc, "#search-nojs a")
             .iter()
             .map(|a| a.value().attr("href").unwrap().to_string())
             .collect();
-        assert!(links.contains(&format!("/stadt/{lang}/")), "{lang}: {links:?}");
         assert!(
-            links.iter().any(|l| l.starts_with(&format!("/stadt/{lang}/"))
-                && l.len() > 8 + lang.len()),
+            links.contains(&format!("/stadt/{lang}/")),
+            "{lang}: {links:?}"
+        );
+        assert!(
+            links
+                .iter()
+                .any(|l| l.starts_with(&format!("/stadt/{lang}/")) && l.len() > 8 + lang.len()),
             "{lang}: {links:?}"
         );
         // The form: a labelled search field that submits ?q= to this page.
@@ -249,8 +260,14 @@ fn the_search_page_in_every_language() {
             attr(&doc, "form.search-form", "action"),
             Some(format!("/stadt/{lang}/search/"))
         );
-        assert_eq!(attr(&doc, "form.search-form", "role").as_deref(), Some("search"));
-        assert_eq!(attr(&doc, "#search-query", "type").as_deref(), Some("search"));
+        assert_eq!(
+            attr(&doc, "form.search-form", "role").as_deref(),
+            Some("search")
+        );
+        assert_eq!(
+            attr(&doc, "#search-query", "type").as_deref(),
+            Some("search")
+        );
         assert_eq!(attr(&doc, "#search-query", "name").as_deref(), Some("q"));
         assert_eq!(select(&doc, "label[for=search-query]").len(), 1);
         assert_eq!(
@@ -263,7 +280,10 @@ fn the_search_page_in_every_language() {
         );
         // The search page's script is a file of the site (the CSP allows no inline code).
         let script = attr(&doc, "script[type=module]", "src").unwrap();
-        assert!(script.starts_with("/search.") && script.ends_with(".js"), "{script}");
+        assert!(
+            script.starts_with("/search.") && script.ends_with(".js"),
+            "{script}"
+        );
         assert!(tmp.path().join(&script[1..]).is_file());
         // Readers of a translation get the German matches as a second, marked list.
         if lang == "de" {
@@ -273,8 +293,14 @@ fn the_search_page_in_every_language() {
                 attr(&doc, "#search-source", "data-bundle").as_deref(),
                 Some("/stadt/_search/de/")
             );
-            assert_eq!(attr(&doc, "#search-source", "data-lang").as_deref(), Some("de"));
-            assert_eq!(attr(&doc, "#search-source", "data-dir").as_deref(), Some("ltr"));
+            assert_eq!(
+                attr(&doc, "#search-source", "data-lang").as_deref(),
+                Some("de")
+            );
+            assert_eq!(
+                attr(&doc, "#search-source", "data-dir").as_deref(),
+                Some("ltr")
+            );
             assert_eq!(
                 attr(&doc, "#search-source", "data-marker").as_deref(),
                 Some("Deutsch")
@@ -340,12 +366,23 @@ fn two_builds_write_the_same_index() {
 fn a_page_where_the_search_page_goes_is_reported() {
     let (_tmp, root) = copy_fixture("search");
     let file = root.join("content/stadt/suche.de.md");
-    fs::write(&file, "+++\ntitle = \"Suche\"\nslug = \"search\"\n+++\nText.\n").unwrap();
+    fs::write(
+        &file,
+        "+++\ntitle = \"Suche\"\nslug = \"search\"\n+++\nText.\n",
+    )
+    .unwrap();
     let out = root.join("public");
     let failure = build(&options(&root, &out), &NoProgress).expect_err("the build fails");
-    let shown: Vec<String> = failure.diagnostics.iter().map(ToString::to_string).collect();
+    let shown: Vec<String> = failure
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     let all = shown.join("\n");
     assert!(all.contains("suche.de.md:3:"), "{all}");
-    assert!(all.contains("where wegweiser puts the search page"), "{all}");
+    assert!(
+        all.contains("where wegweiser puts the search page"),
+        "{all}"
+    );
     assert!(!out.join("stadt").exists(), "no half-written site");
 }

@@ -313,7 +313,9 @@ pub fn bundle(code: &str, records: &[Record]) -> Result<Vec<(String, Vec<u8>)>, 
         .build()
         .map_err(|e| format!("cannot start the indexer: {e}"))?;
     let files = runtime.block_on(async {
-        let config = PagefindServiceConfig::builder().keep_index_url(true).build();
+        let config = PagefindServiceConfig::builder()
+            .keep_index_url(true)
+            .build();
         let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
         for r in records {
             let meta = BTreeMap::from([
@@ -479,7 +481,10 @@ mod tests {
             bundle_of("stadt/_search/ar/fragment/ar_1.pf_fragment"),
             Some("stadt/_search/ar")
         );
-        assert_eq!(bundle_of("stadt/_search/ar/pagefind.js"), Some("stadt/_search/ar"));
+        assert_eq!(
+            bundle_of("stadt/_search/ar/pagefind.js"),
+            Some("stadt/_search/ar")
+        );
         assert_eq!(bundle_of("stadt/ar/search/index.html"), None);
         assert_eq!(bundle_of("stadt/_search/ar"), None);
     }
@@ -490,7 +495,10 @@ mod tests {
             plain_text("<p>Miete &amp; Wohnung</p><ul><li>eins</li><li>zwei</li></ul>"),
             "Miete & Wohnung eins zwei"
         );
-        assert_eq!(plain_text("a &#x41; &#66; &unknown; &"), "a A B &unknown; &");
+        assert_eq!(
+            plain_text("a &#x41; &#66; &unknown; &"),
+            "a A B &unknown; &"
+        );
     }
 
     #[test]

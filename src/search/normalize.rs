@@ -90,6 +90,9 @@ mod tests {
 
     #[test]
     fn latin_text_is_only_lower_cased() {
-        assert_eq!(normalize("Bürgerbüro Öffnungszeiten"), "bürgerbüro öffnungszeiten");
+        assert_eq!(
+            normalize("Bürgerbüro Öffnungszeiten"),
+            "bürgerbüro öffnungszeiten"
+        );
     }
 }

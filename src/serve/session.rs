@@ -506,8 +506,7 @@ impl Session {
                     // bundles it rebuilt have new file names: the old ones go.
                     RenderScope::Page { .. } => {
                         self.offline.retain(|rel| {
-                            crate::search::bundle_of(rel).is_none()
-                                || self.files.contains_key(rel)
+                            crate::search::bundle_of(rel).is_none() || self.files.contains_key(rel)
                         });
                     }
                 }
