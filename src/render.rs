@@ -539,6 +539,7 @@ impl<'a> Renderer<'a> {
                 .collect(),
             offline: langs
                 .clone()
+                .filter(|_| site.offline)
                 .map(|lang| match crate::offline::language_dir(m, lang) {
                     Some(dir) => {
                         Value::from_serializable(&crate::offline::urls(&site.base_url.path, dir))
@@ -581,7 +582,9 @@ impl<'a> Renderer<'a> {
                 if m.pages.first().is_none_or(|p| p.localized[lang].is_none()) {
                     continue;
                 }
-                jobs.push(Job::Offline { m: mi, lang });
+                if self.site.offline {
+                    jobs.push(Job::Offline { m: mi, lang });
+                }
                 jobs.push(Job::Poster { m: mi, lang });
                 if !m.places.is_empty() {
                     jobs.push(Job::Places { m: mi, lang });
