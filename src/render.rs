@@ -325,9 +325,9 @@ impl Job {
             | Job::Place { m, .. }
             | Job::NewsList { m, .. }
             | Job::NewsItem { m, .. }
-            | Job::Search { m, .. }
             | Job::Events { m, .. }
             | Job::Event { m, .. }
+            | Job::Search { m, .. }
             | Job::Redirect { m, .. }
             | Job::Asset { m, .. }
             | Job::Legal { m, .. }
@@ -731,8 +731,8 @@ impl<'a> Renderer<'a> {
             crate::feed::write(self.site, self.theme, &self.source_dates, &in_scope, out),
             places::write(self.site, &in_scope, out),
             news::write(self.site, self.theme, &in_scope, out),
-            crate::search::write(self.site, &self.search_bundles(&in_scope), out),
             crate::events::write(self.site, self.theme, &self.source_dates, &in_scope, out),
+            crate::search::write(self.site, &self.search_bundles(&in_scope), out),
         ] {
             match written {
                 Ok((files, n)) => {

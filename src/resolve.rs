@@ -277,12 +277,6 @@ pub fn resolve_municipality(
             diagnostics,
         );
     }
-    crate::review::check_reserved_paths(
-        &municipality,
-        |lang| crate::search::page_dir(&municipality, lang),
-        "the search page",
-        diagnostics,
-    );
     if !municipality.events.is_empty() {
         crate::review::check_reserved_paths(
             &municipality,
@@ -294,6 +288,12 @@ pub fn resolve_municipality(
             diagnostics,
         );
     }
+    crate::review::check_reserved_paths(
+        &municipality,
+        |lang| crate::search::page_dir(&municipality, lang),
+        "the search page",
+        diagnostics,
+    );
     crate::review::check_reserved_paths(
         &municipality,
         |lang| crate::seo::poster_location(&municipality, lang).map(|(dir, _)| dir),
