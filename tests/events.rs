@@ -782,3 +782,49 @@ fn impossible_recurrence_rules_point_at_the_part() {
     );
     assert!(hint.unwrap().contains("RFC 5545"));
 }
+
+/// Search finds the events that are not over, in the languages they are written in.
+#[test]
+fn search_finds_events_that_are_not_over() {
+    let options = BuildOptions {
+        root: fixture("events"),
+        today: Some(TODAY.parse().unwrap()),
+        ..Default::default()
+    };
+    let mut diagnostics = wegweiser::diagnostics::Diagnostics::default();
+    let (site, _) =
+        wegweiser::pipeline::load_site(&options, &mut diagnostics).expect("the fixture loads");
+    let m = &site.municipalities[0];
+    let events = |code: &str| -> Vec<String> {
+        wegweiser::search::records(m, m.language_index(code).unwrap())
+            .into_iter()
+            .filter(|r| r.kind == wegweiser::search::Kind::Event)
+            .map(|r| r.url)
+            .collect()
+    };
+    // By first day. The Infoabend (10 November) is over; the weekly Sprachcafé that
+    // began before today is not. Far events (the Sommerfest) are found although the
+    // list leaves them out: their page exists.
+    assert_eq!(
+        events("de"),
+        [
+            "/stadt/de/events/sprachcafe/",
+            "/stadt/de/events/elterntreff/",
+            "/stadt/de/events/beratung/",
+            "/stadt/de/events/winterfest/",
+            "/stadt/de/events/jobmesse/",
+            "/stadt/de/events/sommerfest/",
+        ]
+    );
+    // In the order of the events page (by first day). Only events with their own text
+    // in the language; fallbacks are found in German.
+    assert_eq!(
+        events("ar"),
+        ["/stadt/ar/events/sprachcafe/", "/stadt/ar/events/jobmesse/"]
+    );
+    assert_eq!(events("uk"), ["/stadt/uk/events/sprachcafe/"]);
+    let uk = wegweiser::search::records(m, m.language_index("uk").unwrap());
+    let cafe = uk.iter().find(|r| r.url.ends_with("/sprachcafe/")).unwrap();
+    assert_eq!(cafe.title, "Мовне кафе");
+    assert_eq!(cafe.description, "Розмовляємо німецькою за кавою та чаєм");
+}

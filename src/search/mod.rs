@@ -53,6 +53,7 @@ pub enum Kind {
     Page,
     Place,
     News,
+    Event,
 }
 
 impl Kind {
@@ -61,6 +62,7 @@ impl Kind {
             Kind::Page => "page",
             Kind::Place => "place",
             Kind::News => "news",
+            Kind::Event => "event",
         }
     }
 }
@@ -80,17 +82,17 @@ pub struct Record {
 }
 
 /// Everything readers of `lang` find in municipality `m`, in a stable order: pages in
-/// tree order, then places, then news.
+/// tree order, then places, then news, then events.
 ///
-/// A new kind of content is one more function here that pushes its records (events:
-/// `crate::events` can add `event_records(m, lang, out)` with `Kind::Event`, the
-/// events in `lang`'s own text; the bundle, the page and search.js need nothing else
-/// than a label for the kind in `search.js`'s `kindLabel`).
+/// A new kind of content is one more function here that pushes its records; the
+/// bundle, the page and search.js need nothing else than a label for the kind (the
+/// `data-kind-*` attributes of search.html, read by search.js).
 pub fn records(m: &Municipality, lang: LangIdx) -> Vec<Record> {
     let mut out = Vec::new();
     page_records(m, lang, &mut out);
     place_records(m, lang, &mut out);
     news_records(m, lang, &mut out);
+    event_records(m, lang, &mut out);
     out
 }
 
@@ -133,6 +135,20 @@ fn news_records(m: &Municipality, lang: LangIdx, out: &mut Vec<Record>) {
         }
         if let (Some(text), Some(url)) = (&item.texts[lang], crate::news::item_url(m, lang, i)) {
             out.push(text_record(Kind::News, url, text));
+        }
+    }
+}
+
+/// Events that are not over, with a text in `lang` (a recurring event is found once,
+/// at its page, which lists the next dates).
+fn event_records(m: &Municipality, lang: LangIdx, out: &mut Vec<Record>) {
+    for (i, event) in m.events.iter().enumerate() {
+        if event.is_past(m.today) {
+            continue;
+        }
+        if let (Some(text), Some(url)) = (&event.texts[lang], crate::events::event_url(m, lang, i))
+        {
+            out.push(text_record(Kind::Event, url, text));
         }
     }
 }

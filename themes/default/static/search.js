@@ -114,7 +114,11 @@ function start() {
   const list = document.getElementById("search-results");
   const source = document.getElementById("search-source");
   const sourceList = document.getElementById("search-source-results");
-  const labels = { place: app.dataset.kindPlace, news: app.dataset.kindNews };
+  const labels = {
+    place: app.dataset.kindPlace,
+    news: app.dataset.kindNews,
+    event: app.dataset.kindEvent,
+  };
   const language = source && {
     lang: source.dataset.lang, dir: source.dataset.dir, marker: source.dataset.marker,
   };
