@@ -206,6 +206,12 @@ fn map_contact_and_access() {
         "no open-now when closed"
     );
     assert_eq!(text(&closed, ".barrier-free"), "Kein barrierefreier Zugang");
+    // Without opening hours there is nothing to say open or closed from.
+    let no_hours = page(tmp.path(), "stadt/de/places/bibliothek");
+    assert!(
+        select(&no_hours, "[data-open-now]").is_empty(),
+        "no open-now without opening hours"
+    );
 }
 
 #[test]

@@ -2,7 +2,8 @@
 // hours without it; this script only fills in the line that says whether the place is
 // open at this moment, in the municipality's time zone (data-tz), from the hours the
 // page carries: data-hours "1=08:00-12:00,14:00-16:00;2=closed;…" (1 = Monday) and
-// data-exceptions "2026-12-24=closed;2026-12-31=09:00-12:00".
+// data-exceptions "2026-12-24=closed;2026-12-31=09:00-12:00". Weekdays not listed are
+// closed. The page has the line only for places with opening hours.
 (function () {
   "use strict";
   var el = document.querySelector("[data-open-now]");
@@ -37,12 +38,11 @@
   var date = parts.year + "-" + parts.month + "-" + parts.day;
   var now = (parseInt(parts.hour, 10) % 24) * 60 + parseInt(parts.minute, 10);
   var exceptions = table(el.getAttribute("data-exceptions"));
+  // A weekday the opening hours do not list is a day the place is closed, as opening
+  // hours are read ("Mo 9-13, Mi 14-18": closed on the other days).
   var today = exceptions[date] !== undefined
     ? exceptions[date]
-    : table(el.getAttribute("data-hours"))[days[parts.weekday]];
-  if (today === undefined) {
-    return;
-  }
+    : table(el.getAttribute("data-hours"))[days[parts.weekday]] || "closed";
   var text;
   if (today === "appointment_only") {
     text = el.getAttribute("data-appointment");
