@@ -76,10 +76,20 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(activation);
 });
 
-/** This worker's cache, unless a newer build's worker has deleted it: an older worker
- *  still running must not create it again. */
+/** Whether a newer build's worker has taken over from this one. Where the browser does
+ *  not say (no `self.serviceWorker`), `false`: the newer worker's sweep (`refill`)
+ *  removes what this one may still write. */
+function superseded() {
+  const me = self.serviceWorker;
+  const active = self.registration.active;
+  return Boolean(me && active && active !== me);
+}
+
+/** This worker's cache, unless a newer build's worker has taken over or deleted it: an
+ *  older worker still running must not create it again (`caches.open` would). */
 async function ownCache() {
-  return (await caches.has(CACHE)) ? caches.open(CACHE) : null;
+  if (superseded() || !(await caches.has(CACHE))) return null;
+  return caches.open(CACHE);
 }
 
 /** Bring the cache up to this build (offline.js asks on every page load while
@@ -89,8 +99,13 @@ async function ownCache() {
 let refilling = null;
 async function refill() {
   await activation;
+  // Not before this worker is activated: the older caches are carried over then.
+  if (self.serviceWorker && self.serviceWorker.state !== 'activated') return;
   const cache = await ownCache();
   if (!cache) return;
+  // An older worker that was still answering while this one took over may have
+  // written to its cache again: carry that over too, and delete it.
+  await carryOver(cache);
   const read = async (url) => {
     const r = await cache.match(url);
     return r ? new Map((await r.json()).entries.map((e) => [absolute(e.url), e.hash])) : null;

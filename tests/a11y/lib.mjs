@@ -158,3 +158,25 @@ export function walk(dir, rel = '') {
   }
   return out.sort();
 }
+
+/** Wait until `condition(arg)`, evaluated in `page`, is truthy; polls every 100 ms.
+ *  Unlike Playwright's `page.waitForFunction`, which takes a promise for a truthy value
+ *  and so returns at once for an `async` condition, this awaits what the condition
+ *  returns: conditions on `caches` and service worker registrations are async. A
+ *  navigation while polling is waited out. Returns the truthy value. */
+export async function waitUntil(page, condition, arg, { timeout = 15000, what = 'condition' } = {}) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      const value = await page.evaluate(condition, arg);
+      if (value) return value;
+      last = value;
+    } catch (e) {
+      // The page navigated while the condition ran: try again on the new page.
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what} (last: ${last})`);
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+}

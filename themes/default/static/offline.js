@@ -12,13 +12,16 @@
     navigator.serviceWorker.getRegistration(scope.href).then((r) => r && r.unregister());
     return;
   }
-  // Once the worker runs, it brings its cache up to this build (docs/offline.md).
+  // The worker in charge brings its cache up to this build (docs/offline.md). While a
+  // newer build's worker is on its way, the old one is left alone (a message would
+  // wake it and can hold up the new one); the new one is asked once it takes over.
+  const refill = (sw) => navigator.onLine && sw && sw.postMessage('refill');
   const register = () =>
     navigator.serviceWorker
       .register(worker.href, { scope: scope.pathname })
-      .then(() => navigator.serviceWorker.ready)
-      .then((r) => navigator.onLine && r.active && r.active.postMessage('refill'))
+      .then((r) => r.installing || r.waiting || refill(r.active))
       .catch(() => {});
+  navigator.serviceWorker.addEventListener('controllerchange', () => refill(navigator.serviceWorker.controller));
   if (document.readyState === 'complete') register();
   else window.addEventListener('load', register);
 
