@@ -26,7 +26,7 @@ use serde_json::{Value, json};
 use crate::diagnostics::{Diagnostic, Severity, did_you_mean};
 use crate::ics::Writer;
 use crate::model::{LangIdx, Municipality, Site};
-use crate::places::{FileScope, LoadedFile, Text, TextFront, at_key};
+use crate::places::{FileScope, LoadedFile, Text, at_key};
 use crate::recurrence::{End, Freq, Rule};
 use crate::review::Day;
 use crate::theme::{LanguageStrings, Theme};
@@ -306,6 +306,9 @@ pub struct Event {
     pub data: EventData,
     pub texts: Vec<Option<Text>>,
     pub shown: Vec<LangIdx>,
+    /// The state of each language's translation, indexed by [`LangIdx`], as for pages
+    /// (filled in by [`crate::resolve`]).
+    pub statuses: Vec<crate::translation::Status>,
     /// Index of its place in [`Municipality::places`].
     pub place: Option<usize>,
     /// Index of its actor in [`Municipality::actors`].
@@ -393,22 +396,17 @@ pub fn load_file(
         .map_err(|d| diagnostics.push(d))
         .ok()?;
     if language != scope.source_language {
-        let (front, _, body_start) =
-            crate::frontmatter::parse_as::<TextFront>(&display, &text, crate::places::TEXT_KEYS)
-                .map_err(|d| diagnostics.push(crate::places::translation_hint(d)))
-                .ok()?;
-        let body =
-            crate::places::render_body(scope, &display, &text, body_start, &language, diagnostics);
         return Some(LoadedFile {
+            text: crate::places::load_translation(
+                scope,
+                display,
+                path,
+                &text,
+                &language,
+                diagnostics,
+            )?,
             stem,
             language,
-            text: Text {
-                file: display,
-                path: path.to_path_buf(),
-                title: front.title,
-                description: front.description,
-                body,
-            },
             data: None,
             draft: false,
         });
@@ -434,13 +432,13 @@ pub fn load_file(
     Some(LoadedFile {
         stem,
         language,
-        text: Text {
-            file: display,
-            path: path.to_path_buf(),
-            title: front.title,
-            description: front.description,
+        text: Text::source(
+            display,
+            path,
+            (front.title, front.description),
+            (&text, body_start),
             body,
-        },
+        ),
         data: Some(data),
         draft: front.draft,
     })
@@ -844,6 +842,7 @@ pub fn resolve(
             data: a.data,
             texts: a.texts,
             shown: a.shown,
+            statuses: Vec::new(),
             place,
             actor,
         });

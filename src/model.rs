@@ -167,6 +167,27 @@ pub struct Translation {
     pub digest: String,
 }
 
+impl crate::translation::Translated for Translation {
+    fn file(&self) -> &std::path::Path {
+        &self.file
+    }
+    fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+    fn digest(&self) -> &str {
+        &self.digest
+    }
+    fn source_digest(&self) -> Option<&str> {
+        self.front.source_digest.as_deref()
+    }
+    fn machine_translated(&self) -> bool {
+        self.front.machine_translated
+    }
+    fn in_translation(&self) -> bool {
+        self.front.in_translation
+    }
+}
+
 /// A page as shown at one language's URL.
 #[derive(Debug, Clone)]
 pub struct Localized {
