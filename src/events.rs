@@ -1358,27 +1358,27 @@ pub fn event_context(
     lang: LangIdx,
     ui: &LanguageStrings<'_>,
     marker: impl Fn(&str) -> String,
+    notices: crate::render::Notices<'_>,
     ctx: &mut tera::Context,
 ) {
     let e = &m.events[event];
     let (text, shown) = e.text(lang);
     let url = event_url(m, lang, event).unwrap_or_default();
     let canonical = event_url(m, shown, event).unwrap_or_else(|| url.clone());
-    ctx.insert(
-        "page",
-        &crate::places::page_value(
-            site,
-            m,
-            "event",
-            &text.title,
-            text.description.as_deref(),
-            &url,
-            &canonical,
-            lang,
-            shown,
-            ui,
-        ),
+    let mut page = crate::places::page_value(
+        site,
+        m,
+        "event",
+        &text.title,
+        text.description.as_deref(),
+        &url,
+        &canonical,
+        lang,
+        shown,
+        ui,
     );
+    notices.apply(&mut page);
+    ctx.insert("page", &page);
     let code = &m.languages[lang].code;
     let l = &m.languages[shown];
     let source = &m.languages[m.source_language];
@@ -1732,14 +1732,6 @@ pub fn write(
         }
     }
     Ok((files, bytes))
-}
-
-/// The source files of the events (their last commit dates are the DTSTAMPs).
-pub fn dated_files(m: &Municipality) -> impl Iterator<Item = &Path> {
-    m.events
-        .iter()
-        .filter_map(|e| e.texts[m.source_language].as_ref())
-        .map(|t| t.file.as_path())
 }
 
 #[cfg(test)]

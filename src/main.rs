@@ -53,7 +53,8 @@ enum Command {
         /// Folder to create (must not exist or be empty).
         dir: PathBuf,
     },
-    /// The status of every page in every language: what to translate next.
+    /// The status of every page, event, news item and place in every language: what to
+    /// translate next.
     Translations(TranslationsArgs),
     /// Pages whose content is due for a check, by integration actor; reminders; confirm.
     Review(ReviewArgs),

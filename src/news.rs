@@ -254,27 +254,27 @@ pub fn item_context(
     lang: LangIdx,
     ui: &LanguageStrings<'_>,
     marker: impl Fn(&str) -> String,
+    notices: crate::render::Notices<'_>,
     ctx: &mut tera::Context,
 ) {
     let n = &m.news[item];
     let (text, shown) = n.text(lang);
     let url = item_url(m, lang, item).unwrap_or_default();
     let canonical = item_url(m, shown, item).unwrap_or_else(|| url.clone());
-    ctx.insert(
-        "page",
-        &crate::places::page_value(
-            site,
-            m,
-            "news_item",
-            &text.title,
-            text.description.as_deref(),
-            &url,
-            &canonical,
-            lang,
-            shown,
-            ui,
-        ),
+    let mut page = crate::places::page_value(
+        site,
+        m,
+        "news_item",
+        &text.title,
+        text.description.as_deref(),
+        &url,
+        &canonical,
+        lang,
+        shown,
+        ui,
     );
+    notices.apply(&mut page);
+    ctx.insert("page", &page);
     ctx.insert("item", &item_value(site, m, item, lang));
     ctx.insert("content", &crate::places::body_html(m, text, lang));
     let (languages, alternates) = crate::places::switcher(

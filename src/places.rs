@@ -1433,27 +1433,27 @@ pub fn place_context(
     lang: LangIdx,
     ui: &LanguageStrings<'_>,
     marker: impl Fn(&str) -> String,
+    notices: crate::render::Notices<'_>,
     ctx: &mut tera::Context,
 ) {
     let p = &m.places[place];
     let (text, shown) = p.text(lang);
     let url = place_url(m, lang, place).unwrap_or_default();
     let canonical = place_url(m, shown, place).unwrap_or_else(|| url.clone());
-    ctx.insert(
-        "page",
-        &page_value(
-            site,
-            m,
-            "place",
-            &text.title,
-            text.description.as_deref(),
-            &url,
-            &canonical,
-            lang,
-            shown,
-            ui,
-        ),
+    let mut page = page_value(
+        site,
+        m,
+        "place",
+        &text.title,
+        text.description.as_deref(),
+        &url,
+        &canonical,
+        lang,
+        shown,
+        ui,
     );
+    notices.apply(&mut page);
+    ctx.insert("page", &page);
     ctx.insert("place", &place_value(site, m, place, lang, ui));
     ctx.insert("content", &body_html(m, text, lang));
     ctx.insert("json_ld", &json_ld(&schema_org(site, m, place, lang)));
