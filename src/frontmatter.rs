@@ -316,6 +316,20 @@ mod tests {
     }
 
     #[test]
+    fn titles_are_read_from_any_content_file() {
+        let text =
+            "+++\ntitle = \"Sprachcafé\"\nstart = 2026-11-03T18:00\nplace = \"vhs\"\n+++\nText\n";
+        let (titles, syntax, body_start) = parse_titles(Path::new("e.md"), text).unwrap();
+        assert_eq!(titles.title, "Sprachcafé");
+        assert_eq!(titles.description, None);
+        assert_eq!(syntax, Syntax::Toml);
+        assert_eq!(&text[body_start..], "Text\n");
+        let yaml = "---\ntitle: Amt\ndescription: Pässe\nopening_hours:\n  monday: closed\n---\n";
+        let (titles, _, _) = parse_titles(Path::new("p.md"), yaml).unwrap();
+        assert_eq!(titles.description.as_deref(), Some("Pässe"));
+    }
+
+    #[test]
     fn unterminated_is_an_error_at_the_opening() {
         let e = p("+++\ntitle = \"x\"\nBody\n").unwrap_err();
         assert_eq!((e.line, e.column), (1, 1));

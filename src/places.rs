@@ -1629,6 +1629,71 @@ mod tests {
         (problems.is_empty().then_some(data), problems)
     }
 
+    /// Load `text` as `places/<name>` of a municipality in de (source) and ar.
+    fn load(name: &str, text: &str) -> (Option<LoadedFile<PlaceData>>, Vec<Diagnostic>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let ui = UiStrings::default();
+        let languages = ["de".to_string(), "ar".to_string()];
+        let scope = FileScope {
+            root: dir.path(),
+            languages: &languages,
+            source_language: "de",
+            ui: &ui,
+            minify: false,
+        };
+        let mut problems = Vec::new();
+        let loaded = load_file(&scope, &path, name, &mut problems);
+        (loaded, problems)
+    }
+
+    #[test]
+    fn translations_have_translation_states_as_pages_do() {
+        let (loaded, problems) = load(
+            "amt.ar.md",
+            "+++\ntitle = \"مكتب\"\nsource_digest = \"0123456789ab\"\nmachine_translated = true\n+++\nنص.\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let text = loaded.unwrap().text;
+        assert_eq!(text.source_digest.as_deref(), Some("0123456789ab"));
+        assert!(text.machine_translated && !text.in_translation);
+        assert_eq!(text.digest, crate::translation::digest("مكتب", "نص.\n"));
+        // The source's digest is made as a page's is: title and body, nothing else.
+        let (loaded, problems) = load(
+            "amt.md",
+            "+++\ntitle = \"Amt\"\nid = \"amt\"\ncategory = \"authority\"\n+++\nText.\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            loaded.unwrap().text.digest,
+            crate::translation::digest("Amt", "Text.")
+        );
+    }
+
+    #[test]
+    fn a_malformed_source_digest_is_an_error_at_its_line() {
+        let (loaded, problems) = load(
+            "amt.ar.md",
+            "---\ntitle: مكتب\nsource_digest: nicht-so\n---\nنص.\n",
+        );
+        assert!(loaded.is_none());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].message, "`nicht-so` is not a digest");
+        assert_eq!((problems[0].line, problems[0].column), (3, 1));
+        // Data keys still belong in the source-language file only.
+        let (loaded, problems) = load("amt.ar.md", "+++\ntitle = \"x\"\nid = \"amt\"\n+++\n");
+        assert!(loaded.is_none());
+        assert!(
+            problems[0]
+                .hint
+                .as_deref()
+                .unwrap()
+                .contains("source_digest"),
+            "{problems:?}"
+        );
+    }
+
     #[test]
     fn overlapping_slots_are_reported_at_the_second() {
         let (_, p) = check_front(
