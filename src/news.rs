@@ -247,6 +247,7 @@ fn feed_value(m: &Municipality, lang: LangIdx, ui: &LanguageStrings<'_>) -> Opti
 
 /// Values for `news_item.html`: `page`, `item`, `content`, `languages`, `alternates`,
 /// `breadcrumbs`, `feed`.
+#[allow(clippy::too_many_arguments)]
 pub fn item_context(
     site: &Site,
     m: &Municipality,

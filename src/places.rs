@@ -1426,6 +1426,7 @@ fn schema_org(site: &Site, m: &Municipality, place: usize, lang: LangIdx) -> Val
 
 /// Values for `place.html`: `page`, `place`, `content`, `json_ld`, `languages`,
 /// `alternates`, `breadcrumbs`.
+#[allow(clippy::too_many_arguments)]
 pub fn place_context(
     site: &Site,
     m: &Municipality,
