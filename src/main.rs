@@ -868,7 +868,7 @@ fn run_export(
     }
     let units: usize = export.pages.iter().map(|p| p.units).sum();
     eprintln!(
-        "Exported {} page(s), {units} unit(s), {} → {language}, to {}",
+        "Exported {} text(s) (pages, events, news items, places), {units} unit(s), {} → {language}, to {}",
         export.pages.len(),
         export.source_language.as_deref().unwrap_or("?"),
         out.display()

@@ -1112,7 +1112,9 @@ pub(crate) fn phone_link(phone: &str) -> String {
     phone.replace([' ', '/', '-', '(', ')'], "")
 }
 
-/// The `page` value of the generated pages, with what `municipality.html` reads.
+/// The `page` value of the generated pages, with what `municipality.html` reads. Its
+/// translation notices are off; the pages of events, places and news items set theirs
+/// with [`crate::render::Notices::apply`].
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn page_value(
     site: &Site,
