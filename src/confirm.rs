@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::model::Site;
+use crate::model::{Site, Translatable};
 use crate::stamp::{locate, set_key_raw};
 
 /// What a confirm did to one page.
@@ -48,10 +48,21 @@ pub fn confirm(
     if !file.is_file() {
         return Err(error(file, "no such file"));
     }
-    let (m, page, _) = locate(site, file).ok_or_else(|| {
-        error(file, "not a page of this portal (or it failed to load)")
-            .with_hint("name page files such as content/<municipality>/wohnen/miete.md")
-    })?;
+    let (m, page) = match locate(site, file) {
+        Some((m, Translatable::Page(page), _)) => (m, page),
+        Some(_) => {
+            return Err(error(
+                file,
+                "events, news items and places have no review dates: only pages are confirmed",
+            ));
+        }
+        None => {
+            return Err(
+                error(file, "not a page of this portal (or it failed to load)")
+                    .with_hint("name page files such as content/<municipality>/wohnen/miete.md"),
+            );
+        }
+    };
     let review = m.pages[page]
         .review
         .as_ref()

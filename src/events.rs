@@ -26,7 +26,7 @@ use serde_json::{Value, json};
 use crate::diagnostics::{Diagnostic, Severity, did_you_mean};
 use crate::ics::Writer;
 use crate::model::{LangIdx, Municipality, Site};
-use crate::places::{FileScope, LoadedFile, Text, TextFront, at_key};
+use crate::places::{FileScope, LoadedFile, Text, at_key};
 use crate::recurrence::{End, Freq, Rule};
 use crate::review::Day;
 use crate::theme::{LanguageStrings, Theme};
@@ -306,6 +306,9 @@ pub struct Event {
     pub data: EventData,
     pub texts: Vec<Option<Text>>,
     pub shown: Vec<LangIdx>,
+    /// The state of each language's translation, indexed by [`LangIdx`], as for pages
+    /// (filled in by [`crate::resolve`]).
+    pub statuses: Vec<crate::translation::Status>,
     /// Index of its place in [`Municipality::places`].
     pub place: Option<usize>,
     /// Index of its actor in [`Municipality::actors`].
@@ -393,22 +396,17 @@ pub fn load_file(
         .map_err(|d| diagnostics.push(d))
         .ok()?;
     if language != scope.source_language {
-        let (front, _, body_start) =
-            crate::frontmatter::parse_as::<TextFront>(&display, &text, crate::places::TEXT_KEYS)
-                .map_err(|d| diagnostics.push(crate::places::translation_hint(d)))
-                .ok()?;
-        let body =
-            crate::places::render_body(scope, &display, &text, body_start, &language, diagnostics);
         return Some(LoadedFile {
+            text: crate::places::load_translation(
+                scope,
+                display,
+                path,
+                &text,
+                &language,
+                diagnostics,
+            )?,
             stem,
             language,
-            text: Text {
-                file: display,
-                path: path.to_path_buf(),
-                title: front.title,
-                description: front.description,
-                body,
-            },
             data: None,
             draft: false,
         });
@@ -434,13 +432,13 @@ pub fn load_file(
     Some(LoadedFile {
         stem,
         language,
-        text: Text {
-            file: display,
-            path: path.to_path_buf(),
-            title: front.title,
-            description: front.description,
+        text: Text::source(
+            display,
+            path,
+            (front.title, front.description),
+            (&text, body_start),
             body,
-        },
+        ),
         data: Some(data),
         draft: front.draft,
     })
@@ -844,6 +842,7 @@ pub fn resolve(
             data: a.data,
             texts: a.texts,
             shown: a.shown,
+            statuses: Vec::new(),
             place,
             actor,
         });
@@ -1359,27 +1358,27 @@ pub fn event_context(
     lang: LangIdx,
     ui: &LanguageStrings<'_>,
     marker: impl Fn(&str) -> String,
+    notices: crate::render::Notices<'_>,
     ctx: &mut tera::Context,
 ) {
     let e = &m.events[event];
     let (text, shown) = e.text(lang);
     let url = event_url(m, lang, event).unwrap_or_default();
     let canonical = event_url(m, shown, event).unwrap_or_else(|| url.clone());
-    ctx.insert(
-        "page",
-        &crate::places::page_value(
-            site,
-            m,
-            "event",
-            &text.title,
-            text.description.as_deref(),
-            &url,
-            &canonical,
-            lang,
-            shown,
-            ui,
-        ),
+    let mut page = crate::places::page_value(
+        site,
+        m,
+        "event",
+        &text.title,
+        text.description.as_deref(),
+        &url,
+        &canonical,
+        lang,
+        shown,
+        ui,
     );
+    notices.apply(&mut page);
+    ctx.insert("page", &page);
     let code = &m.languages[lang].code;
     let l = &m.languages[shown];
     let source = &m.languages[m.source_language];
@@ -1733,14 +1732,6 @@ pub fn write(
         }
     }
     Ok((files, bytes))
-}
-
-/// The source files of the events (their last commit dates are the DTSTAMPs).
-pub fn dated_files(m: &Municipality) -> impl Iterator<Item = &Path> {
-    m.events
-        .iter()
-        .filter_map(|e| e.texts[m.source_language].as_ref())
-        .map(|t| t.file.as_path())
 }
 
 #[cfg(test)]

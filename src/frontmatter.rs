@@ -107,6 +107,24 @@ pub fn parse(display_path: &Path, text: &str) -> Result<Parsed, Diagnostic> {
     })
 }
 
+/// The texts of any content file's front matter, whatever else it holds.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Titles {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// Read the title and description of a page, event, place or news item (other keys are
+/// not looked at), with the syntax and the byte offset of the body: what digests and
+/// translations are made from.
+pub fn parse_titles(
+    display_path: &Path,
+    text: &str,
+) -> Result<(Titles, Syntax, usize), Diagnostic> {
+    parse_as::<Titles>(display_path, text, &["title", "description"])
+}
+
 /// Split `text` into its front matter and body, and read the front matter as `T`
 /// (a struct with `deny_unknown_fields` whose keys are `keys`, for did-you-mean hints).
 /// Returns the value, the syntax and the byte offset of the body. Used by pages and by
@@ -295,6 +313,20 @@ mod tests {
         );
         assert_eq!(t.syntax, Syntax::Toml);
         assert_eq!(y.syntax, Syntax::Yaml);
+    }
+
+    #[test]
+    fn titles_are_read_from_any_content_file() {
+        let text =
+            "+++\ntitle = \"Sprachcafé\"\nstart = 2026-11-03T18:00\nplace = \"vhs\"\n+++\nText\n";
+        let (titles, syntax, body_start) = parse_titles(Path::new("e.md"), text).unwrap();
+        assert_eq!(titles.title, "Sprachcafé");
+        assert_eq!(titles.description, None);
+        assert_eq!(syntax, Syntax::Toml);
+        assert_eq!(&text[body_start..], "Text\n");
+        let yaml = "---\ntitle: Amt\ndescription: Pässe\nopening_hours:\n  monday: closed\n---\n";
+        let (titles, _, _) = parse_titles(Path::new("p.md"), yaml).unwrap();
+        assert_eq!(titles.description.as_deref(), Some("Pässe"));
     }
 
     #[test]

@@ -794,27 +794,6 @@ fn check_municipality_config(
     ok
 }
 
-/// A diagnostic at `key` in a file's front matter (TOML or YAML), or at its start.
-fn load_key_error(display: &Path, text: &str, key: &str, message: String) -> Diagnostic {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if let Some(rest) = trimmed.strip_prefix(key)
-            && rest.trim_start().starts_with(['=', ':'])
-        {
-            let start = offset + (line.len() - trimmed.len());
-            return Diagnostic::error_at(
-                display,
-                text,
-                start..offset + line.trim_end().len(),
-                message,
-            );
-        }
-        offset += line.len();
-    }
-    Diagnostic::error_at(display, text, 0..3, message)
-}
-
 /// A diagnostic at the quoted `value` on the line of `key`.
 fn value_diagnostic(
     display: &Path,
@@ -1084,18 +1063,12 @@ fn load_document(
         minify,
     };
     let body = markdown::render(&source, diagnostics);
-    if let Some(made_from) = &parsed.front.source_digest
-        && !crate::translation::is_digest(made_from)
-    {
-        diagnostics.push(
-            load_key_error(
-                &display,
-                &text,
-                "source_digest",
-                format!("`{made_from}` is not a digest"),
-            )
-            .with_hint("set it with `wegweiser translations stamp FILE`, never by hand"),
-        );
+    if let Err(d) = crate::translation::check_source_digest(
+        &display,
+        &text,
+        parsed.front.source_digest.as_deref(),
+    ) {
+        diagnostics.push(d);
         return Err(Some(key));
     }
     let digest = crate::translation::digest(&parsed.front.title, &text[parsed.body_start..]);

@@ -53,7 +53,8 @@ enum Command {
         /// Folder to create (must not exist or be empty).
         dir: PathBuf,
     },
-    /// The status of every page in every language: what to translate next.
+    /// The status of every page, event, news item and place in every language: what to
+    /// translate next.
     Translations(TranslationsArgs),
     /// Pages whose content is due for a check, by integration actor; reminders; confirm.
     Review(ReviewArgs),
@@ -867,7 +868,7 @@ fn run_export(
     }
     let units: usize = export.pages.iter().map(|p| p.units).sum();
     eprintln!(
-        "Exported {} page(s), {units} unit(s), {} → {language}, to {}",
+        "Exported {} text(s) (pages, events, news items, places), {units} unit(s), {} → {language}, to {}",
         export.pages.len(),
         export.source_language.as_deref().unwrap_or("?"),
         out.display()

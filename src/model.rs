@@ -16,7 +16,7 @@ use crate::frontmatter::FrontMatter;
 use crate::language::Language;
 use crate::markdown::Body;
 use crate::review::Interval;
-use crate::translation::Status;
+use crate::translation::{Status, Translated};
 
 /// Index of a page in [`Municipality::pages`].
 pub type PageId = usize;
@@ -167,6 +167,27 @@ pub struct Translation {
     pub digest: String,
 }
 
+impl crate::translation::Translated for Translation {
+    fn file(&self) -> &std::path::Path {
+        &self.file
+    }
+    fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+    fn digest(&self) -> &str {
+        &self.digest
+    }
+    fn source_digest(&self) -> Option<&str> {
+        self.front.source_digest.as_deref()
+    }
+    fn machine_translated(&self) -> bool {
+        self.front.machine_translated
+    }
+    fn in_translation(&self) -> bool {
+        self.front.in_translation
+    }
+}
+
 /// A page as shown at one language's URL.
 #[derive(Debug, Clone)]
 pub struct Localized {
@@ -193,7 +214,140 @@ pub struct Asset {
     pub name: String,
 }
 
+/// Something translated as a whole, with a translation state per language: a page, or
+/// an event, place or news item (by its index in [`Municipality::events`],
+/// [`Municipality::places`] or [`Municipality::news`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Translatable {
+    Page(PageId),
+    Event(usize),
+    Place(usize),
+    News(usize),
+}
+
 impl Municipality {
+    /// Everything that has translation states, in the order reports list it: the pages
+    /// that have a file (start page first, sections before their children), then the
+    /// events, the news items and the places, each by file name.
+    pub fn translatables(&self) -> Vec<Translatable> {
+        let pages = self
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.translations.iter().any(Option::is_some))
+            .map(|(id, _)| Translatable::Page(id));
+        let mut events: Vec<usize> = (0..self.events.len()).collect();
+        events.sort_by_key(|&i| &self.events[i].stem);
+        let mut news: Vec<usize> = (0..self.news.len()).collect();
+        news.sort_by_key(|&i| &self.news[i].stem);
+        let mut places: Vec<usize> = (0..self.places.len()).collect();
+        places.sort_by_key(|&i| &self.places[i].stem);
+        pages
+            .chain(events.into_iter().map(Translatable::Event))
+            .chain(news.into_iter().map(Translatable::News))
+            .chain(places.into_iter().map(Translatable::Place))
+            .collect()
+    }
+
+    /// The name reports and XLIFF files give `t`: a page's key (`wohnen/miete`; `""`
+    /// for the start page), or the folder and file name (without language and `.md`)
+    /// of an event, news item or place: `events/sprachcafe`, `news/deutschkurse`,
+    /// `places/buergerbuero`. Pages cannot have such keys: those folders are reserved.
+    pub fn translatable_key(&self, t: Translatable) -> String {
+        match t {
+            Translatable::Page(id) => self.pages[id].key.clone(),
+            Translatable::Event(i) => {
+                format!("{}/{}", crate::events::FOLDER, self.events[i].stem)
+            }
+            Translatable::News(i) => format!("{}/{}", crate::news::FOLDER, self.news[i].stem),
+            Translatable::Place(i) => {
+                format!("{}/{}", crate::places::FOLDER, self.places[i].stem)
+            }
+        }
+    }
+
+    /// What [`Municipality::translatable_key`] names.
+    pub fn translatable_by_key(&self, key: &str) -> Option<Translatable> {
+        let item = |folder: &str| {
+            key.strip_prefix(folder)
+                .and_then(|rest| rest.strip_prefix('/'))
+        };
+        if let Some(stem) = item(crate::events::FOLDER) {
+            return self
+                .events
+                .iter()
+                .position(|e| e.stem == stem)
+                .map(Translatable::Event);
+        }
+        if let Some(stem) = item(crate::news::FOLDER) {
+            return self
+                .news
+                .iter()
+                .position(|n| n.stem == stem)
+                .map(Translatable::News);
+        }
+        if let Some(stem) = item(crate::places::FOLDER) {
+            return self
+                .places
+                .iter()
+                .position(|p| p.stem == stem)
+                .map(Translatable::Place);
+        }
+        self.keys.get(key).map(|&id| Translatable::Page(id))
+    }
+
+    /// The texts of an event, news item or place by language; `None` for pages.
+    fn item_texts(&self, t: Translatable) -> Option<&[Option<crate::places::Text>]> {
+        match t {
+            Translatable::Page(_) => None,
+            Translatable::Event(i) => Some(&self.events[i].texts),
+            Translatable::News(i) => Some(&self.news[i].texts),
+            Translatable::Place(i) => Some(&self.places[i].texts),
+        }
+    }
+
+    /// The file of `t` in `lang`, if there is one.
+    pub fn translated(&self, t: Translatable, lang: LangIdx) -> Option<&dyn Translated> {
+        match (t, self.item_texts(t)) {
+            (Translatable::Page(id), _) => self.pages[id].translations[lang]
+                .as_ref()
+                .map(|x| x as &dyn Translated),
+            (_, texts) => texts?[lang].as_ref().map(|x| x as &dyn Translated),
+        }
+    }
+
+    /// The translation states of `t`, indexed by [`LangIdx`].
+    pub fn statuses_of(&self, t: Translatable) -> &[Status] {
+        match t {
+            Translatable::Page(id) => &self.pages[id].statuses,
+            Translatable::Event(i) => &self.events[i].statuses,
+            Translatable::News(i) => &self.news[i].statuses,
+            Translatable::Place(i) => &self.places[i].statuses,
+        }
+    }
+
+    /// The URL path of `t`'s page in `lang`, where it is published.
+    pub fn translatable_url(&self, t: Translatable, lang: LangIdx) -> Option<String> {
+        match t {
+            Translatable::Page(id) => self.pages[id].localized[lang]
+                .as_ref()
+                .map(|l| l.url.clone()),
+            Translatable::Event(i) => crate::events::event_url(self, lang, i),
+            Translatable::News(i) => crate::news::item_url(self, lang, i),
+            Translatable::Place(i) => crate::places::place_url(self, lang, i),
+        }
+    }
+
+    /// The title of `t` in the source language, for editors.
+    pub fn translatable_title(&self, t: Translatable) -> &str {
+        match (t, self.item_texts(t)) {
+            (Translatable::Page(id), _) => self.title(id, self.source_language).0,
+            (_, texts) => texts
+                .and_then(|texts| texts[self.source_language].as_ref())
+                .map_or("", |text| text.title.as_str()),
+        }
+    }
+
     /// The translation shown for `page` at `lang`'s URL.
     pub fn shown(&self, page: PageId, lang: LangIdx) -> Option<(LangIdx, &Translation)> {
         let p = &self.pages[page];

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{LangIdx, Municipality, Site};
-use crate::places::{FileScope, LoadedFile, Text, TextFront};
+use crate::places::{FileScope, LoadedFile, Text};
 use crate::review::Day;
 use crate::theme::{LanguageStrings, Theme};
 
@@ -59,6 +59,9 @@ pub struct NewsItem {
     pub dates: NewsDates,
     pub texts: Vec<Option<Text>>,
     pub shown: Vec<LangIdx>,
+    /// The state of each language's translation, indexed by [`LangIdx`], as for pages
+    /// (filled in by [`crate::resolve`]).
+    pub statuses: Vec<crate::translation::Status>,
 }
 
 impl NewsItem {
@@ -87,53 +90,50 @@ pub fn load_file(
     let text = crate::load::read_text(path, &display)
         .map_err(|d| diagnostics.push(d))
         .ok()?;
-    let (title, description, data, draft, body_start) = if language != scope.source_language {
-        let (front, _, body_start) =
-            crate::frontmatter::parse_as::<TextFront>(&display, &text, crate::places::TEXT_KEYS)
-                .map_err(|d| diagnostics.push(crate::places::translation_hint(d)))
-                .ok()?;
-        (front.title, front.description, None, false, body_start)
-    } else {
-        let (front, _, body_start) =
-            crate::frontmatter::parse_as::<NewsFront>(&display, &text, NEWS_KEYS)
-                .map_err(|d| {
-                    let d = if d.message.contains("missing field `date`") {
-                        d.with_hint("a news item needs the day it is published: date = 2026-05-12")
-                    } else {
-                        d
-                    };
-                    diagnostics.push(d)
-                })
-                .ok()?;
-        if let Some(expires) = front.expires
-            && expires < front.date
-        {
-            diagnostics.push(crate::places::at_key(
-                &display,
+    if language != scope.source_language {
+        return Some(LoadedFile {
+            text: crate::places::load_translation(
+                scope,
+                display,
+                path,
                 &text,
-                0,
-                "expires",
-                None,
-                format!(
-                    "the item expires ({expires}) before its date ({})",
-                    front.date
-                ),
-            ));
-            return None;
-        }
-        let dates = NewsDates {
-            date: front.date.0,
-            expires: front.expires.map(|d| d.0),
-        };
-        (
-            front.title,
-            front.description,
-            Some(dates),
-            front.draft,
-            body_start,
-        )
-    };
-    if title.trim().is_empty() {
+                &language,
+                diagnostics,
+            )?,
+            stem,
+            language,
+            data: None,
+            draft: false,
+        });
+    }
+    let (front, _, body_start) =
+        crate::frontmatter::parse_as::<NewsFront>(&display, &text, NEWS_KEYS)
+            .map_err(|d| {
+                let d = if d.message.contains("missing field `date`") {
+                    d.with_hint("a news item needs the day it is published: date = 2026-05-12")
+                } else {
+                    d
+                };
+                diagnostics.push(d)
+            })
+            .ok()?;
+    if let Some(expires) = front.expires
+        && expires < front.date
+    {
+        diagnostics.push(crate::places::at_key(
+            &display,
+            &text,
+            0,
+            "expires",
+            None,
+            format!(
+                "the item expires ({expires}) before its date ({})",
+                front.date
+            ),
+        ));
+        return None;
+    }
+    if front.title.trim().is_empty() {
         diagnostics.push(crate::places::at_key(
             &display,
             &text,
@@ -144,20 +144,24 @@ pub fn load_file(
         ));
         return None;
     }
+    let dates = NewsDates {
+        date: front.date.0,
+        expires: front.expires.map(|d| d.0),
+    };
     let body =
         crate::places::render_body(scope, &display, &text, body_start, &language, diagnostics);
     Some(LoadedFile {
         stem,
         language,
-        text: Text {
-            file: display,
-            path: path.to_path_buf(),
-            title,
-            description,
+        text: Text::source(
+            display,
+            path,
+            (front.title, front.description),
+            (&text, body_start),
             body,
-        },
-        data,
-        draft,
+        ),
+        data: Some(dates),
+        draft: front.draft,
     })
 }
 
@@ -183,6 +187,7 @@ pub fn resolve(
         dates: a.data,
         texts: a.texts,
         shown: a.shown,
+        statuses: Vec::new(),
     })
     .collect();
     items.sort_by(|a, b| {
@@ -242,6 +247,7 @@ fn feed_value(m: &Municipality, lang: LangIdx, ui: &LanguageStrings<'_>) -> Opti
 
 /// Values for `news_item.html`: `page`, `item`, `content`, `languages`, `alternates`,
 /// `breadcrumbs`, `feed`.
+#[allow(clippy::too_many_arguments)]
 pub fn item_context(
     site: &Site,
     m: &Municipality,
@@ -249,27 +255,27 @@ pub fn item_context(
     lang: LangIdx,
     ui: &LanguageStrings<'_>,
     marker: impl Fn(&str) -> String,
+    notices: crate::render::Notices<'_>,
     ctx: &mut tera::Context,
 ) {
     let n = &m.news[item];
     let (text, shown) = n.text(lang);
     let url = item_url(m, lang, item).unwrap_or_default();
     let canonical = item_url(m, shown, item).unwrap_or_else(|| url.clone());
-    ctx.insert(
-        "page",
-        &crate::places::page_value(
-            site,
-            m,
-            "news_item",
-            &text.title,
-            text.description.as_deref(),
-            &url,
-            &canonical,
-            lang,
-            shown,
-            ui,
-        ),
+    let mut page = crate::places::page_value(
+        site,
+        m,
+        "news_item",
+        &text.title,
+        text.description.as_deref(),
+        &url,
+        &canonical,
+        lang,
+        shown,
+        ui,
     );
+    notices.apply(&mut page);
+    ctx.insert("page", &page);
     ctx.insert("item", &item_value(site, m, item, lang));
     ctx.insert("content", &crate::places::body_html(m, text, lang));
     let (languages, alternates) = crate::places::switcher(
@@ -417,6 +423,7 @@ mod tests {
             },
             texts: Vec::new(),
             shown: Vec::new(),
+            statuses: Vec::new(),
         }
     }
 

@@ -192,17 +192,31 @@ pub const PLACE_KEYS: &[&str] = &[
     "draft",
 ];
 
-/// The front matter of a translation of a place or news item: texts only.
+/// The front matter of a translation of a place, event or news item: its texts, and
+/// what its translation state is decided from, with the same meaning as for pages
+/// (see [`crate::translation`]).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct TextFront {
-    pub title: String,
+struct TextFront {
+    title: String,
     #[serde(default)]
-    pub description: Option<String>,
+    description: Option<String>,
+    #[serde(default)]
+    source_digest: Option<String>,
+    #[serde(default)]
+    machine_translated: bool,
+    #[serde(default)]
+    in_translation: bool,
 }
 
 /// The keys of a translation file.
-pub(crate) const TEXT_KEYS: &[&str] = &["title", "description"];
+pub(crate) const TEXT_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "source_digest",
+    "machine_translated",
+    "in_translation",
+];
 
 /// The weekday keys of `opening_hours`, Monday first.
 pub const WEEKDAYS: [&str; 7] = [
@@ -335,7 +349,7 @@ pub struct PlaceData {
     pub hours: OpeningHours,
 }
 
-/// A place's (or news item's) text in one language.
+/// A place's (or event's, or news item's) text in one language.
 #[derive(Debug, Clone)]
 pub struct Text {
     /// Path shown in diagnostics.
@@ -344,6 +358,59 @@ pub struct Text {
     pub title: String,
     pub description: Option<String>,
     pub body: Body,
+    /// Digest of its title and text (see [`crate::translation::digest`]), as for pages.
+    pub digest: String,
+    /// `source_digest`: the version of its source a translation was made from.
+    pub source_digest: Option<String>,
+    /// `machine_translated = true` (translations only).
+    pub machine_translated: bool,
+    /// `in_translation = true` (translations only).
+    pub in_translation: bool,
+}
+
+impl Text {
+    /// The text of a file in the source language, whose title is `title` and whose body
+    /// starts at `body_start` in `text`.
+    pub(crate) fn source(
+        file: PathBuf,
+        path: &Path,
+        (title, description): (String, Option<String>),
+        (text, body_start): (&str, usize),
+        body: Body,
+    ) -> Text {
+        Text {
+            digest: crate::translation::digest(&title, &text[body_start..]),
+            file,
+            path: path.to_path_buf(),
+            title,
+            description,
+            body,
+            source_digest: None,
+            machine_translated: false,
+            in_translation: false,
+        }
+    }
+}
+
+impl crate::translation::Translated for Text {
+    fn file(&self) -> &Path {
+        &self.file
+    }
+    fn path(&self) -> &Path {
+        &self.path
+    }
+    fn digest(&self) -> &str {
+        &self.digest
+    }
+    fn source_digest(&self) -> Option<&str> {
+        self.source_digest.as_deref()
+    }
+    fn machine_translated(&self) -> bool {
+        self.machine_translated
+    }
+    fn in_translation(&self) -> bool {
+        self.in_translation
+    }
 }
 
 /// One file below `places/` (or `news/`), parsed.
@@ -368,6 +435,9 @@ pub struct Place {
     pub texts: Vec<Option<Text>>,
     /// The language whose text readers of each language get.
     pub shown: Vec<LangIdx>,
+    /// The state of each language's translation, indexed by [`LangIdx`], as for pages
+    /// (filled in by [`crate::resolve`]).
+    pub statuses: Vec<crate::translation::Status>,
 }
 
 impl Place {
@@ -535,21 +605,10 @@ pub fn load_file(
         .map_err(|d| diagnostics.push(d))
         .ok()?;
     if language != scope.source_language {
-        let (front, _, body_start) =
-            crate::frontmatter::parse_as::<TextFront>(&display, &text, TEXT_KEYS)
-                .map_err(|d| diagnostics.push(translation_hint(d)))
-                .ok()?;
-        let body = render_body(scope, &display, &text, body_start, &language, diagnostics);
         return Some(LoadedFile {
+            text: load_translation(scope, display, path, &text, &language, diagnostics)?,
             stem,
             language,
-            text: Text {
-                file: display,
-                path: path.to_path_buf(),
-                title: front.title,
-                description: front.description,
-                body,
-            },
             data: None,
             draft: false,
         });
@@ -578,23 +637,65 @@ pub fn load_file(
     Some(LoadedFile {
         stem,
         language,
-        text: Text {
-            file: display,
-            path: path.to_path_buf(),
-            title: front.title,
-            description: front.description,
+        text: Text::source(
+            display,
+            path,
+            (front.title, front.description),
+            (&text, body_start),
             body,
-        },
+        ),
         data: Some(data),
         draft: front.draft,
     })
 }
 
+/// Parse `text`, the translation into `language` of a place, event or news item (read
+/// from `path`, shown as `display`): its texts and translation state keys only.
+pub(crate) fn load_translation(
+    scope: &FileScope<'_>,
+    display: PathBuf,
+    path: &Path,
+    text: &str,
+    language: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Text> {
+    let (front, _, body_start) =
+        crate::frontmatter::parse_as::<TextFront>(&display, text, TEXT_KEYS)
+            .map_err(|d| diagnostics.push(translation_hint(d)))
+            .ok()?;
+    if front.title.trim().is_empty() {
+        diagnostics.push(at_key(
+            &display,
+            text,
+            0,
+            "title",
+            None,
+            "`title` must not be empty".into(),
+        ));
+        return None;
+    }
+    crate::translation::check_source_digest(&display, text, front.source_digest.as_deref())
+        .map_err(|d| diagnostics.push(d))
+        .ok()?;
+    let body = render_body(scope, &display, text, body_start, language, diagnostics);
+    Some(Text {
+        digest: crate::translation::digest(&front.title, &text[body_start..]),
+        file: display,
+        path: path.to_path_buf(),
+        title: front.title,
+        description: front.description,
+        body,
+        source_digest: front.source_digest,
+        machine_translated: front.machine_translated,
+        in_translation: front.in_translation,
+    })
+}
+
 /// Data keys in a translation: say where they belong.
-pub(crate) fn translation_hint(d: Diagnostic) -> Diagnostic {
+fn translation_hint(d: Diagnostic) -> Diagnostic {
     if d.message.contains("unknown field") {
         d.with_hint(
-            "a translation has only `title`, `description` and its text; the other keys are set once, in the source-language file",
+            "a translation has only `title`, `description`, its text, and `source_digest`, `machine_translated` and `in_translation` as for pages; the other keys are set once, in the source-language file",
         )
     } else {
         d
@@ -947,6 +1048,7 @@ pub fn resolve(
             data,
             texts,
             shown,
+            statuses: Vec::new(),
         });
     }
     places.sort_by(|a, b| a.data.id.cmp(&b.data.id));
@@ -1010,7 +1112,9 @@ pub(crate) fn phone_link(phone: &str) -> String {
     phone.replace([' ', '/', '-', '(', ')'], "")
 }
 
-/// The `page` value of the generated pages, with what `municipality.html` reads.
+/// The `page` value of the generated pages, with what `municipality.html` reads. Its
+/// translation notices are off; the pages of events, places and news items set theirs
+/// with [`crate::render::Notices::apply`].
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn page_value(
     site: &Site,
@@ -1324,6 +1428,7 @@ fn schema_org(site: &Site, m: &Municipality, place: usize, lang: LangIdx) -> Val
 
 /// Values for `place.html`: `page`, `place`, `content`, `json_ld`, `languages`,
 /// `alternates`, `breadcrumbs`.
+#[allow(clippy::too_many_arguments)]
 pub fn place_context(
     site: &Site,
     m: &Municipality,
@@ -1331,27 +1436,27 @@ pub fn place_context(
     lang: LangIdx,
     ui: &LanguageStrings<'_>,
     marker: impl Fn(&str) -> String,
+    notices: crate::render::Notices<'_>,
     ctx: &mut tera::Context,
 ) {
     let p = &m.places[place];
     let (text, shown) = p.text(lang);
     let url = place_url(m, lang, place).unwrap_or_default();
     let canonical = place_url(m, shown, place).unwrap_or_else(|| url.clone());
-    ctx.insert(
-        "page",
-        &page_value(
-            site,
-            m,
-            "place",
-            &text.title,
-            text.description.as_deref(),
-            &url,
-            &canonical,
-            lang,
-            shown,
-            ui,
-        ),
+    let mut page = page_value(
+        site,
+        m,
+        "place",
+        &text.title,
+        text.description.as_deref(),
+        &url,
+        &canonical,
+        lang,
+        shown,
+        ui,
     );
+    notices.apply(&mut page);
+    ctx.insert("page", &page);
     ctx.insert("place", &place_value(site, m, place, lang, ui));
     ctx.insert("content", &body_html(m, text, lang));
     ctx.insert("json_ld", &json_ld(&schema_org(site, m, place, lang)));
@@ -1525,6 +1630,71 @@ mod tests {
         let mut problems = Vec::new();
         let data = check(Path::new("p.md"), &text, &f, &mut problems);
         (problems.is_empty().then_some(data), problems)
+    }
+
+    /// Load `text` as `places/<name>` of a municipality in de (source) and ar.
+    fn load(name: &str, text: &str) -> (Option<LoadedFile<PlaceData>>, Vec<Diagnostic>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let ui = UiStrings::default();
+        let languages = ["de".to_string(), "ar".to_string()];
+        let scope = FileScope {
+            root: dir.path(),
+            languages: &languages,
+            source_language: "de",
+            ui: &ui,
+            minify: false,
+        };
+        let mut problems = Vec::new();
+        let loaded = load_file(&scope, &path, name, &mut problems);
+        (loaded, problems)
+    }
+
+    #[test]
+    fn translations_have_translation_states_as_pages_do() {
+        let (loaded, problems) = load(
+            "amt.ar.md",
+            "+++\ntitle = \"مكتب\"\nsource_digest = \"0123456789ab\"\nmachine_translated = true\n+++\nنص.\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let text = loaded.unwrap().text;
+        assert_eq!(text.source_digest.as_deref(), Some("0123456789ab"));
+        assert!(text.machine_translated && !text.in_translation);
+        assert_eq!(text.digest, crate::translation::digest("مكتب", "نص.\n"));
+        // The source's digest is made as a page's is: title and body, nothing else.
+        let (loaded, problems) = load(
+            "amt.md",
+            "+++\ntitle = \"Amt\"\nid = \"amt\"\ncategory = \"authority\"\n+++\nText.\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            loaded.unwrap().text.digest,
+            crate::translation::digest("Amt", "Text.")
+        );
+    }
+
+    #[test]
+    fn a_malformed_source_digest_is_an_error_at_its_line() {
+        let (loaded, problems) = load(
+            "amt.ar.md",
+            "---\ntitle: مكتب\nsource_digest: nicht-so\n---\nنص.\n",
+        );
+        assert!(loaded.is_none());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].message, "`nicht-so` is not a digest");
+        assert_eq!((problems[0].line, problems[0].column), (3, 1));
+        // Data keys still belong in the source-language file only.
+        let (loaded, problems) = load("amt.ar.md", "+++\ntitle = \"x\"\nid = \"amt\"\n+++\n");
+        assert!(loaded.is_none());
+        assert!(
+            problems[0]
+                .hint
+                .as_deref()
+                .unwrap()
+                .contains("source_digest"),
+            "{problems:?}"
+        );
     }
 
     #[test]

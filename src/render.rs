@@ -18,7 +18,7 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::fingerprint::{Assets, Content};
 use crate::language::Language;
 use crate::legal::LegalKind;
-use crate::model::{LangIdx, Municipality, PageId, PageKind, Site};
+use crate::model::{LangIdx, Municipality, PageId, PageKind, Site, Translatable};
 use crate::resolve::link_url;
 use crate::theme::{FileSource, LanguageStrings, Theme};
 use crate::translation::State;
@@ -181,10 +181,29 @@ struct PageInfo<'a> {
     extra: Option<&'a serde_json::Map<String, serde_json::Value>>,
 }
 
+/// What readers of a translation are told about it, on pages and on the pages of
+/// events, news items and places alike (`page.outdated`, `page.machine_translated`).
+#[derive(Serialize, Default)]
+pub struct Notices<'a> {
+    /// The translation shown is outdated: where its source is.
+    outdated: Option<Original<'a>>,
+    /// The translation shown was made by a machine.
+    machine_translated: bool,
+}
+
+impl Notices<'_> {
+    /// Put the notices into the `page` value of a generated page (see
+    /// [`crate::places::page_value`]).
+    pub fn apply(self, page: &mut serde_json::Value) {
+        page["outdated"] = serde_json::to_value(&self.outdated).expect("notices serialise");
+        page["machine_translated"] = self.machine_translated.into();
+    }
+}
+
 /// The page a translation was made from.
 #[derive(Serialize)]
 struct Original<'a> {
-    url: &'a str,
+    url: String,
     lang: &'a str,
     dir: &'static str,
     name: &'a str,
@@ -399,19 +418,18 @@ impl RenderScope {
     }
 }
 
-/// The files whose last-commit dates pages show (the outdated notices, the feeds):
-/// every translation file of `municipalities`.
+/// The files whose last-commit dates pages show (the outdated notices, the feeds, the
+/// calendars): every file of every page, event, news item and place of
+/// `municipalities`.
 pub fn dated_files<'a>(
     municipalities: impl IntoIterator<Item = &'a Municipality>,
 ) -> Vec<&'a Path> {
     municipalities
         .into_iter()
         .flat_map(|m| {
-            m.pages
-                .iter()
-                .flat_map(|p| p.translations.iter().flatten())
-                .map(|t| t.file.as_path())
-                .chain(crate::events::dated_files(m))
+            m.translatables().into_iter().flat_map(move |t| {
+                (0..m.languages.len()).filter_map(move |lang| Some(m.translated(t, lang)?.file()))
+            })
         })
         .collect()
 }
@@ -852,7 +870,19 @@ impl<'a> Renderer<'a> {
                     Some(id),
                     "place.html",
                     |ui, marker, ctx| {
-                        places::place_context(self.site, municipality, place, lang, ui, marker, ctx)
+                        let shown = municipality.places[place].text(lang).1;
+                        let notices =
+                            self.notices(municipality, Translatable::Place(place), shown, lang, ui);
+                        places::place_context(
+                            self.site,
+                            municipality,
+                            place,
+                            lang,
+                            ui,
+                            marker,
+                            notices,
+                            ctx,
+                        )
                     },
                 )?
             }
@@ -879,7 +909,19 @@ impl<'a> Renderer<'a> {
                     Some(stem),
                     "news_item.html",
                     |ui, marker, ctx| {
-                        news::item_context(self.site, municipality, item, lang, ui, marker, ctx)
+                        let shown = municipality.news[item].text(lang).1;
+                        let notices =
+                            self.notices(municipality, Translatable::News(item), shown, lang, ui);
+                        news::item_context(
+                            self.site,
+                            municipality,
+                            item,
+                            lang,
+                            ui,
+                            marker,
+                            notices,
+                            ctx,
+                        )
                     },
                 )?
             }
@@ -906,6 +948,9 @@ impl<'a> Renderer<'a> {
                     Some(stem),
                     "event.html",
                     |ui, marker, ctx| {
+                        let shown = municipality.events[event].text(lang).1;
+                        let notices =
+                            self.notices(municipality, Translatable::Event(event), shown, lang, ui);
                         crate::events::event_context(
                             self.site,
                             municipality,
@@ -913,6 +958,7 @@ impl<'a> Renderer<'a> {
                             lang,
                             ui,
                             marker,
+                            notices,
                             ctx,
                         )
                     },
@@ -1082,27 +1128,9 @@ impl<'a> Renderer<'a> {
             ui.get("not_translated")
                 .replace("{original}", &content_lang.name)
         });
-        let shown_status = shown.map(|(l, _)| &p.statuses[l]);
-        let outdated = shown_status
-            .filter(|s| s.state == State::Outdated)
-            .and_then(|s| s.source)
-            .and_then(|source| {
-                let l = &m.languages[source];
-                let updated = p.translations[source]
-                    .as_ref()
-                    .and_then(|t| self.source_dates.get(&t.file))
-                    .map(String::as_str);
-                Some(Original {
-                    url: &p.localized[source].as_ref()?.url,
-                    lang: &l.code,
-                    dir: l.dir.as_str(),
-                    name: &l.name,
-                    updated,
-                    notice: outdated_notice(&ui, &m.languages[lang].code, &l.name, updated),
-                })
-            });
-        let machine_translated = shown_status.is_some_and(|s| s.state == State::MachineTranslated);
-
+        let notices = shown
+            .map(|(l, _)| self.notices(m, Translatable::Page(page), l, lang, &ui))
+            .unwrap_or_default();
         let mut content = String::new();
         if let Some((_, t)) = shown {
             content.reserve(t.body.len() + 256);
@@ -1124,8 +1152,8 @@ impl<'a> Renderer<'a> {
             dir: content_lang.dir.as_str(),
             fallback,
             notice,
-            outdated,
-            machine_translated,
+            outdated: notices.outdated,
+            machine_translated: notices.machine_translated,
             url: &localized.url,
             permalink: self.site.base_url.absolute(&localized.url),
             canonical: self.site.base_url.absolute(canonical),
@@ -1544,6 +1572,44 @@ fn render_portal_page(
         .render_to(template, &ctx, &mut out)
         .map_err(|e| theme.error(&e))?;
     Ok(out)
+}
+
+impl Renderer<'_> {
+    /// What readers of `lang` are told about the translation of `t` into `shown` they
+    /// read: that it is outdated (with a link to the original, and the day that was
+    /// last committed), or made by a machine.
+    fn notices<'s>(
+        &'s self,
+        m: &'s Municipality,
+        t: Translatable,
+        shown: LangIdx,
+        lang: LangIdx,
+        ui: &LanguageStrings<'_>,
+    ) -> Notices<'s> {
+        let status = &m.statuses_of(t)[shown];
+        let outdated = status
+            .source
+            .filter(|_| status.state == State::Outdated)
+            .and_then(|source| {
+                let l = &m.languages[source];
+                let updated = m
+                    .translated(t, source)
+                    .and_then(|x| self.source_dates.get(x.file()))
+                    .map(String::as_str);
+                Some(Original {
+                    url: m.translatable_url(t, source)?,
+                    lang: &l.code,
+                    dir: l.dir.as_str(),
+                    name: &l.name,
+                    updated,
+                    notice: outdated_notice(ui, &m.languages[lang].code, &l.name, updated),
+                })
+            });
+        Notices {
+            outdated,
+            machine_translated: status.state == State::MachineTranslated,
+        }
+    }
 }
 
 /// The notice on an outdated translation for readers of `reader`: "The original

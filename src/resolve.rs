@@ -146,7 +146,8 @@ pub fn resolve_municipality(
         .unwrap_or_else(|_| (0..languages.len()).collect());
     let names: Vec<&str> = languages.iter().map(|l| l.english_name.as_str()).collect();
     for page in &mut pages {
-        page.statuses = translation::statuses(page, &translation_sources, &order, &names);
+        page.statuses =
+            translation::statuses(&page.translations, &translation_sources, &order, &names);
     }
 
     crate::review::assign(
@@ -249,6 +250,23 @@ pub fn resolve_municipality(
             &municipality.timezone,
             diagnostics,
         );
+        // Events, places and news items have translation states as pages do.
+        let m = &mut municipality;
+        let names: Vec<&str> = m
+            .languages
+            .iter()
+            .map(|l| l.english_name.as_str())
+            .collect();
+        for texts_and_statuses in m
+            .places
+            .iter_mut()
+            .map(|p| (&p.texts, &mut p.statuses))
+            .chain(m.news.iter_mut().map(|n| (&n.texts, &mut n.statuses)))
+            .chain(m.events.iter_mut().map(|e| (&e.texts, &mut e.statuses)))
+        {
+            let (texts, statuses) = texts_and_statuses;
+            *statuses = translation::statuses(texts, &m.translation_sources, &order, &names);
+        }
     }
     check_output_paths(&municipality, diagnostics);
     crate::legal::check_output_paths(&municipality, &loaded.config_display, diagnostics);

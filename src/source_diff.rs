@@ -20,12 +20,12 @@ pub fn version_with_digest(file: &Path, digest: &str) -> Option<(String, String)
         let Some(text) = git(dir, &["show", &format!("{commit}:./{name}")]) else {
             continue;
         };
-        let Ok(parsed) = frontmatter::parse(file, &text) else {
+        let Ok((front, _, body_start)) = frontmatter::parse_titles(file, &text) else {
             continue;
         };
-        let body = &text[parsed.body_start..];
-        if translation::digest(&parsed.front.title, body) == digest {
-            return Some((parsed.front.title, body.to_string()));
+        let body = &text[body_start..];
+        if translation::digest(&front.title, body) == digest {
+            return Some((front.title, body.to_string()));
         }
     }
     None

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::frontmatter;
-use crate::model::{LangIdx, Municipality, PageId, Site};
+use crate::model::{LangIdx, Municipality, Site, Translatable};
 use crate::translation;
 
 /// What a stamp did to one file.
@@ -74,16 +74,20 @@ pub fn set_key_raw(text: &str, key: &str, quoted: &str) -> Result<String, String
     Err(format!("the front matter is never closed with `{fence}`"))
 }
 
-/// Where a file is in the model: (municipality, page, language).
-pub fn locate<'a>(site: &'a Site, file: &Path) -> Option<(&'a Municipality, PageId, LangIdx)> {
+/// Where a file is in the model: (municipality, the page, event, news item or place it
+/// belongs to, language).
+pub fn locate<'a>(
+    site: &'a Site,
+    file: &Path,
+) -> Option<(&'a Municipality, Translatable, LangIdx)> {
     let wanted = fs::canonicalize(file).ok()?;
     for m in &site.municipalities {
-        for (id, page) in m.pages.iter().enumerate() {
-            for (lang, t) in page.translations.iter().enumerate() {
-                if let Some(t) = t
-                    && fs::canonicalize(&t.path).is_ok_and(|p| p == wanted)
+        for t in m.translatables() {
+            for lang in 0..m.languages.len() {
+                if let Some(x) = m.translated(t, lang)
+                    && fs::canonicalize(x.path()).is_ok_and(|p| p == wanted)
                 {
-                    return Some((m, id, lang));
+                    return Some((m, t, lang));
                 }
             }
         }
@@ -97,9 +101,9 @@ fn error(file: &Path, message: impl Into<String>) -> Diagnostic {
 
 /// Mark the translation in `file` as made from the current version of its source.
 pub fn stamp(site: &Site, file: &Path) -> Result<Stamped, Diagnostic> {
-    let (m, page, lang) = locate(site, file).ok_or_else(|| {
-        error(file, "not a page of this portal (or it failed to load)")
-            .with_hint("stamp translation files such as content/<municipality>/wohnen/miete.ar.md")
+    let (m, t, lang) = locate(site, file).ok_or_else(|| {
+        error(file, "not a page, event, news item or place of this portal (or it failed to load)")
+            .with_hint("stamp translation files such as content/<municipality>/wohnen/miete.ar.md or content/<municipality>/events/sprachcafe.ar.md")
     })?;
     let Some(source) = m.translation_sources[lang] else {
         return Err(error(
@@ -113,7 +117,7 @@ pub fn stamp(site: &Site, file: &Path) -> Result<Stamped, Diagnostic> {
             "after an edit that needs no new translation, use `stamp --minor` on the source file",
         ));
     };
-    let Some(source_text) = &m.pages[page].translations[source] else {
+    let Some(source_text) = m.translated(t, source) else {
         return Err(error(
             file,
             format!(
@@ -122,37 +126,41 @@ pub fn stamp(site: &Site, file: &Path) -> Result<Stamped, Diagnostic> {
             ),
         ));
     };
-    write_digest(file, &source_text.digest)
+    write_digest(file, source_text.digest())
 }
 
-/// "This edit needs no new translation": re-stamp the translations of the source page in
-/// `file` that were up to date with its last committed version.
+/// "This edit needs no new translation": re-stamp the translations of the source page
+/// (event, news item, place) in `file` that were up to date with its last committed
+/// version.
 pub fn stamp_minor(site: &Site, file: &Path) -> Result<Vec<Stamped>, Diagnostic> {
-    let (m, page, lang) = locate(site, file)
-        .ok_or_else(|| error(file, "not a page of this portal (or it failed to load)"))?;
+    let (m, t, lang) = locate(site, file).ok_or_else(|| {
+        error(
+            file,
+            "not a page, event, news item or place of this portal (or it failed to load)",
+        )
+    })?;
     let previous = committed_version(file)?;
-    let parsed = frontmatter::parse(file, &previous).map_err(|d| {
+    let (front, _, body_start) = frontmatter::parse_titles(file, &previous).map_err(|d| {
         error(
             file,
             format!("the committed version cannot be read: {}", d.message),
         )
     })?;
-    let old_digest = translation::digest(&parsed.front.title, &previous[parsed.body_start..]);
-    let p = &m.pages[page];
-    let current = p.translations[lang]
-        .as_ref()
-        .map(|t| t.digest.clone())
+    let old_digest = translation::digest(&front.title, &previous[body_start..]);
+    let current = m
+        .translated(t, lang)
+        .map(|x| x.digest().to_string())
         .unwrap_or_default();
     let mut stamped = Vec::new();
     for (other, source) in m.translation_sources.iter().enumerate() {
         if *source != Some(lang) {
             continue;
         }
-        let Some(t) = &p.translations[other] else {
+        let Some(x) = m.translated(t, other) else {
             continue;
         };
-        if t.front.source_digest.as_deref() == Some(old_digest.as_str()) {
-            stamped.push(write_digest(&t.path, &current)?);
+        if x.source_digest() == Some(old_digest.as_str()) {
+            stamped.push(write_digest(x.path(), &current)?);
         }
     }
     Ok(stamped)

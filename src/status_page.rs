@@ -1,5 +1,6 @@
 //! The translation dashboard of a municipality (`/<municipality>/_status/`): the same
-//! states as `wegweiser translations`, as a page for editors.
+//! states as `wegweiser translations`, of pages, events, news items and places, as a
+//! page for editors.
 
 use serde::Serialize;
 use tera::Context;
@@ -40,16 +41,17 @@ struct Cell<'a> {
     state: &'static str,
     label: &'a str,
     mark: &'static str,
-    /// The page in that language, if it is published there.
-    url: Option<&'a str>,
+    /// The page in that language, if it has its own text there.
+    url: Option<String>,
     file: String,
 }
 
 #[derive(Serialize)]
 struct Row<'a> {
-    key: &'a str,
+    /// As in `wegweiser translations`: `wohnen/miete`, `events/sprachcafe`, …
+    key: String,
     title: &'a str,
-    url: &'a str,
+    url: String,
     /// `has-<state>` for every state in the row, for filtering.
     classes: String,
     cells: Vec<Cell<'a>>,
@@ -91,18 +93,19 @@ pub fn context(m: &Municipality, ui: &LanguageStrings<'_>, ctx: &mut Context) {
         })
         .collect();
     let mut rows = Vec::new();
-    for (id, page) in m.pages.iter().enumerate() {
-        if page.translations.iter().all(Option::is_none) {
-            continue;
-        }
-        let Some((source_url, _)) = m.url_for(id, m.source_language) else {
+    for t in m.translatables() {
+        // Its page in the source language, else the first language it is published in.
+        let Some(source_url) = std::iter::once(m.source_language)
+            .chain(0..m.languages.len())
+            .find_map(|l| m.translatable_url(t, l))
+        else {
             continue;
         };
-        let (title, _) = m.title(id, m.source_language);
+        let statuses = m.statuses_of(t);
         let mut classes: Vec<String> = Vec::new();
         let mut cells = Vec::with_capacity(translated.len());
         for (column, &lang) in translated.iter().enumerate() {
-            let status = &page.statuses[lang];
+            let status = &statuses[lang];
             if let Some(i) = STATES.iter().position(|s| *s == status.state) {
                 languages[column].counts[i] += 1;
             }
@@ -113,25 +116,21 @@ pub fn context(m: &Municipality, ui: &LanguageStrings<'_>, ctx: &mut Context) {
             if !classes.contains(&class) {
                 classes.push(class);
             }
-            let file = page.translations[lang]
-                .as_ref()
-                .map(|t| t.file.display().to_string())
-                .unwrap_or_default();
+            let own = m.translated(t, lang);
             cells.push(Cell {
                 state: status.state.as_str(),
                 label: label(ui, status.state),
                 mark: mark(status.state),
-                url: page.translations[lang]
-                    .as_ref()
-                    .and(page.localized[lang].as_ref())
-                    .map(|l| l.url.as_str()),
-                file,
+                url: own.and_then(|_| m.translatable_url(t, lang)),
+                file: own
+                    .map(|x| x.file().display().to_string())
+                    .unwrap_or_default(),
             });
         }
         rows.push(Row {
-            key: &page.key,
-            title,
-            url: &source_url.url,
+            key: m.translatable_key(t),
+            title: m.translatable_title(t),
+            url: source_url,
             classes: classes.join(" "),
             cells,
         });

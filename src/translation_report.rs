@@ -1,4 +1,5 @@
-//! `wegweiser translations`: the status of every page in every language.
+//! `wegweiser translations`: the status of every page, event, news item and place in
+//! every language.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -17,11 +18,12 @@ pub struct Filter {
     pub states: Vec<State>,
 }
 
-/// One translation (or missing one) of one page.
+/// One translation (or missing one) of one page, event, news item or place.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Row {
     pub municipality: String,
-    /// Page key (`wohnen/miete`; `""` for the start page).
+    /// Page key (`wohnen/miete`; `""` for the start page), or `events/<name>`,
+    /// `news/<name>`, `places/<name>` (see [`Municipality::translatable_key`]).
     pub page: String,
     pub language: String,
     pub state: State,
@@ -41,19 +43,17 @@ pub struct Row {
     pub changes: Option<String>,
 }
 
-/// All rows that pass `filter`, by municipality, page, then language order.
+/// All rows that pass `filter`, by municipality, page (pages, then events, news items
+/// and places; see [`Municipality::translatables`]), then language order.
 pub fn rows(site: &Site, filter: &Filter) -> Vec<Row> {
     let mut rows = Vec::new();
     for m in &site.municipalities {
         if filter.municipality.as_deref().is_some_and(|w| w != m.slug) {
             continue;
         }
-        for page in &m.pages {
-            // Sections without any file have nothing to translate.
-            if page.translations.iter().all(Option::is_none) {
-                continue;
-            }
-            for (lang, status) in page.statuses.iter().enumerate() {
+        for t in m.translatables() {
+            let key = m.translatable_key(t);
+            for (lang, status) in m.statuses_of(t).iter().enumerate() {
                 let code = &m.languages[lang].code;
                 if filter.language.as_deref().is_some_and(|w| w != code) {
                     continue;
@@ -66,23 +66,21 @@ pub fn rows(site: &Site, filter: &Filter) -> Vec<Row> {
                 if !shown {
                     continue;
                 }
-                let source = status
-                    .source
-                    .and_then(|s| page.translations[s].as_ref().map(|t| (s, t)));
-                let file = match (&page.translations[lang], source) {
-                    (Some(t), _) => t.file.display().to_string(),
-                    (None, Some((_, s))) => s.file.display().to_string(),
-                    (None, None) => format!("content/{}/{}", m.slug, page.key),
+                let source = status.source.and_then(|s| m.translated(t, s));
+                let file = match (m.translated(t, lang), source) {
+                    (Some(t), _) => t.file().display().to_string(),
+                    (None, Some(s)) => s.file().display().to_string(),
+                    (None, None) => format!("content/{}/{key}", m.slug),
                 };
                 rows.push(Row {
                     municipality: m.slug.clone(),
-                    page: page.key.clone(),
+                    page: key.clone(),
                     language: code.clone(),
                     state: status.state,
                     reason: status.reason.clone(),
                     file,
                     source_language: status.source.map(|s| m.languages[s].code.clone()),
-                    source_file: source.map(|(_, t)| t.file.display().to_string()),
+                    source_file: source.map(|s| s.file().display().to_string()),
                     changes: None,
                 });
             }
@@ -103,33 +101,36 @@ pub fn attach_changes(site: &Site, rows: &mut [Row]) {
         else {
             continue;
         };
-        let Some(&id) = m.keys.get(&row.page) else {
+        let Some(t) = m.translatable_by_key(&row.page) else {
             continue;
         };
-        let page = &m.pages[id];
         let Some(lang) = m.language_index(&row.language) else {
             continue;
         };
-        let (Some(t), Some(source)) = (&page.translations[lang], page.statuses[lang].source) else {
-            continue;
-        };
-        let (Some(made_from), Some(current)) = (&t.front.source_digest, &page.translations[source])
+        let (Some(translation), Some(source)) =
+            (m.translated(t, lang), m.statuses_of(t)[lang].source)
         else {
             continue;
         };
-        if *made_from == current.digest {
+        let (Some(made_from), Some(current)) =
+            (translation.source_digest(), m.translated(t, source))
+        else {
+            continue;
+        };
+        if made_from == current.digest() {
             continue;
         }
-        let key = (current.path.display().to_string(), made_from.clone());
+        let path = current.path();
+        let key = (path.display().to_string(), made_from.to_string());
         row.changes = cache
             .entry(key)
             .or_insert_with(|| {
                 let (old_title, old_body) =
-                    crate::source_diff::version_with_digest(&current.path, made_from)?;
-                let now = std::fs::read_to_string(&current.path).ok()?;
-                let parsed = crate::frontmatter::parse(&current.path, &now).ok()?;
+                    crate::source_diff::version_with_digest(path, made_from)?;
+                let now = std::fs::read_to_string(path).ok()?;
+                let (front, _, body_start) = crate::frontmatter::parse_titles(path, &now).ok()?;
                 let old = format!("{old_title}\n{old_body}");
-                let new = format!("{}\n{}", parsed.front.title, &now[parsed.body_start..]);
+                let new = format!("{}\n{}", front.title, &now[body_start..]);
                 Some(crate::source_diff::word_diff(&old, &new)).filter(|d| !d.is_empty())
             })
             .clone();
@@ -161,7 +162,8 @@ pub fn mark(state: State) -> &'static str {
     }
 }
 
-/// The matrix for people: pages × languages, counts, and why each outdated one is.
+/// The matrix for people: pages (events, news items, places) × languages, counts, and
+/// why each outdated one is.
 pub fn text(site: &Site, rows: &[Row]) -> String {
     let mut out = String::new();
     for m in &site.municipalities {

@@ -26,9 +26,12 @@
 //!
 //! # The file
 //!
-//! One `<file>` per page: a unit `title`, a unit `description` (when the source has one)
-//! and units `body-1`, `body-2`, … with the Markdown blocks of the body (split on blank
-//! lines, never inside a fenced code block), each as Markdown text.
+//! One `<file>` per page, event, news item or place: a unit `title`, a unit `description`
+//! (when the source has one) and units `body-1`, `body-2`, … with the Markdown blocks of
+//! the body (split on blank lines, never inside a fenced code block), each as Markdown
+//! text. Events, news items and places are named as in `wegweiser translations`
+//! (`ort/events/sprachcafe`); only their texts are translated, their data stays in the
+//! source-language file.
 //!
 //! XML is written by hand and read by a small strict reader ([`read`]) that accepts
 //! what wegweiser writes plus what translation tools commonly add on the way back:
@@ -47,8 +50,8 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::frontmatter::{self, FrontMatter};
 use crate::language::is_language_code;
 use crate::load::read_text;
-use crate::model::{Municipality, Site, Translation};
-use crate::translation::{self, State};
+use crate::model::{Municipality, Site, Translatable};
+use crate::translation::{self, State, Translated};
 use crate::xml::{escape_attr, escape_text, escape_with};
 
 /// The XLIFF 2 core namespace.
@@ -180,21 +183,17 @@ pub fn export(site: &Site, options: &ExportOptions) -> Result<Export, Diagnostic
         let Some(source) = m.translation_sources[lang] else {
             continue;
         };
-        for page in &m.pages {
-            if page.translations.iter().all(Option::is_none) {
-                continue;
-            }
-            let status = &page.statuses[lang];
+        for t in m.translatables() {
+            let status = &m.statuses_of(t)[lang];
             if !options.states.contains(&status.state) {
                 continue;
             }
-            let label = page_label(m, &page.key);
-            let Some(source_text) = &page.translations[source] else {
-                let shown = page.translations[m.source_language]
-                    .iter()
-                    .chain(page.translations.iter().flatten())
-                    .next()
-                    .map_or_else(|| PathBuf::from(&label), |t| t.file.clone());
+            let label = page_label(m, &m.translatable_key(t));
+            let Some(source_text) = m.translated(t, source) else {
+                let shown = std::iter::once(m.source_language)
+                    .chain(0..m.languages.len())
+                    .find_map(|l| m.translated(t, l))
+                    .map_or_else(|| PathBuf::from(&label), |x| x.file().to_path_buf());
                 warnings.push(Diagnostic::file(
                     Severity::Warning,
                     shown,
@@ -227,7 +226,7 @@ pub fn export(site: &Site, options: &ExportOptions) -> Result<Export, Diagnostic
                 &label,
                 m,
                 (source, source_text),
-                (lang, page.translations[lang].as_ref()),
+                (lang, m.translated(t, lang)),
                 status,
             )?;
             pages.push(ExportedPage {
@@ -284,19 +283,20 @@ fn unique_id(taken: &mut BTreeSet<String>, label: &str) -> String {
     id
 }
 
-/// A file read for export: its front matter and Markdown body.
+/// A file read for export: its texts and Markdown body.
 struct Text {
-    front: FrontMatter,
+    front: frontmatter::Titles,
     body: String,
     whole: String,
 }
 
+/// Read the texts of a page, event, news item or place file.
 fn read_page(path: &Path, display: &Path) -> Result<Text, Diagnostic> {
     let whole = read_text(path, display)?;
-    let parsed = frontmatter::parse(display, &whole)?;
+    let (front, _, body_start) = frontmatter::parse_titles(display, &whole)?;
     Ok(Text {
-        front: parsed.front,
-        body: whole[parsed.body_start..].to_string(),
+        front,
+        body: whole[body_start..].to_string(),
         whole,
     })
 }
@@ -306,18 +306,19 @@ fn file_digest(text: &str) -> String {
     translation::digest("", text)
 }
 
-/// Where the translation into `lang` of the page whose source is `source` lives, or will:
-/// `(display path, path on disk)`.
+/// Where the translation into `lang` of the page (event, news item, place) whose source
+/// is `source` lives, or will: `(display path, path on disk)`; a new one beside the
+/// source, `<name>.<lang>.md`.
 fn translation_paths(
-    existing: Option<&Translation>,
-    source: &Translation,
+    existing: Option<&dyn Translated>,
+    source: &dyn Translated,
     lang: &str,
 ) -> (PathBuf, PathBuf) {
     if let Some(t) = existing {
-        return (t.file.clone(), t.path.clone());
+        return (t.file().to_path_buf(), t.path().to_path_buf());
     }
     let name = source
-        .path
+        .path()
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
@@ -328,8 +329,8 @@ fn translation_paths(
     };
     let file_name = format!("{base}.{lang}.md");
     (
-        source.file.with_file_name(&file_name),
-        source.path.with_file_name(&file_name),
+        source.file().with_file_name(&file_name),
+        source.path().with_file_name(&file_name),
     )
 }
 
@@ -343,14 +344,14 @@ fn write_file(
     id: &str,
     label: &str,
     m: &Municipality,
-    (source_lang, source): (usize, &Translation),
-    (lang, existing): (usize, Option<&Translation>),
+    (source_lang, source): (usize, &dyn Translated),
+    (lang, existing): (usize, Option<&dyn Translated>),
     status: &translation::Status,
 ) -> Result<usize, Diagnostic> {
-    let src = read_page(&source.path, &source.file)?;
+    let src = read_page(source.path(), source.file())?;
     let source_digest = translation::digest(&src.front.title, &src.body);
     let previous = match existing {
-        Some(t) => Some(read_page(&t.path, &t.file)?),
+        Some(t) => Some(read_page(t.path(), t.file())?),
         None => None,
     };
     let (target_display, target_path) =
@@ -363,7 +364,7 @@ fn write_file(
         None => None,
     };
 
-    let source_file = slash_path(&source.file);
+    let source_file = slash_path(source.file());
     let _ = writeln!(
         out,
         "  <file id=\"{}\" original=\"{}\" srcDir=\"{}\" trgDir=\"{}\">",
@@ -633,7 +634,7 @@ fn plan_file(
         .iter()
         .find(|m| m.slug == slug)
         .ok_or_else(gone)?;
-    let page = &m.pages[*m.keys.get(key).ok_or_else(gone)?];
+    let t = m.translatable_by_key(key).ok_or_else(gone)?;
     let Some(lang) = m.language_index(input.trg_lang) else {
         return Err(here(format!(
             "`{}` is not a language of {}",
@@ -655,7 +656,7 @@ fn plan_file(
             input.src_lang, input.trg_lang, m.name, input.trg_lang
         )));
     }
-    let Some(source) = &page.translations[src_lang] else {
+    let Some(source) = m.translated(t, src_lang) else {
         return Err(here(format!(
             "page {label}: its {} source no longer exists",
             m.languages[src_lang].english_name
@@ -742,7 +743,7 @@ fn plan_file(
     }
 
     // Never overwrite newer work.
-    let existing = page.translations[lang].as_ref();
+    let existing = m.translated(t, lang);
     let (target_display, target_path) = translation_paths(existing, source, input.trg_lang);
     let replaces = target_path.exists();
     if replaces && !input.force {
@@ -768,13 +769,13 @@ fn plan_file(
             ]);
         }
     }
-    if source.digest != made_from {
+    if source.digest() != made_from {
         let mut d = Diagnostic::file(
             Severity::Warning,
             input.display,
             format!(
                 "{} changed since the export: {} is imported as a translation of the exported version and will show as outdated",
-                slash_path(&source.file),
+                slash_path(source.file()),
                 slash_path(&target_display)
             ),
         );
@@ -782,7 +783,7 @@ fn plan_file(
         warnings.push(d);
     }
 
-    let source_text = read_text(&source.path, &source.file).map_err(|d| vec![d])?;
+    let source_text = read_text(source.path(), source.file()).map_err(|d| vec![d])?;
     let syntax = if source_text.starts_with("---") {
         frontmatter::Syntax::Yaml
     } else {
@@ -791,7 +792,11 @@ fn plan_file(
     let new = NewTranslation {
         title: &title,
         description: description.as_deref(),
-        kept: existing.map(|t| &t.front),
+        // Only pages have front matter of their own beside the texts.
+        kept: match t {
+            Translatable::Page(id) => m.pages[id].translations[lang].as_ref().map(|x| &x.front),
+            _ => None,
+        },
         source_digest: made_from,
     };
     let head = front_matter(syntax, &new).map_err(|m| here(format!("page {label}: {m}")))?;

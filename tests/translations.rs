@@ -513,3 +513,450 @@ fn the_dashboard_counts_outdated_pages_in_the_editors_plural_forms() {
         ]
     );
 }
+
+// Events, places and news items: translation states as for pages. The fixture
+// `item-translations` was stamped with `wegweiser translations stamp`; its German
+// sources of the event and the place changed afterwards.
+
+const ITEMS: &str = "item-translations";
+
+#[test]
+fn events_places_and_news_items_have_every_state() {
+    let s = states(&fixture(ITEMS));
+    let expect = [
+        ("events/sprachcafe", "en", State::UpToDate),
+        ("events/sprachcafe", "ti", State::UpToDate),
+        ("events/sprachcafe", "ar", State::Outdated),
+        ("events/sprachcafe", "uk", State::MachineTranslated),
+        ("events/sprachcafe", "fa", State::InTranslation),
+        ("events/sprachcafe", "tr", State::Missing),
+        ("places/buergerbuero", "en", State::Outdated),
+        ("places/buergerbuero", "ti", State::Outdated),
+        ("places/buergerbuero", "ar", State::UpToDate),
+        ("places/buergerbuero", "uk", State::InTranslation),
+        ("places/buergerbuero", "fa", State::MachineTranslated),
+        ("places/buergerbuero", "tr", State::Missing),
+        ("news/deutschkurse", "en", State::MachineTranslated),
+        ("news/deutschkurse", "ti", State::Missing),
+        ("news/deutschkurse", "ar", State::Outdated),
+        ("news/deutschkurse", "uk", State::UpToDate),
+        ("news/deutschkurse", "fa", State::InTranslation),
+        ("news/deutschkurse", "tr", State::Missing),
+    ];
+    for (item, lang, state) in expect {
+        assert_eq!(state_of(&s, item, lang), state, "{item} [{lang}]");
+    }
+    // Pages first, then events, news items and places; no row for the source language.
+    let keys: Vec<&str> = s.iter().map(|(p, _, _)| p.as_str()).collect();
+    let mut order = keys.clone();
+    order.dedup();
+    assert_eq!(
+        order,
+        [
+            "",
+            "events/sprachcafe",
+            "news/deutschkurse",
+            "places/buergerbuero"
+        ]
+    );
+    assert!(s.iter().all(|(_, l, _)| l != "de"));
+
+    // The reasons say why, as for pages; the cascade goes through en to ti.
+    let root = fixture(ITEMS);
+    let out = wegweiser(
+        &["translations", "--format", "json", "--state", "outdated"],
+        &root,
+    );
+    assert!(out.status.success());
+    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let reason = |page: &str, lang: &str| {
+        rows.iter()
+            .find(|r| r["page"] == page && r["language"] == lang)
+            .map(|r| r["reason"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("no outdated row for {page} [{lang}]"))
+    };
+    assert_eq!(
+        reason("events/sprachcafe", "ar"),
+        "the German source changed since it was translated"
+    );
+    assert_eq!(
+        reason("places/buergerbuero", "ti"),
+        "its source, the English translation, is outdated"
+    );
+    assert!(reason("news/deutschkurse", "ar").contains("no source_digest"));
+    assert_eq!(rows.len(), 4);
+    let ti = rows
+        .iter()
+        .find(|r| r["page"] == "places/buergerbuero" && r["language"] == "ti")
+        .unwrap();
+    assert_eq!(ti["file"], "content/ort/places/buergerbuero.ti.md");
+    assert_eq!(ti["source_language"], "en");
+    assert_eq!(ti["source_file"], "content/ort/places/buergerbuero.en.md");
+}
+
+#[test]
+fn the_report_filters_and_counts_events_places_and_news_items() {
+    let root = fixture(ITEMS);
+    let out = wegweiser(
+        &["translations", "--format", "csv", "--language", "tr"],
+        &root,
+    );
+    assert!(out.status.success());
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(
+        lines,
+        [
+            "ort,,tr,missing,,content/ort/_index.de.md,de,content/ort/_index.de.md",
+            "ort,events/sprachcafe,tr,missing,,content/ort/events/sprachcafe.md,de,content/ort/events/sprachcafe.md",
+            "ort,news/deutschkurse,tr,missing,,content/ort/news/deutschkurse.md,de,content/ort/news/deutschkurse.md",
+            "ort,places/buergerbuero,tr,missing,,content/ort/places/buergerbuero.md,de,content/ort/places/buergerbuero.md",
+        ]
+        .map(|l| format!("{l},"))
+    );
+    let out = wegweiser(
+        &[
+            "translations",
+            "--municipality",
+            "ort",
+            "--state",
+            "machine-translated,in-translation",
+        ],
+        &root,
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("  events/sprachcafe"), "{text}");
+    assert!(text.contains("  news/deutschkurse"), "{text}");
+    assert!(text.contains("  places/buergerbuero"), "{text}");
+    // fa: the event and the news item are being translated, the place is machine-made.
+    assert!(
+        text.contains("    fa     2 in-translation, 1 machine-translated\n"),
+        "{text}"
+    );
+    let out = wegweiser(&["translations", "--municipality", "nirgendwo"], &root);
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "No translations match.\n"
+    );
+}
+
+#[test]
+fn stamping_events_places_and_news_items() {
+    let (_tmp, root) = copy_fixture(ITEMS);
+    let file = root.join("content/ort/places/buergerbuero.en.md");
+    let before = fs::read_to_string(&file).unwrap();
+    let out = wegweiser(
+        &[
+            "translations",
+            "stamp",
+            "content/ort/places/buergerbuero.en.md",
+        ],
+        &root,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = fs::read_to_string(&file).unwrap();
+    let changed: Vec<(&str, &str)> = before
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(changed[0].1.starts_with("source_digest = \""));
+    let s = states(&root);
+    assert_eq!(state_of(&s, "places/buergerbuero", "en"), State::UpToDate);
+    assert_eq!(
+        state_of(&s, "places/buergerbuero", "ti"),
+        State::UpToDate,
+        "ti was made from the English text, which did not change"
+    );
+    // A YAML translation of a news item gets a YAML line.
+    let out = wegweiser(
+        &[
+            "translations",
+            "stamp",
+            "content/ort/news/deutschkurse.ar.md",
+        ],
+        &root,
+    );
+    assert!(out.status.success());
+    assert_eq!(
+        state_of(&states(&root), "news/deutschkurse", "ar"),
+        State::UpToDate
+    );
+    // The source-language file of an event is no translation.
+    let out = wegweiser(
+        &["translations", "stamp", "content/ort/events/sprachcafe.md"],
+        &root,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("content/ort/events/sprachcafe.md")
+            && stderr.contains("source text, not a translation"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_minor_edit_of_an_event_keeps_its_translations_current() {
+    let (_tmp, root) = copy_fixture(ITEMS);
+    if !git(&root, &["init", "-q"], "2026-03-21T12:00:00+01:00") {
+        eprintln!("git is not available: skipped");
+        return;
+    }
+    assert!(git(&root, &["add", "-A"], "2026-03-21T12:00:00+01:00"));
+    assert!(git(
+        &root,
+        &["commit", "-qm", "Start"],
+        "2026-03-21T12:00:00+01:00"
+    ));
+    let de = root.join("content/ort/events/sprachcafe.md");
+    fs::write(
+        &de,
+        fs::read_to_string(&de)
+            .unwrap()
+            .replace("Alle sind willkommen.", "Alle sind herzlich willkommen."),
+    )
+    .unwrap();
+    let s = states(&root);
+    assert_eq!(state_of(&s, "events/sprachcafe", "en"), State::Outdated);
+    assert_eq!(state_of(&s, "events/sprachcafe", "ti"), State::Outdated);
+    let out = wegweiser(
+        &[
+            "translations",
+            "stamp",
+            "--minor",
+            "content/ort/events/sprachcafe.md",
+        ],
+        &root,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = states(&root);
+    assert_eq!(state_of(&s, "events/sprachcafe", "en"), State::UpToDate);
+    assert_eq!(state_of(&s, "events/sprachcafe", "ti"), State::UpToDate);
+    assert_eq!(
+        state_of(&s, "events/sprachcafe", "uk"),
+        State::MachineTranslated,
+        "re-stamped, and still made by a machine"
+    );
+    assert_eq!(
+        state_of(&s, "events/sprachcafe", "ar"),
+        State::Outdated,
+        "it was not up to date before the edit"
+    );
+}
+
+#[test]
+fn outdated_item_translations_show_what_changed_in_the_source() {
+    let (_tmp, root) = copy_fixture(ITEMS);
+    if !git(&root, &["init", "-q"], "2026-03-21T12:00:00+01:00") {
+        eprintln!("git is not available: skipped");
+        return;
+    }
+    // The version the Arabic event text was made from, then the change that outdated it.
+    let de = root.join("content/ort/events/sprachcafe.md");
+    let now = fs::read_to_string(&de).unwrap();
+    fs::write(
+        &de,
+        now.replace(
+            "Jeden Dienstag sprechen wir Deutsch bei Kaffee und Tee. Alle sind willkommen.",
+            "Jeden Dienstag sprechen wir Deutsch bei Kaffee.",
+        ),
+    )
+    .unwrap();
+    assert!(git(&root, &["add", "-A"], "2026-03-21T12:00:00+01:00"));
+    assert!(git(
+        &root,
+        &["commit", "-qm", "old"],
+        "2026-03-21T12:00:00+01:00"
+    ));
+    fs::write(&de, now).unwrap();
+    assert!(git(
+        &root,
+        &["commit", "-qam", "new"],
+        "2026-05-12T18:00:00+02:00"
+    ));
+    let out = wegweiser(
+        &[
+            "translations",
+            "--format",
+            "json",
+            "--language",
+            "ar",
+            "--state",
+            "outdated",
+        ],
+        &root,
+    );
+    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let event = rows
+        .iter()
+        .find(|r| r["page"] == "events/sprachcafe")
+        .unwrap();
+    assert_eq!(
+        event["changes"],
+        "sprechen wir Deutsch bei [-Kaffee.-]{+Kaffee und Tee. Alle sind willkommen.+}"
+    );
+    // The item page tells when the original changed.
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("public");
+    common::build_into(&root, &site, None);
+    let ar = notice(&site, "ort/ar/events/sprachcafe/index.html");
+    assert!(ar.contains("Deutsch"), "{ar}");
+    let en = notice(&site, "ort/en/places/buergerbuero/index.html");
+    assert!(
+        en.starts_with("The original (Deutsch) was updated on March 21, 2026."),
+        "{en}"
+    );
+}
+
+#[test]
+fn item_pages_show_the_notices_and_the_dashboard_lists_them() {
+    let root = fixture(ITEMS);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    common::build_into(&root, &out, None);
+    let page =
+        |rel: &str| scraper::Html::parse_document(&fs::read_to_string(out.join(rel)).unwrap());
+    let original = |rel: &str| {
+        let doc = page(rel);
+        assert_eq!(common::select(&doc, ".outdated-notice").len(), 1, "{rel}");
+        assert!(common::select(&doc, ".machine-notice").is_empty(), "{rel}");
+        (
+            common::attr(&doc, ".outdated-notice a", "href").unwrap(),
+            common::attr(&doc, ".outdated-notice a", "hreflang").unwrap(),
+        )
+    };
+    // Outdated: the notice leads to the text it was made from.
+    assert_eq!(
+        original("ort/ar/events/sprachcafe/index.html"),
+        ("/ort/de/events/sprachcafe/".to_string(), "de".to_string())
+    );
+    assert_eq!(
+        original("ort/en/places/buergerbuero/index.html"),
+        ("/ort/de/places/buergerbuero/".to_string(), "de".to_string())
+    );
+    assert_eq!(
+        original("ort/ti/places/buergerbuero/index.html"),
+        ("/ort/en/places/buergerbuero/".to_string(), "en".to_string()),
+        "ti is made from en"
+    );
+    assert_eq!(
+        original("ort/ar/news/deutschkurse/index.html"),
+        ("/ort/de/news/deutschkurse/".to_string(), "de".to_string())
+    );
+    // Machine-made: said so, in the reader's language.
+    for rel in [
+        "ort/uk/events/sprachcafe/index.html",
+        "ort/fa/places/buergerbuero/index.html",
+        "ort/en/news/deutschkurse/index.html",
+    ] {
+        let doc = page(rel);
+        assert_eq!(common::select(&doc, ".machine-notice").len(), 1, "{rel}");
+        assert!(common::select(&doc, ".outdated-notice").is_empty(), "{rel}");
+    }
+    assert!(
+        common::text(
+            &page("ort/en/news/deutschkurse/index.html"),
+            ".machine-notice"
+        )
+        .starts_with("This page was translated by a machine")
+    );
+    // Up to date, and the source itself: no notice.
+    for rel in [
+        "ort/en/events/sprachcafe/index.html",
+        "ort/ti/events/sprachcafe/index.html",
+        "ort/ar/places/buergerbuero/index.html",
+        "ort/de/events/sprachcafe/index.html",
+    ] {
+        let doc = page(rel);
+        assert!(
+            common::select(&doc, ".outdated-notice, .machine-notice, .fallback-notice").is_empty(),
+            "{rel}"
+        );
+    }
+    // Missing: the German text with the fallback notice, as for pages.
+    let tr = page("ort/tr/events/sprachcafe/index.html");
+    assert_eq!(common::select(&tr, ".fallback-notice").len(), 1);
+    assert!(common::select(&tr, ".outdated-notice, .machine-notice").is_empty());
+
+    // The dashboard has a row per item, with the states of the command.
+    let dashboard = page("ort/_status/index.html");
+    let languages: Vec<String> = common::select(&dashboard, ".status-matrix thead th[lang]")
+        .iter()
+        .map(|th| th.value().attr("lang").unwrap().to_string())
+        .collect();
+    let s = states(&root);
+    let mut keys = Vec::new();
+    for row in common::select(&dashboard, ".status-matrix tbody tr") {
+        let key = row
+            .select(&scraper::Selector::parse("small").unwrap())
+            .next()
+            .map(|s| s.text().collect::<String>())
+            .unwrap_or_default();
+        for (cell, lang) in row
+            .select(&scraper::Selector::parse("td").unwrap())
+            .zip(&languages)
+        {
+            let class = cell.value().attr("class").unwrap();
+            let state = State::parse(class.strip_prefix("state-").unwrap()).unwrap();
+            assert_eq!(state, state_of(&s, &key, lang), "{key} [{lang}]");
+        }
+        keys.push(key);
+    }
+    assert_eq!(
+        keys,
+        [
+            "",
+            "events/sprachcafe",
+            "news/deutschkurse",
+            "places/buergerbuero"
+        ]
+    );
+    let event = common::select(&dashboard, ".status-matrix tbody tr")[1]
+        .select(&scraper::Selector::parse("th a").unwrap())
+        .next()
+        .unwrap()
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_string();
+    assert_eq!(event, "/ort/de/events/sprachcafe/");
+}
+
+#[test]
+fn a_malformed_source_digest_in_an_event_translation_is_an_error_at_its_line() {
+    let (_tmp, root) = copy_fixture(ITEMS);
+    let path = root.join("content/ort/events/sprachcafe.en.md");
+    let text = fs::read_to_string(&path).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("source_digest"))
+        .unwrap();
+    fs::write(&path, text.replace(line, "source_digest = \"gestern\"")).unwrap();
+    let out = wegweiser(&["check"], &root);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("`gestern` is not a digest"), "{err}");
+    assert!(
+        err.contains("content/ort/events/sprachcafe.en.md:4:1"),
+        "{err}"
+    );
+    assert!(err.contains("wegweiser translations stamp"), "{err}");
+}

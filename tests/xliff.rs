@@ -491,3 +491,69 @@ fn markup_characters_and_non_latin_scripts_survive_the_round_trip() {
     assert_eq!(state(&root, "ar", "d"), "up-to-date");
     ok(&wegweiser(&["check"], &root));
 }
+
+#[test]
+fn events_places_and_news_items_round_trip_through_xliff() {
+    let (_tmp, root) = copy_fixture("item-translations");
+    // Turkish has no translation of anything: the start page and the three items.
+    let xml = export(&root, &["--language", "tr"]);
+    let doc = parse(&xml);
+    let labels: Vec<&str> = doc
+        .files
+        .iter()
+        .map(|f| f.note(xliff::note::PAGE).unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "ort",
+            "ort/events/sprachcafe",
+            "ort/news/deutschkurse",
+            "ort/places/buergerbuero"
+        ]
+    );
+    let event = page(&doc, "ort/events/sprachcafe");
+    assert_eq!(event.id, "ort:events:sprachcafe");
+    assert_eq!(
+        event.note(xliff::note::SOURCE_FILE),
+        Some("content/ort/events/sprachcafe.md")
+    );
+    assert_eq!(
+        event.note(xliff::note::TRANSLATION_FILE),
+        Some("content/ort/events/sprachcafe.tr.md")
+    );
+    // Only texts: the event's times and the place's opening hours stay in German files.
+    assert_eq!(unit_ids(event), ["title", "description", "body-1"]);
+    assert_eq!(event.units[0].source, "Sprachcafé");
+    assert!(!xml.contains("FREQ=WEEKLY") && !xml.contains("08:00"));
+
+    ok(&import(&root, &fill(&xml, |s| format!("TR {s}")), &[]));
+    let written = fs::read_to_string(root.join("content/ort/events/sprachcafe.tr.md")).unwrap();
+    let digest = event.note(xliff::note::SOURCE_DIGEST).unwrap();
+    assert_eq!(
+        written,
+        format!(
+            "+++\ntitle = \"TR Sprachcafé\"\ndescription = \"TR Deutsch sprechen bei Kaffee und Tee\"\n\
+             source_digest = \"{digest}\"\n+++\nTR Jeden Dienstag sprechen wir Deutsch bei Kaffee und Tee. Alle sind willkommen.\n"
+        )
+    );
+    assert!(root.join("content/ort/places/buergerbuero.tr.md").is_file());
+    assert!(root.join("content/ort/news/deutschkurse.tr.md").is_file());
+    assert!(
+        states(&root, "tr").iter().all(|(_, s)| s == "up-to-date"),
+        "{:?}",
+        states(&root, "tr")
+    );
+    ok(&wegweiser(&["check"], &root));
+
+    // An outdated item goes out with its current translation as a draft.
+    let doc = parse(&export(&root, &["--language", "ar", "--state", "outdated"]));
+    let event = page(&doc, "ort/events/sprachcafe");
+    assert_eq!(event.units[0].target.as_deref(), Some("مقهى اللغة"));
+    assert!(
+        event
+            .note(xliff::note::STATE)
+            .unwrap()
+            .starts_with("outdated: the German source changed")
+    );
+}
