@@ -2,7 +2,7 @@
 // 127.0.0.1, start Debian's Chromium through playwright-core.
 
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
@@ -12,10 +12,14 @@ export const HERE = dirname(fileURLToPath(import.meta.url));
 export const REPO = resolve(HERE, '..', '..');
 
 /** Build the portal at `WEGWEISER_PORTAL` (default content-example/) into a fresh
- *  temporary folder with `WEGWEISER_BIN` (default: `cargo run --release`). */
+ *  temporary folder with `WEGWEISER_BIN` (default: `cargo run --release`); the folder
+ *  is removed when the process exits. */
 export function buildSite() {
   const portal = resolve(REPO, process.env.WEGWEISER_PORTAL || 'content-example');
-  const out = join(mkdtempSync(join(tmpdir(), 'wegweiser-a11y-')), 'site');
+  const dir = mkdtempSync(join(tmpdir(), 'wegweiser-a11y-'));
+  // Removed when the check ends, however it ends (WEGWEISER_KEEP=1 keeps it to look at).
+  if (!process.env.WEGWEISER_KEEP) process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, 'site');
   const bin = process.env.WEGWEISER_BIN;
   const [cmd, args] = bin
     ? [resolve(REPO, bin), ['build', portal, '--out', out, '-q']]
