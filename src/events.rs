@@ -388,59 +388,26 @@ pub fn load_file(
     name: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<LoadedFile<EventData>> {
-    let display = crate::load::display_of(scope.root, path);
-    let (stem, language) = crate::places::split_name(scope, &display, name)
-        .map_err(|d| diagnostics.push(d))
-        .ok()?;
-    let text = crate::load::read_text(path, &display)
-        .map_err(|d| diagnostics.push(d))
-        .ok()?;
-    if language != scope.source_language {
-        return Some(LoadedFile {
-            text: crate::places::load_translation(
-                scope,
-                display,
-                path,
-                &text,
-                &language,
-                diagnostics,
-            )?,
-            stem,
-            language,
-            data: None,
-            draft: false,
-        });
-    }
-    let (front, _, body_start) =
-        crate::frontmatter::parse_as::<EventFront>(&display, &text, EVENT_KEYS)
-            .map_err(|d| {
-                let d = if d.message.contains("missing field `start`") {
-                    d.with_hint("an event needs its start: start = 2026-12-01T18:00, or start = 2026-12-05 with all_day = true")
-                } else {
-                    d
-                };
-                diagnostics.push(d)
-            })
-            .ok()?;
-    let mut problems = Vec::new();
-    let data = check(&display, &text, &front, &mut problems);
-    let body =
-        crate::places::render_body(scope, &display, &text, body_start, &language, &mut problems);
-    let failed = problems.iter().any(Diagnostic::is_error);
-    diagnostics.extend(problems);
-    let data = data.filter(|_| !failed)?;
-    Some(LoadedFile {
-        stem,
-        language,
-        text: Text::source(
-            display,
-            path,
-            (front.title, front.description),
-            (&text, body_start),
-            body,
-        ),
-        data: Some(data),
-        draft: front.draft,
+    crate::places::load_item_file(scope, path, name, diagnostics, |display, text, problems| {
+        let (front, _, body_start) =
+            crate::frontmatter::parse_as::<EventFront>(display, text, EVENT_KEYS)
+                .map_err(|d| {
+                    let d = if d.message.contains("missing field `start`") {
+                        d.with_hint("an event needs its start: start = 2026-12-01T18:00, or start = 2026-12-05 with all_day = true")
+                    } else {
+                        d
+                    };
+                    problems.push(d)
+                })
+                .ok()?;
+        let data = check(display, text, &front, problems);
+        Some(crate::places::SourceFront {
+            data,
+            title: front.title,
+            description: front.description,
+            body_start,
+            draft: front.draft,
+        })
     })
 }
 

@@ -83,85 +83,55 @@ pub fn load_file(
     name: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<LoadedFile<NewsDates>> {
-    let display = crate::load::display_of(scope.root, path);
-    let (stem, language) = crate::places::split_name(scope, &display, name)
-        .map_err(|d| diagnostics.push(d))
-        .ok()?;
-    let text = crate::load::read_text(path, &display)
-        .map_err(|d| diagnostics.push(d))
-        .ok()?;
-    if language != scope.source_language {
-        return Some(LoadedFile {
-            text: crate::places::load_translation(
-                scope,
+    crate::places::load_item_file(scope, path, name, diagnostics, |display, text, problems| {
+        let (front, _, body_start) =
+            crate::frontmatter::parse_as::<NewsFront>(display, text, NEWS_KEYS)
+                .map_err(|d| {
+                    let d = if d.message.contains("missing field `date`") {
+                        d.with_hint("a news item needs the day it is published: date = 2026-05-12")
+                    } else {
+                        d
+                    };
+                    problems.push(d)
+                })
+                .ok()?;
+        if let Some(expires) = front.expires
+            && expires < front.date
+        {
+            problems.push(crate::places::at_key(
                 display,
-                path,
-                &text,
-                &language,
-                diagnostics,
-            )?,
-            stem,
-            language,
-            data: None,
-            draft: false,
-        });
-    }
-    let (front, _, body_start) =
-        crate::frontmatter::parse_as::<NewsFront>(&display, &text, NEWS_KEYS)
-            .map_err(|d| {
-                let d = if d.message.contains("missing field `date`") {
-                    d.with_hint("a news item needs the day it is published: date = 2026-05-12")
-                } else {
-                    d
-                };
-                diagnostics.push(d)
-            })
-            .ok()?;
-    if let Some(expires) = front.expires
-        && expires < front.date
-    {
-        diagnostics.push(crate::places::at_key(
-            &display,
-            &text,
-            0,
-            "expires",
-            None,
-            format!(
-                "the item expires ({expires}) before its date ({})",
-                front.date
-            ),
-        ));
-        return None;
-    }
-    if front.title.trim().is_empty() {
-        diagnostics.push(crate::places::at_key(
-            &display,
-            &text,
-            0,
-            "title",
-            None,
-            "`title` must not be empty".into(),
-        ));
-        return None;
-    }
-    let dates = NewsDates {
-        date: front.date.0,
-        expires: front.expires.map(|d| d.0),
-    };
-    let body =
-        crate::places::render_body(scope, &display, &text, body_start, &language, diagnostics);
-    Some(LoadedFile {
-        stem,
-        language,
-        text: Text::source(
-            display,
-            path,
-            (front.title, front.description),
-            (&text, body_start),
-            body,
-        ),
-        data: Some(dates),
-        draft: front.draft,
+                text,
+                0,
+                "expires",
+                None,
+                format!(
+                    "the item expires ({expires}) before its date ({})",
+                    front.date
+                ),
+            ));
+            return None;
+        }
+        if front.title.trim().is_empty() {
+            problems.push(crate::places::at_key(
+                display,
+                text,
+                0,
+                "title",
+                None,
+                "`title` must not be empty".into(),
+            ));
+            return None;
+        }
+        Some(crate::places::SourceFront {
+            data: Some(NewsDates {
+                date: front.date.0,
+                expires: front.expires.map(|d| d.0),
+            }),
+            title: front.title,
+            description: front.description,
+            body_start,
+            draft: front.draft,
+        })
     })
 }
 

@@ -590,13 +590,29 @@ pub(crate) fn at_key(
     Diagnostic::error_at(display, text, 0..3, message)
 }
 
-/// Parse one file below `places/`; problems go to `diagnostics`.
-pub fn load_file(
+/// What a module reads from the source-language file of a place, event or news item:
+/// its data (`None` when its checks failed), title, description, where its Markdown
+/// starts, and `draft`.
+pub(crate) struct SourceFront<D> {
+    pub data: Option<D>,
+    pub title: String,
+    pub description: Option<String>,
+    pub body_start: usize,
+    pub draft: bool,
+}
+
+/// Parse one file below `places/`, `events/` or `news/`: a translation by the rules
+/// they share ([`load_translation`]), the source-language file by `parse` (its front
+/// matter and checks; `None` when the front matter cannot be read). The Markdown is
+/// rendered here, also when the data has errors, so that one run reports both. Problems
+/// go to `diagnostics`; `None` when the file is unusable.
+pub(crate) fn load_item_file<D>(
     scope: &FileScope<'_>,
     path: &Path,
     name: &str,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<LoadedFile<PlaceData>> {
+    parse: impl FnOnce(&Path, &str, &mut Vec<Diagnostic>) -> Option<SourceFront<D>>,
+) -> Option<LoadedFile<D>> {
     let display = crate::load::display_of(scope.root, path);
     let (stem, language) = split_name(scope, &display, name)
         .map_err(|d| diagnostics.push(d))
@@ -613,27 +629,22 @@ pub fn load_file(
             draft: false,
         });
     }
-    let (front, _, body_start) =
-        crate::frontmatter::parse_as::<PlaceFront>(&display, &text, PLACE_KEYS)
-            .map_err(|d| {
-                let d = if d.message.contains("did not match any variant") {
-                    d.with_hint(
-                        "a weekday is a list of slots [\"08:00-12:00\", \"14:00-16:00\"], \"closed\" or \"appointment_only\"; barrier_free and temporarily_closed are true, false or a text",
-                    )
-                } else {
-                    d
-                };
-                diagnostics.push(d)
-            })
-            .ok()?;
     let mut problems = Vec::new();
-    let data = check(&display, &text, &front, &mut problems);
-    let body = render_body(scope, &display, &text, body_start, &language, &mut problems);
+    let front = parse(&display, &text, &mut problems);
+    let body = front.as_ref().map(|f| {
+        render_body(
+            scope,
+            &display,
+            &text,
+            f.body_start,
+            &language,
+            &mut problems,
+        )
+    });
     let failed = problems.iter().any(Diagnostic::is_error);
     diagnostics.extend(problems);
-    if failed {
-        return None;
-    }
+    let (front, body) = (front?, body?);
+    let data = front.data.filter(|_| !failed)?;
     Some(LoadedFile {
         stem,
         language,
@@ -641,11 +652,43 @@ pub fn load_file(
             display,
             path,
             (front.title, front.description),
-            (&text, body_start),
+            (&text, front.body_start),
             body,
         ),
         data: Some(data),
         draft: front.draft,
+    })
+}
+
+/// Parse one file below `places/`; problems go to `diagnostics`.
+pub fn load_file(
+    scope: &FileScope<'_>,
+    path: &Path,
+    name: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<LoadedFile<PlaceData>> {
+    load_item_file(scope, path, name, diagnostics, |display, text, problems| {
+        let (front, _, body_start) =
+            crate::frontmatter::parse_as::<PlaceFront>(display, text, PLACE_KEYS)
+                .map_err(|d| {
+                    let d = if d.message.contains("did not match any variant") {
+                        d.with_hint(
+                            "a weekday is a list of slots [\"08:00-12:00\", \"14:00-16:00\"], \"closed\" or \"appointment_only\"; barrier_free and temporarily_closed are true, false or a text",
+                        )
+                    } else {
+                        d
+                    };
+                    problems.push(d)
+                })
+                .ok()?;
+        let data = check(display, text, &front, problems);
+        Some(SourceFront {
+            data: Some(data),
+            title: front.title,
+            description: front.description,
+            body_start,
+            draft: front.draft,
+        })
     })
 }
 
