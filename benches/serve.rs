@@ -98,7 +98,10 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(if benching { 40 } else { 2 });
-    let runs = if benching { 3 } else { 1 };
+    let runs: usize = std::env::var("SERVE_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if benching { 3 } else { 1 });
 
     // First build: serve (memory) against build --no-minify (disk).
     let mut serve_first = Vec::new();
@@ -152,7 +155,8 @@ fn main() {
     )
     .expect("subscribes");
     let mut events = BufReader::new(events);
-    let mut next_reload = || {
+    let mut next_event = |name: &str| {
+        let wanted = format!("event: {name}");
         let mut line = String::new();
         loop {
             line.clear();
@@ -160,13 +164,18 @@ fn main() {
                 events.read_line(&mut line).expect("events") > 0,
                 "stream closed"
             );
-            if line.starts_with("event: reload") {
+            if line.trim_end() == wanted {
                 return;
             }
         }
     };
-    let mut measure = |edit: &dyn Fn(&str, usize) -> String, marker: &dyn Fn(usize) -> String| {
+    // Served times, and for a page's text (whose search bundles are indexed after the
+    // page is served) the times until the `search` event says they are in place.
+    let mut measure = |edit: &dyn Fn(&str, usize) -> String,
+                       marker: &dyn Fn(usize) -> String,
+                       indexed_after: bool| {
         let mut times = Vec::new();
+        let mut indexed = Vec::new();
         for i in 0..edits {
             let text = edit(&original, i);
             let wanted = marker(i);
@@ -174,7 +183,7 @@ fn main() {
             std::fs::write(&file, text).expect("writes");
             // An editor's save can arrive as more than one rebuild: the last one counts.
             loop {
-                next_reload();
+                next_event("reload");
                 if get(address, &path).contains(&wanted) {
                     break;
                 }
@@ -184,18 +193,24 @@ fn main() {
                 );
             }
             times.push(started.elapsed());
+            if indexed_after {
+                next_event("search");
+                indexed.push(started.elapsed());
+            }
             // Let the watcher settle before the next save.
             std::thread::sleep(Duration::from_millis(30));
         }
-        times
+        (times, indexed)
     };
-    let mut text_edits = measure(
+    let (mut text_edits, mut text_indexed) = measure(
         &|original, i| format!("{original}\n\nBench edit {i}.\n"),
         &|i| format!("Bench edit {i}."),
+        true,
     );
-    let mut title_edits = measure(
+    let (mut title_edits, _) = measure(
         &|original, i| original.replacen("title = \"", &format!("title = \"Bench {i} "), 1),
         &|i| format!("Bench {i} "),
+        false,
     );
     std::fs::write(&file, &original).expect("restores");
     server.stop();
@@ -215,6 +230,11 @@ fn main() {
         "| save → served, text of a page | {} | {} |",
         ms(median(&mut text_edits)),
         ms(percentile(&mut text_edits, 90))
+    );
+    println!(
+        "| save → search bundles in place, text of a page | {} | {} |",
+        ms(median(&mut text_indexed)),
+        ms(percentile(&mut text_indexed, 90))
     );
     println!(
         "| save → served, title of a page | {} | {} |",

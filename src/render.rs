@@ -450,6 +450,9 @@ pub struct Renderer<'a> {
     source_dates: BTreeMap<PathBuf, String>,
     /// What [`Renderer::render_all`] renders.
     scope: RenderScope,
+    /// Whether [`Renderer::render_all`] writes the search bundles of its scope (see
+    /// [`Renderer::without_search`]).
+    search: bool,
 }
 
 impl<'a> Renderer<'a> {
@@ -494,7 +497,15 @@ impl<'a> Renderer<'a> {
             shared,
             scope,
             source_dates: BTreeMap::new(),
+            search: true,
         }
+    }
+
+    /// Leave the search bundles out of [`Renderer::render_all`]: `wegweiser serve`
+    /// indexes them after the pages are served ([`Renderer::search_bundles`] says which).
+    pub fn without_search(mut self) -> Self {
+        self.search = false;
+        self
     }
 
     /// The theme's static files as this renderer writes them, with their hashed names.
@@ -750,7 +761,15 @@ impl<'a> Renderer<'a> {
             places::write(self.site, &in_scope, out),
             news::write(self.site, self.theme, &in_scope, out),
             crate::events::write(self.site, self.theme, &self.source_dates, &in_scope, out),
-            crate::search::write(self.site, &self.search_bundles(&in_scope), out),
+            crate::search::write(
+                self.site,
+                &if self.search {
+                    self.search_bundles()
+                } else {
+                    Vec::new()
+                },
+                out,
+            ),
         ] {
             match written {
                 Ok((files, n)) => {
@@ -774,7 +793,10 @@ impl<'a> Renderer<'a> {
 
     /// The search bundles of the renderer's scope: every language of the municipalities
     /// in it, or, where one page's text changed, the languages it has a text in.
-    fn search_bundles(&self, in_scope: &[usize]) -> Vec<(usize, LangIdx)> {
+    pub fn search_bundles(&self) -> Vec<(usize, LangIdx)> {
+        let in_scope: Vec<usize> = (0..self.site.municipalities.len())
+            .filter(|&m| self.scope.covers(m))
+            .collect();
         match self.scope {
             RenderScope::Page { m, page } => {
                 let municipality = &self.site.municipalities[m];
@@ -784,7 +806,7 @@ impl<'a> Renderer<'a> {
                     .map(|l| (m, l))
                     .collect()
             }
-            _ => crate::search::all_bundles(self.site, in_scope),
+            _ => crate::search::all_bundles(self.site, &in_scope),
         }
     }
 

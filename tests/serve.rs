@@ -515,6 +515,46 @@ impl Events {
 }
 
 #[test]
+fn a_page_is_served_before_its_search_bundles_are_indexed_again() {
+    let (_tmp, root) = copy_fixture("basic");
+    let mut session = Session::new(session_options(&root));
+    built(&session.build());
+    assert!(
+        session.index_search().is_none(),
+        "nothing waits after a build"
+    );
+    let bundle = |session: &Session| -> BTreeMap<String, Vec<u8>> {
+        served(session)
+            .into_iter()
+            .filter(|(rel, _)| rel.starts_with("stadt/_search/de/"))
+            .collect()
+    };
+    let before = bundle(&session);
+    assert!(!before.is_empty(), "the German bundle is served");
+
+    let p = edit(
+        &root,
+        "content/stadt/wohnen/anmeldung.de.md",
+        "Melden Sie sich an.",
+        "Melden Sie sich beim Bürgeramt an.",
+    );
+    let (scope, _) = built(&session.apply_pages(&[p]));
+    assert!(matches!(scope, RenderScope::Page { .. }), "{scope:?}");
+    // The page is new, the bundle still the one before the edit.
+    assert!(
+        String::from_utf8_lossy(&served(&session)["stadt/de/wohnen/anmeldung/index.html"])
+            .contains("beim Bürgeramt")
+    );
+    assert_eq!(bundle(&session), before, "the bundle waits");
+    // Then indexed and put in place: the whole site is a full build's again.
+    let update = session.index_search().expect("the page's bundles wait");
+    session.put_search(update).expect("indexed");
+    assert_ne!(bundle(&session), before);
+    assert!(session.index_search().is_none(), "nothing waits any more");
+    assert_same(&session, &root, "after indexing");
+}
+
+#[test]
 fn saving_a_page_reloads_the_browser_with_the_new_page() {
     let (_tmp, root) = copy_fixture("basic");
     let server = start(&root);
@@ -552,6 +592,8 @@ fn saving_a_page_reloads_the_browser_with_the_new_page() {
             .text()
             .contains("Melden Sie sich heute an.")
     );
+    // The search bundles of the page's languages follow the reload.
+    events.next_named("search");
 
     // A new page appears at its URL; a deleted one is gone.
     let new = write(

@@ -247,7 +247,11 @@ impl Server {
                     if paths.is_empty() {
                         continue;
                     }
-                    let outcome = shared.session.write().expect("session lock").apply(&paths);
+                    let outcome = shared
+                        .session
+                        .write()
+                        .expect("session lock")
+                        .apply_pages(&paths);
                     match &outcome {
                         Outcome::Built { pages, .. } => shared
                             .broadcast(&format!("event: reload\ndata: {{\"pages\":{pages}}}\n\n")),
@@ -255,6 +259,20 @@ impl Server {
                         Outcome::Unchanged => continue,
                     }
                     on_build(Some(&paths), &outcome);
+                    // The search bundles of an edited page's languages: indexed while the
+                    // reloaded page is served (a read lock), then put in place.
+                    let update = shared.session.read().expect("session lock").index_search();
+                    if let Some(update) = update {
+                        let put = shared
+                            .session
+                            .write()
+                            .expect("session lock")
+                            .put_search(update);
+                        match put {
+                            Ok(()) => shared.broadcast("event: search\ndata: {}\n\n"),
+                            Err(problems) => shared.broadcast(&problems_event(&problems)),
+                        }
+                    }
                 }
             })
         };

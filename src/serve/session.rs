@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{self, DocumentCache, LoadOptions, LoadedPortal};
-use crate::model::Site;
+use crate::model::{LangIdx, Site};
 use crate::offline;
 use crate::pipeline::{self, BuildOptions};
 use crate::render::{self, NoProgress, RenderScope, Renderer};
@@ -104,6 +104,16 @@ pub struct Session {
     dates: BTreeMap<PathBuf, Option<String>>,
     /// Sizes and references of `files`, for the offline lists (`crate::offline`).
     offline: offline::Index,
+    /// Search bundles to index again after a page's text changed: the page is served
+    /// first ([`Session::apply_pages`]), the bundles follow ([`Session::index_search`]).
+    search_pending: BTreeSet<(usize, LangIdx)>,
+}
+
+/// Search bundles indexed for the current sources, to put in place with
+/// [`Session::put_search`].
+pub struct SearchUpdate {
+    bundles: Vec<(usize, LangIdx)>,
+    files: Result<Vec<(String, Served)>, Diagnostic>,
 }
 
 impl Session {
@@ -126,6 +136,7 @@ impl Session {
             pending: Some(RenderScope::All),
             dates: BTreeMap::new(),
             offline: offline::Index::default(),
+            search_pending: BTreeSet::new(),
         }
     }
 
@@ -173,8 +184,23 @@ impl Session {
     }
 
     /// Rebuild after the files at `paths` (absolute, or relative to the root)
-    /// changed, appeared or disappeared.
+    /// changed, appeared or disappeared, search bundles included.
     pub fn apply(&mut self, paths: &[PathBuf]) -> Outcome {
+        let outcome = self.apply_pages(paths);
+        if let Outcome::Built { .. } = outcome
+            && let Some(update) = self.index_search()
+            && let Err(problems) = self.put_search(update)
+        {
+            return Outcome::Failed { problems };
+        }
+        outcome
+    }
+
+    /// [`Session::apply`], except that where one page's text changed, the search
+    /// bundles of its languages are left for [`Session::index_search`]: indexing a
+    /// bundle again takes longer than the rest of such an edit, and the page should not
+    /// wait for it.
+    pub fn apply_pages(&mut self, paths: &[PathBuf]) -> Outcome {
         let started = Instant::now();
         let rels: BTreeSet<PathBuf> = paths
             .iter()
@@ -435,6 +461,64 @@ impl Session {
         scope
     }
 
+    /// Index the search bundles [`Session::apply_pages`] left, from the current
+    /// sources (`None`: none are waiting). Takes `&self`: a server answers requests
+    /// meanwhile, then puts the result in place with [`Session::put_search`].
+    pub fn index_search(&self) -> Option<SearchUpdate> {
+        let sources = self.sources.as_ref()?;
+        if self.search_pending.is_empty() || self.problems.iter().any(Diagnostic::is_error) {
+            return None;
+        }
+        let bundles: Vec<(usize, LangIdx)> = self.search_pending.iter().copied().collect();
+        let sink = Collect::default();
+        let files = crate::search::write(&sources.site, &bundles, &sink)
+            .map(|_| sink.files.into_inner().expect("sink lock"));
+        Some(SearchUpdate { bundles, files })
+    }
+
+    /// Serve the bundles of `update` in place of their older files, and the offline
+    /// lists that name them. The problems, if indexing failed.
+    pub fn put_search(&mut self, update: SearchUpdate) -> Result<(), Vec<Diagnostic>> {
+        let Some(sources) = &self.sources else {
+            return Ok(());
+        };
+        let files = match update.files {
+            Ok(files) => files,
+            Err(problem) => {
+                self.render_problems.push(problem);
+                return Err(self.problems());
+            }
+        };
+        let site = &sources.site;
+        for &(m, lang) in &update.bundles {
+            let prefix = format!(
+                "{}/",
+                crate::search::bundle_dir(&site.municipalities[m], lang)
+            );
+            self.files.retain(|rel, _| !rel.starts_with(&prefix));
+            self.offline.retain(|rel| !rel.starts_with(&prefix));
+            self.search_pending.remove(&(m, lang));
+        }
+        for (rel, file) in files {
+            if let Ok(bytes) = file.read() {
+                let info = offline::file_info(&site.base_url.path, &rel, &bytes);
+                self.offline.insert(rel.clone(), info);
+            }
+            self.files.insert(rel, file);
+        }
+        let municipalities: BTreeSet<usize> = update.bundles.iter().map(|&(m, _)| m).collect();
+        let lists = offline::outputs(
+            site,
+            &mut self.offline,
+            |m| site.offline && municipalities.contains(&m),
+            offline::Worker::Preview,
+        );
+        for (rel, bytes) in lists {
+            self.files.insert(rel, Served::Bytes(bytes.into()));
+        }
+        Ok(())
+    }
+
     /// Render what the changes since the last good build touched, unless the sources
     /// have errors.
     fn render_pending(&mut self, started: Instant) -> Outcome {
@@ -479,11 +563,21 @@ impl Session {
             .into_iter()
             .filter_map(|f| Some((f.to_path_buf(), self.dates.get(f)?.clone()?)))
             .collect();
-        let renderer =
+        let mut renderer =
             Renderer::new_for(&sources.site, theme, false, scope).with_known_source_dates(dates);
+        let deferred = if let RenderScope::Page { .. } = scope {
+            let bundles = renderer.search_bundles();
+            renderer = renderer.without_search();
+            bundles
+        } else {
+            Vec::new()
+        };
         let sink = Collect::default();
         match renderer.render_all(&sink, &NoProgress) {
             Ok(stats) => {
+                // Bundles rendered now are current; those of the page follow.
+                self.search_pending.retain(|&(m, _)| !scope.covers(m));
+                self.search_pending.extend(deferred);
                 let written = sink.files.into_inner().expect("sink lock");
                 let base = &sources.site.base_url.path;
                 let noted: Vec<(String, offline::FileInfo)> = written
