@@ -1329,23 +1329,20 @@ pub fn event_context(
     ctx: &mut tera::Context,
 ) {
     let e = &m.events[event];
-    let (text, shown) = e.text(lang);
-    let url = event_url(m, lang, event).unwrap_or_default();
-    let canonical = event_url(m, shown, event).unwrap_or_else(|| url.clone());
-    let mut page = crate::places::page_value(
+    let (text, shown) = crate::places::item_page(
         site,
         m,
         "event",
-        &text.title,
-        text.description.as_deref(),
-        &url,
-        &canonical,
+        (&e.texts, &e.shown),
+        |l| event_url(m, l, event),
+        list_url(m, lang).map(|u| (ui.get("event_list_title"), u)),
         lang,
-        shown,
         ui,
+        marker,
+        notices,
+        ctx,
     );
-    notices.apply(&mut page);
-    ctx.insert("page", &page);
+    let url = event_url(m, lang, event).unwrap_or_default();
     let code = &m.languages[lang].code;
     let l = &m.languages[shown];
     let source = &m.languages[m.source_language];
@@ -1390,28 +1387,9 @@ pub fn event_context(
     });
     ctx.insert("event", &value);
     ctx.insert("sep", list_separator(code));
-    ctx.insert("content", &crate::places::body_html(m, text, lang));
     ctx.insert(
         "json_ld",
         &crate::places::json_ld(&schema_org(site, m, event, lang, shown_day)),
-    );
-    let (languages, alternates) = crate::places::switcher(
-        site,
-        m,
-        lang,
-        |l| e.texts[l].is_some(),
-        marker,
-        |l| event_url(m, l, event),
-    );
-    ctx.insert("languages", &languages);
-    ctx.insert("alternates", &alternates);
-    ctx.insert(
-        "breadcrumbs",
-        &crate::places::breadcrumbs(
-            m,
-            lang,
-            list_url(m, lang).map(|u| (ui.get("event_list_title"), u)),
-        ),
     );
     ctx.insert("feed", &feed_value(m, lang, ui));
 }

@@ -229,43 +229,20 @@ pub fn item_context(
     ctx: &mut tera::Context,
 ) {
     let n = &m.news[item];
-    let (text, shown) = n.text(lang);
-    let url = item_url(m, lang, item).unwrap_or_default();
-    let canonical = item_url(m, shown, item).unwrap_or_else(|| url.clone());
-    let mut page = crate::places::page_value(
+    crate::places::item_page(
         site,
         m,
         "news_item",
-        &text.title,
-        text.description.as_deref(),
-        &url,
-        &canonical,
-        lang,
-        shown,
-        ui,
-    );
-    notices.apply(&mut page);
-    ctx.insert("page", &page);
-    ctx.insert("item", &item_value(site, m, item, lang));
-    ctx.insert("content", &crate::places::body_html(m, text, lang));
-    let (languages, alternates) = crate::places::switcher(
-        site,
-        m,
-        lang,
-        |l| n.texts[l].is_some(),
-        marker,
+        (&n.texts, &n.shown),
         |l| item_url(m, l, item),
+        list_url(m, lang).map(|u| (ui.get("news_title"), u)),
+        lang,
+        ui,
+        marker,
+        notices,
+        ctx,
     );
-    ctx.insert("languages", &languages);
-    ctx.insert("alternates", &alternates);
-    ctx.insert(
-        "breadcrumbs",
-        &crate::places::breadcrumbs(
-            m,
-            lang,
-            list_url(m, lang).map(|u| (ui.get("news_title"), u)),
-        ),
-    );
+    ctx.insert("item", &item_value(site, m, item, lang));
     if let Some(feed) = feed_value(m, lang, ui) {
         ctx.insert("feed", &feed);
     }

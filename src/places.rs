@@ -1469,6 +1469,50 @@ fn schema_org(site: &Site, m: &Municipality, place: usize, lang: LangIdx) -> Val
     v
 }
 
+/// What the pages of a place, event and news item have in common, put into `ctx`:
+/// `page` (the text readers of `lang` get, from `texts` by `shown`, with the
+/// translation notices), `content`, `languages`, `alternates` and `breadcrumbs` (the
+/// start page, then `list`: the title and URL of the item's list). `url_of` is the
+/// item's URL for readers of a language. Returns the item's text and its language.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn item_page<'t>(
+    site: &Site,
+    m: &Municipality,
+    kind: &str,
+    (texts, shown): (&'t [Option<Text>], &[LangIdx]),
+    url_of: impl Fn(LangIdx) -> Option<String>,
+    list: Option<(&str, String)>,
+    lang: LangIdx,
+    ui: &LanguageStrings<'_>,
+    marker: impl Fn(&str) -> String,
+    notices: crate::render::Notices<'_>,
+    ctx: &mut tera::Context,
+) -> (&'t Text, LangIdx) {
+    let (text, shown) = shown_text(texts, shown, lang);
+    let url = url_of(lang).unwrap_or_default();
+    let canonical = url_of(shown).unwrap_or_else(|| url.clone());
+    let mut page = page_value(
+        site,
+        m,
+        kind,
+        &text.title,
+        text.description.as_deref(),
+        &url,
+        &canonical,
+        lang,
+        shown,
+        ui,
+    );
+    notices.apply(&mut page);
+    ctx.insert("page", &page);
+    ctx.insert("content", &body_html(m, text, lang));
+    let (languages, alternates) = switcher(site, m, lang, |l| texts[l].is_some(), marker, url_of);
+    ctx.insert("languages", &languages);
+    ctx.insert("alternates", &alternates);
+    ctx.insert("breadcrumbs", &breadcrumbs(m, lang, list));
+    (text, shown)
+}
+
 /// Values for `place.html`: `page`, `place`, `content`, `json_ld`, `languages`,
 /// `alternates`, `breadcrumbs`.
 #[allow(clippy::too_many_arguments)]
@@ -1483,45 +1527,22 @@ pub fn place_context(
     ctx: &mut tera::Context,
 ) {
     let p = &m.places[place];
-    let (text, shown) = p.text(lang);
-    let url = place_url(m, lang, place).unwrap_or_default();
-    let canonical = place_url(m, shown, place).unwrap_or_else(|| url.clone());
-    let mut page = page_value(
+    item_page(
         site,
         m,
         "place",
-        &text.title,
-        text.description.as_deref(),
-        &url,
-        &canonical,
+        (&p.texts, &p.shown),
+        |l| place_url(m, l, place),
+        list_url(m, lang).map(|u| (ui.get("places_title"), u)),
         lang,
-        shown,
         ui,
+        marker,
+        notices,
+        ctx,
     );
-    notices.apply(&mut page);
-    ctx.insert("page", &page);
     ctx.insert("place", &place_value(site, m, place, lang, ui));
-    ctx.insert("content", &body_html(m, text, lang));
     ctx.insert("json_ld", &json_ld(&schema_org(site, m, place, lang)));
     ctx.insert("events", &crate::events::at_place(m, place, lang, ui));
-    let (languages, alternates) = switcher(
-        site,
-        m,
-        lang,
-        |l| p.texts[l].is_some(),
-        marker,
-        |l| place_url(m, l, place),
-    );
-    ctx.insert("languages", &languages);
-    ctx.insert("alternates", &alternates);
-    ctx.insert(
-        "breadcrumbs",
-        &breadcrumbs(
-            m,
-            lang,
-            list_url(m, lang).map(|u| (ui.get("places_title"), u)),
-        ),
-    );
 }
 
 /// Values for `places.html`: `page`, `groups` (places by category), `languages`,
