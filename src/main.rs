@@ -925,8 +925,9 @@ fn run_import(file: &Path, force: bool, root: Option<&Path>) -> ExitCode {
 fn run_serve(args: ServeArgs) -> ExitCode {
     use wegweiser::serve::{Outcome, ServeError, ServeOptions, Server};
 
+    // Canonical, as the server watches it: changed files are shown relative to it.
     let root = match resolve_root(args.root.as_deref()) {
-        Ok(r) => r,
+        Ok(r) => std::fs::canonicalize(&r).unwrap_or(r),
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::FAILURE;

@@ -740,3 +740,99 @@ fn a_port_in_use_is_a_clear_error() {
     }
     first.stop();
 }
+
+// --- `wegweiser serve` as editors start it: relative, `.`, symlinked ---
+
+/// `wegweiser serve NAME --port 0` started in `cwd`; its address, read from the line
+/// it prints when it serves.
+struct ServeProcess {
+    child: std::process::Child,
+    address: SocketAddr,
+}
+
+impl ServeProcess {
+    fn start(cwd: &Path, root: &str) -> ServeProcess {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wegweiser"))
+            .args(["serve", root, "--port", "0"])
+            .current_dir(cwd)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("wegweiser serve starts");
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let address = loop {
+            let line = lines.next().expect("serve prints where it serves").unwrap();
+            if let Some(rest) = line.strip_prefix("Serving http://") {
+                break rest.split('/').next().unwrap().parse().unwrap();
+            }
+        };
+        // Keep reading (and dropping) what it prints, so it never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        ServeProcess { child, address }
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Edit the page's text and wait until the server serves the new text.
+fn assert_edit_is_served(server: &ServeProcess, root: &Path, how: &str) {
+    let page = "/stadt/de/wohnen/anmeldung/";
+    assert!(
+        get(server.address, page)
+            .text()
+            .contains("Melden Sie sich an.")
+    );
+    let new = format!("Melden Sie sich an ({how}).");
+    edit(
+        root,
+        "content/stadt/wohnen/anmeldung.de.md",
+        "Melden Sie sich an.",
+        &new,
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !get(server.address, page).text().contains(&new) {
+        assert!(
+            Instant::now() < deadline,
+            "serve started with {how} never picked up the edit"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn serve_picks_up_edits_when_started_with_a_relative_path() {
+    let (tmp, root) = copy_fixture("basic");
+    let server = ServeProcess::start(tmp.path(), "basic");
+    assert_edit_is_served(&server, &root, "a relative path from the parent folder");
+}
+
+#[test]
+fn serve_picks_up_edits_when_started_inside_the_portal_with_a_dot() {
+    let (_tmp, root) = copy_fixture("basic");
+    let server = ServeProcess::start(&root, ".");
+    assert_edit_is_served(&server, &root, "a dot inside the portal");
+}
+
+#[test]
+fn serve_picks_up_edits_when_started_with_a_dotdot_path() {
+    let (tmp, root) = copy_fixture("basic");
+    let elsewhere = tmp.path().join("elsewhere");
+    fs::create_dir(&elsewhere).unwrap();
+    let server = ServeProcess::start(&elsewhere, "../basic");
+    assert_edit_is_served(&server, &root, "a dotdot path");
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_picks_up_edits_through_a_symlinked_folder() {
+    let (tmp, root) = copy_fixture("basic");
+    std::os::unix::fs::symlink(&root, tmp.path().join("link")).unwrap();
+    let server = ServeProcess::start(tmp.path(), "link");
+    // The editor saves through the link, as an editor who opened it there does.
+    assert_edit_is_served(&server, &tmp.path().join("link"), "a symlinked folder");
+}

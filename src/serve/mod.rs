@@ -166,6 +166,12 @@ impl Server {
                 .local_addr()
                 .map_err(|source| ServeError::Listen { bind, port, source })?;
         build.base_url = Some(format!("http://{}", browsable(address)));
+        // Watched paths come back as the watcher spells them; the session compares
+        // them with its root, so both use the canonical root (a relative or symlinked
+        // root never matched, and no edit was picked up).
+        if let Ok(root) = std::fs::canonicalize(&build.root) {
+            build.root = root;
+        }
         let root = build.root.clone();
 
         // Watch before building: a save during the first build is not lost.

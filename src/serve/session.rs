@@ -119,7 +119,13 @@ pub struct SearchUpdate {
 impl Session {
     /// A session for `options` (its `output` and `write` are ignored: nothing is
     /// written to disk, and nothing is minified). Call [`Session::build`] first.
-    pub fn new(options: BuildOptions) -> Self {
+    pub fn new(mut options: BuildOptions) -> Self {
+        // The watcher reports absolute paths without symlinks: compare them with the
+        // root as the file system spells it, however the root was named (`.`,
+        // `content-example`, `../portal`, a symlinked folder).
+        if let Ok(root) = std::fs::canonicalize(&options.root) {
+            options.root = root;
+        }
         Session {
             options,
             ui: theme::default_ui_strings(),
