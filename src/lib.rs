@@ -39,6 +39,7 @@ pub mod report;
 pub mod resolve;
 pub mod review;
 pub mod review_report;
+pub mod safe_url;
 pub mod search;
 pub mod seo;
 pub mod serve;
