@@ -105,6 +105,10 @@ pub enum FallbackMode {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
+    /// Who coordinates the portal (`Integrationsbüro der Stadt Musterstadt`): the
+    /// sender and signature of reminders to integration actors.
+    #[serde(default)]
+    pub coordinator: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub address: Option<String>,

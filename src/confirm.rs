@@ -38,12 +38,15 @@ pub fn set_review(text: &str, date: Date, by: Option<&str>) -> Result<String, St
 }
 
 /// Confirm the page `file` belongs to (any of its translations may be named): write
-/// `date` (and `by`) into the file its review dates are read from.
+/// `date` (and `by`) into the file its review dates are read from. A date after the
+/// municipality's today is refused unless `future` allows it: a review records a check
+/// that happened, and a future date would hide the page from every reminder until then.
 pub fn confirm(
     site: &Site,
     file: &Path,
     date: Date,
     by: Option<&str>,
+    future: bool,
 ) -> Result<Confirmed, Diagnostic> {
     if !file.is_file() {
         return Err(error(file, "no such file"));
@@ -63,6 +66,18 @@ pub fn confirm(
             );
         }
     };
+    if date > m.today && !future {
+        return Err(error(
+            file,
+            format!(
+                "the review date {date} is in the future (today is {} in {})",
+                m.today, m.timezone
+            ),
+        )
+        .with_hint(
+            "a review records a check that happened: give today's date or an earlier one (or --force to write it anyway)",
+        ));
+    }
     let review = m.pages[page]
         .review
         .as_ref()

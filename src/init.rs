@@ -12,6 +12,8 @@ pub enum InitError {
     NotEmpty(String),
     #[error("cannot create {path}: {source}")]
     Io { path: String, source: io::Error },
+    #[error("cannot mark {path} as translated from the current source: {message}")]
+    Stamp { path: String, message: String },
 }
 
 const FILES: &[(&str, &str)] = &[
@@ -121,6 +123,32 @@ pub fn init(dir: &Path) -> Result<(), InitError> {
             fs::create_dir_all(parent).map_err(io_err(parent))?;
         }
         fs::write(&path, text).map_err(io_err(&path))?;
+    }
+    stamp_translations(dir)
+}
+
+/// The English pages `init` writes translate the German ones it writes: stamp them, as
+/// `wegweiser translations stamp` would, so a new portal does not start with "this
+/// translation may be out of date" on every English page.
+fn stamp_translations(dir: &Path) -> Result<(), InitError> {
+    let options = crate::pipeline::BuildOptions {
+        root: dir.to_path_buf(),
+        ..Default::default()
+    };
+    let mut diagnostics = crate::Diagnostics::new();
+    let site = crate::pipeline::load_site(&options, &mut diagnostics).map(|(site, _)| site);
+    for (rel, _) in FILES.iter().filter(|(rel, _)| rel.ends_with(".en.md")) {
+        let path = dir.join(rel);
+        let stamped = match &site {
+            Some(site) => crate::stamp::stamp(site, &path)
+                .map(drop)
+                .map_err(|d| d.message),
+            None => Err("the new portal does not load".to_string()),
+        };
+        stamped.map_err(|message| InitError::Stamp {
+            path: path.display().to_string(),
+            message,
+        })?;
     }
     Ok(())
 }

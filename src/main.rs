@@ -32,14 +32,15 @@ enum Command {
     Check(CommonArgs),
     /// Join the outputs of `build --shard I/N` into one site.
     Merge {
-        /// Where the site goes (replaced as a whole, like `build --out`).
-        out: PathBuf,
         /// The output folders of the shard builds.
-        #[arg(required = true)]
+        #[arg(required = true, value_name = "SHARD_DIR")]
         shards: Vec<PathBuf>,
+        /// Where the site goes (replaced as a whole, like `build --out`).
+        #[arg(long, short, value_name = "DIR")]
+        out: Option<PathBuf>,
         /// Portal root (for its theme); default: the nearest folder upward holding
         /// wegweiser.toml.
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "ROOT")]
         root: Option<PathBuf>,
         /// Print only problems.
         #[arg(long, short)]
@@ -62,13 +63,30 @@ enum Command {
     Languages,
 }
 
+/// The portal a command reads: `[ROOT]`, or `--root ROOT` (the same).
+#[derive(Args)]
+struct Portal {
+    /// Portal root; default: the nearest folder upward holding wegweiser.toml.
+    #[arg(value_name = "ROOT")]
+    root: Option<PathBuf>,
+    /// The same as ROOT.
+    #[arg(long = "root", value_name = "ROOT", conflicts_with = "root")]
+    root_option: Option<PathBuf>,
+}
+
+impl Portal {
+    fn get(&self) -> Option<&Path> {
+        self.root.as_deref().or(self.root_option.as_deref())
+    }
+}
+
 #[derive(Args)]
 #[command(args_conflicts_with_subcommands = true)]
 struct TranslationsArgs {
     #[command(subcommand)]
     action: Option<TranslationsAction>,
-    /// Portal root; default: the nearest folder upward holding wegweiser.toml.
-    root: Option<PathBuf>,
+    #[command(flatten)]
+    portal: Portal,
     /// Only this municipality.
     #[arg(long, value_name = "M")]
     municipality: Option<String>,
@@ -78,7 +96,8 @@ struct TranslationsArgs {
     /// Only these states (missing, in-translation, outdated, machine-translated, up-to-date), comma-separated.
     #[arg(long, value_name = "S", value_delimiter = ',')]
     state: Vec<String>,
-    #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+    /// How to print the list: for people, or for scripts and spreadsheets.
+    #[arg(long, value_enum, default_value_t = TableFormat::Human)]
     format: TableFormat,
 }
 
@@ -111,11 +130,11 @@ enum TranslationsAction {
         /// Only this municipality.
         #[arg(long, value_name = "M")]
         municipality: Option<String>,
-        /// Portal root; default: the nearest folder upward holding wegweiser.toml.
-        #[arg(long, value_name = "DIR")]
-        root: Option<PathBuf>,
+        #[command(flatten)]
+        portal: Portal,
         /// The XLIFF file to write (`-`: standard output).
-        out: PathBuf,
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Write the translations in an XLIFF 2.0 file (made by `export`) into the portal.
     Import {
@@ -125,15 +144,15 @@ enum TranslationsAction {
         #[arg(long)]
         force: bool,
         /// Portal root; default: the nearest folder upward holding wegweiser.toml.
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "ROOT")]
         root: Option<PathBuf>,
     },
 }
 
 #[derive(Args)]
 struct ServeArgs {
-    /// Portal root; default: the nearest folder upward holding wegweiser.toml.
-    root: Option<PathBuf>,
+    #[command(flatten)]
+    portal: Portal,
     /// Port to listen on (0: any free port).
     #[arg(long, short, default_value_t = 1111)]
     port: u16,
@@ -156,23 +175,23 @@ struct ServeArgs {
     today: Option<jiff::civil::Date>,
 }
 
+/// How a list is printed. `human` means the same on every command (`text` is its
+/// old name on the report commands, still accepted).
 #[derive(Clone, Copy, ValueEnum)]
 enum TableFormat {
-    Text,
+    #[value(alias = "text")]
+    Human,
     Json,
     Csv,
 }
 
 #[derive(Args)]
 struct CommonArgs {
-    /// Portal root; default: the nearest folder upward holding wegweiser.toml.
-    root: Option<PathBuf>,
+    #[command(flatten)]
+    portal: Portal,
     /// Build only this municipality (repeatable).
     #[arg(long = "only", value_name = "MUNICIPALITY")]
     only: Vec<String>,
-    /// Build part I of N of the municipalities (balanced by pages), for `wegweiser merge`.
-    #[arg(long, value_name = "I/N")]
-    shard: Option<wegweiser::shard::Shard>,
     /// Only municipalities with changes since this git revision (a change to the
     /// configuration, theme, templates or static files: all).
     #[arg(long, value_name = "GIT_REF")]
@@ -226,8 +245,8 @@ fn parse_interval(s: &str) -> Result<wegweiser::review::Interval, String> {
 struct ReviewArgs {
     #[command(subcommand)]
     action: Option<ReviewAction>,
-    /// Portal root; default: the nearest folder upward holding wegweiser.toml.
-    root: Option<PathBuf>,
+    #[command(flatten)]
+    portal: Portal,
     #[command(flatten)]
     filter: ReviewFilter,
     /// The states to list, comma-separated: overdue, due-soon, never-reviewed, current, all.
@@ -239,7 +258,7 @@ struct ReviewArgs {
     )]
     state: Vec<String>,
     /// How to print the list: for people, or for scripts and spreadsheets.
-    #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+    #[arg(long, value_enum, default_value_t = TableFormat::Human)]
     format: TableFormat,
 }
 
@@ -263,13 +282,12 @@ struct ReviewFilter {
 enum ReviewAction {
     /// Write one ready-to-send reminder (.eml) per actor with pages to check.
     Remind {
-        /// Portal root; default: the nearest folder upward holding wegweiser.toml.
-        #[arg(long, value_name = "DIR")]
-        root: Option<PathBuf>,
+        #[command(flatten)]
+        portal: Portal,
         #[command(flatten)]
         filter: ReviewFilter,
         /// Folder for the .eml files.
-        #[arg(long, value_name = "DIR", default_value = "reminders")]
+        #[arg(long, short, value_name = "DIR", default_value = "reminders")]
         out: PathBuf,
     },
     /// "Checked, still correct": set `reviewed` (and `reviewed_by`) in pages' files.
@@ -283,6 +301,9 @@ enum ReviewAction {
         /// Who checked (written as `reviewed_by`).
         #[arg(long, value_name = "NAME")]
         by: Option<String>,
+        /// Write a date after today too.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -290,8 +311,11 @@ enum ReviewAction {
 struct BuildArgs {
     #[command(flatten)]
     common: CommonArgs,
+    /// Build part I of N of the municipalities (balanced by pages), for `wegweiser merge`.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<wegweiser::shard::Shard>,
     /// Output folder (default: output_dir from wegweiser.toml).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, short, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Do not minify HTML.
     #[arg(long)]
@@ -318,14 +342,32 @@ impl From<OutputFormat> for Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build(args) => run_build(&args.common, args.out, args.no_minify, true),
-        Command::Check(common) => run_build(&common, None, false, false),
+        Command::Build(args) => run_build(&args.common, args.shard, args.out, args.no_minify, true),
+        Command::Check(common) => run_build(&common, None, None, false, false),
         Command::Merge {
+            mut shards,
             out,
-            shards,
             root,
             quiet,
-        } => run_merge(&out, &shards, root.as_deref(), quiet),
+        } => {
+            let out = match out {
+                Some(out) => out,
+                // The old spelling, `merge OUT SHARD_DIR…`, for one more release.
+                None if shards.len() > 1 => {
+                    let out = shards.remove(0);
+                    eprintln!(
+                        "warning: `wegweiser merge OUT SHARD_DIR…` is deprecated and will be removed: write `wegweiser merge --out {} SHARD_DIR…`",
+                        out.display()
+                    );
+                    out
+                }
+                None => {
+                    eprintln!("error: name the folder to write the site to with --out DIR");
+                    return ExitCode::from(2);
+                }
+            };
+            run_merge(&out, &shards, root.as_deref(), quiet)
+        }
         Command::Serve(args) => run_serve(args),
         Command::Init { dir } => match wegweiser::init::init(&dir) {
             Ok(()) => {
@@ -394,8 +436,14 @@ fn resolve_root(root: Option<&Path>) -> Result<PathBuf, String> {
     }
 }
 
-fn run_build(common: &CommonArgs, out: Option<PathBuf>, no_minify: bool, write: bool) -> ExitCode {
-    let root = match resolve_root(common.root.as_deref()) {
+fn run_build(
+    common: &CommonArgs,
+    shard: Option<wegweiser::shard::Shard>,
+    out: Option<PathBuf>,
+    no_minify: bool,
+    write: bool,
+) -> ExitCode {
+    let root = match resolve_root(common.portal.get()) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -412,7 +460,7 @@ fn run_build(common: &CommonArgs, out: Option<PathBuf>, no_minify: bool, write: 
         jobs: common.jobs,
         strict: common.strict,
         write,
-        shard: common.shard,
+        shard,
         changed_since: common.changed_since.clone(),
         today: common.today,
     };
@@ -524,11 +572,16 @@ fn run_review(args: &ReviewArgs) -> ExitCode {
     use wegweiser::review::Freshness;
     use wegweiser::review_report::{self as report, Filter};
     let (root, filter) = match &args.action {
-        Some(ReviewAction::Confirm { files, date, by }) => {
-            return run_confirm(files, *date, by.as_deref());
+        Some(ReviewAction::Confirm {
+            files,
+            date,
+            by,
+            force,
+        }) => {
+            return run_confirm(files, *date, by.as_deref(), *force);
         }
-        Some(ReviewAction::Remind { root, filter, .. }) => (root, filter),
-        None => (&args.root, &args.filter),
+        Some(ReviewAction::Remind { portal, filter, .. }) => (portal.get(), filter),
+        None => (args.portal.get(), &args.filter),
     };
     let mut states = Vec::new();
     for s in &args.state {
@@ -552,7 +605,7 @@ fn run_review(args: &ReviewArgs) -> ExitCode {
             Freshness::NeverReviewed,
         ];
     }
-    let Some((site, _root)) = load_reviewed(root.as_deref(), filter.today, true) else {
+    let Some((site, _root)) = load_reviewed(root, filter.today, true) else {
         return ExitCode::FAILURE;
     };
     let filter = Filter {
@@ -579,6 +632,13 @@ fn run_review(args: &ReviewArgs) -> ExitCode {
                             .unwrap_or("(no e-mail address in actors.toml)");
                     println!("{}  {} → {to}", file.display(), m.slug);
                 }
+                for (m, actor, pages) in wegweiser::remind::coordinators_own(&site, &filter) {
+                    let plural = if pages == 1 { "page" } else { "pages" };
+                    println!(
+                        "{} {actor}: no reminder: its {pages} {plural} to check are the coordinator's own (the [contact] email of municipality.toml); `wegweiser review --actor {actor}` lists them",
+                        m.slug
+                    );
+                }
                 if files.is_empty() {
                     eprintln!("No actor has pages to check.");
                 }
@@ -592,7 +652,7 @@ fn run_review(args: &ReviewArgs) -> ExitCode {
     }
     let reviews = report::report(&site, &filter);
     let text = match args.format {
-        TableFormat::Text => report::text(&reviews),
+        TableFormat::Human => report::text(&reviews),
         TableFormat::Json => report::json(&reviews),
         TableFormat::Csv => report::csv(&reviews),
     };
@@ -632,7 +692,12 @@ fn load_reviewed(
     site.map(|s| (s, root))
 }
 
-fn run_confirm(files: &[PathBuf], date: Option<jiff::civil::Date>, by: Option<&str>) -> ExitCode {
+fn run_confirm(
+    files: &[PathBuf],
+    date: Option<jiff::civil::Date>,
+    by: Option<&str>,
+    force: bool,
+) -> ExitCode {
     let cwd = std::env::current_dir().unwrap_or_default();
     let start = files
         .first()
@@ -652,7 +717,7 @@ fn run_confirm(files: &[PathBuf], date: Option<jiff::civil::Date>, by: Option<&s
         let day = date
             .or_else(|| wegweiser::stamp::locate(&site, file).map(|(m, _, _)| m.today))
             .unwrap_or_else(|| jiff::Zoned::now().date());
-        match wegweiser::confirm::confirm(&site, file, day, by) {
+        match wegweiser::confirm::confirm(&site, file, day, by, force) {
             Ok(c) if c.unchanged => println!("{}: already reviewed {}", c.file.display(), c.date),
             Ok(c) => println!("{}: reviewed {}", c.file.display(), c.date),
             Err(d) => {
@@ -691,22 +756,34 @@ fn run_translations(args: &TranslationsArgs) -> ExitCode {
         language,
         state,
         municipality,
-        root,
+        portal,
         out,
     }) = &args.action
     {
-        return run_export(
-            language,
-            state,
-            municipality.as_deref(),
-            root.as_deref(),
-            out,
-        );
+        let (root, out) = match (out, portal.get()) {
+            (Some(out), root) => (root, out.clone()),
+            // The old spelling, `export --language L OUT.xlf`, for one more release: a
+            // positional that is no portal is the file to write.
+            (None, Some(file)) if !file.join("wegweiser.toml").is_file() => {
+                eprintln!(
+                    "warning: naming the XLIFF file without --out is deprecated and will be removed: write `--out {}`",
+                    file.display()
+                );
+                (portal.root_option.as_deref(), file.to_path_buf())
+            }
+            (None, _) => {
+                eprintln!(
+                    "error: name the XLIFF file to write with --out FILE.xlf (or --out - for standard output)"
+                );
+                return ExitCode::from(2);
+            }
+        };
+        return run_export(language, state, municipality.as_deref(), root, &out);
     }
     if let Some(TranslationsAction::Import { file, force, root }) = &args.action {
         return run_import(file, *force, root.as_deref());
     }
-    let root = match resolve_root(args.root.as_deref()) {
+    let root = match resolve_root(args.portal.get()) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -737,7 +814,7 @@ fn run_translations(args: &TranslationsArgs) -> ExitCode {
     let mut rows = report::rows(&site, &filter);
     report::attach_changes(&site, &mut rows);
     let out = match args.format {
-        TableFormat::Text => report::text(&site, &rows),
+        TableFormat::Human => report::text(&site, &rows),
         TableFormat::Json => report::json(&rows),
         TableFormat::Csv => report::csv(&rows),
     };
@@ -926,7 +1003,7 @@ fn run_serve(args: ServeArgs) -> ExitCode {
     use wegweiser::serve::{Outcome, ServeError, ServeOptions, Server};
 
     // Canonical, as the server watches it: changed files are shown relative to it.
-    let root = match resolve_root(args.root.as_deref()) {
+    let root = match resolve_root(args.portal.get()) {
         Ok(r) => std::fs::canonicalize(&r).unwrap_or(r),
         Err(e) => {
             eprintln!("error: {e}");

@@ -50,14 +50,18 @@ pub fn reminder(
     ui: &LanguageStrings<'_>,
 ) -> Option<Reminder> {
     let actor = group.actor.as_ref()?;
+    if is_coordinators_own(m, actor.email.as_deref()) {
+        return None;
+    }
     let code = &m.languages[m.source_language].code;
-    let name = actor.contact_person.as_deref().unwrap_or(&actor.name);
     let mut body = String::new();
-    let _ = writeln!(
-        body,
-        "{}",
-        ui.get("remind_greeting").replace("{name}", name)
-    );
+    // A person is greeted by name; an organisation's name is no greeting ("Guten Tag
+    // Stadtwerke Musterstadt,"), and needs a grammatical case in many languages.
+    let greeting = match &actor.contact_person {
+        Some(person) => ui.get("remind_greeting").replace("{name}", person),
+        None => ui.get("remind_greeting_neutral").to_string(),
+    };
+    let _ = writeln!(body, "{greeting}");
     body.push('\n');
     let _ = writeln!(
         body,
@@ -77,7 +81,7 @@ pub fn reminder(
     let _ = writeln!(body, "{}", ui.get("remind_how"));
     body.push('\n');
     let _ = writeln!(body, "{}", ui.get("remind_thanks"));
-    let _ = writeln!(body, "{}", m.name);
+    let _ = writeln!(body, "{}", sender_name(m));
     if let Some(c) = &m.contact {
         for line in [&c.email, &c.phone].into_iter().flatten() {
             let _ = writeln!(body, "{line}");
@@ -93,6 +97,46 @@ pub fn reminder(
             .replace("{municipality}", &m.name),
         body,
     })
+}
+
+/// Who signs and sends reminders: the portal's coordinator from `municipality.toml`
+/// (`[contact] coordinator`), or the municipality.
+pub fn sender_name(m: &Municipality) -> &str {
+    m.contact
+        .as_ref()
+        .and_then(|c| c.coordinator.as_deref())
+        .unwrap_or(&m.name)
+}
+
+/// Whether an actor with the address `email` is the coordinator itself (the same
+/// address as `[contact] email`): its pages need no reminder from itself to itself.
+pub fn is_coordinators_own(m: &Municipality, email: Option<&str>) -> bool {
+    let own = m.contact.as_ref().and_then(|c| c.email.as_deref());
+    matches!((own, email), (Some(a), Some(b)) if a.trim().eq_ignore_ascii_case(b.trim()))
+}
+
+/// The actors whose pages are the coordinator's own (see [`is_coordinators_own`]),
+/// with how many pages to check they have, for `filter`: no reminder is written
+/// for them.
+pub fn coordinators_own<'s>(
+    site: &'s Site,
+    filter: &crate::review_report::Filter,
+) -> Vec<(&'s Municipality, String, usize)> {
+    let mut out = Vec::new();
+    for m in &site.municipalities {
+        if filter.municipality.as_ref().is_some_and(|s| *s != m.slug) {
+            continue;
+        }
+        let review = crate::review_report::municipality_review(site, m, filter);
+        for group in &review.actors {
+            if let Some(actor) = &group.actor
+                && is_coordinators_own(m, actor.email.as_deref())
+            {
+                out.push((m, actor.id.clone(), group.pages.len()));
+            }
+        }
+    }
+    out
 }
 
 /// "overdue · last checked: 12 May 2025".
@@ -119,7 +163,7 @@ pub fn eml(reminder: &Reminder, m: &Municipality, site: &Site, date: Date) -> St
         .map(|z| z.strftime("%a, %d %b %Y %H:%M:%S %z").to_string())
         .unwrap_or_default();
     if let Some(from) = m.contact.as_ref().and_then(|c| c.email.as_deref()) {
-        header(&mut h, "From", &mailbox(&m.name, from));
+        header(&mut h, "From", &mailbox(sender_name(m), from));
     }
     if let Some(to) = &reminder.to {
         header(&mut h, "To", &mailbox(&reminder.to_name, to));
@@ -165,46 +209,77 @@ fn mailbox(name: &str, address: &str) -> String {
     if plain {
         format!("\"{name}\" <{address}>")
     } else {
-        // Only the name is folded; the address stays on the last line.
-        format!("{} <{address}>", encode_words(name, "From: ".len()))
+        // The name is folded as a header text; the address follows on its last line,
+        // or on a line of its own where that line would grow too long.
+        let name = encode_words(name, "From: ".len());
+        let last = name.rsplit("\r\n").next().unwrap_or_default().len();
+        let first_line = if name.contains("\r\n") {
+            0
+        } else {
+            "From: ".len()
+        };
+        if first_line + last + address.len() + 3 > 76 {
+            format!("{name}\r\n <{address}>")
+        } else {
+            format!("{name} <{address}>")
+        }
     }
 }
 
 /// `text` for a header: as it is when it is printable ASCII, otherwise as RFC 2047
 /// "Q" encoded words of at most 75 characters, folded onto continuation lines.
-/// `used` is how much of the first line the header name takes.
+/// `used` is how much of the first line the header name takes. Words are folded only
+/// where the text has a space (carried as `_` at the start of the next encoded word),
+/// so mail programs that show the folding as a space ("Musters tadt") show the text
+/// as written; only a word too long for one encoded word is split inside.
 pub fn encode_words(text: &str, used: usize) -> String {
     if text.bytes().all(|b| (0x20..0x7f).contains(&b)) && text.len() + used <= 78 {
         return text.to_string();
     }
     const OPEN: &str = "=?UTF-8?Q?";
     const CLOSE: &str = "?=";
+    let room = |budget: usize| budget - OPEN.len() - CLOSE.len();
     let mut words: Vec<String> = Vec::new();
-    let mut current = String::from(OPEN);
+    let mut current = String::new();
     let mut budget = 75 - used.min(30);
-    for c in text.chars() {
-        let mut piece = String::new();
-        if c == ' ' {
-            piece.push('_');
-        } else if c.is_ascii_alphanumeric() || matches!(c, '!' | '*' | '+' | '-' | '/') {
-            piece.push(c);
-        } else {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                let _ = write!(piece, "={b:02X}");
-            }
+    for (i, word) in text.split(' ').enumerate() {
+        // The encoded characters of the word, with the space before it.
+        let mut pieces: Vec<String> = Vec::new();
+        if i > 0 {
+            pieces.push("_".to_string());
         }
-        if current.len() + piece.len() + CLOSE.len() > budget {
-            current.push_str(CLOSE);
-            words.push(std::mem::replace(&mut current, String::from(OPEN)));
+        for c in word.chars() {
+            let mut piece = String::new();
+            if c.is_ascii_alphanumeric() || matches!(c, '!' | '*' | '+' | '-' | '/') {
+                piece.push(c);
+            } else {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    let _ = write!(piece, "={b:02X}");
+                }
+            }
+            pieces.push(piece);
+        }
+        let len: usize = pieces.iter().map(String::len).sum();
+        if !current.is_empty() && current.len() + len > room(budget) {
+            words.push(std::mem::take(&mut current));
             // Continuation lines start with one space.
             budget = 75;
         }
-        current.push_str(&piece);
+        for piece in pieces {
+            if !current.is_empty() && current.len() + piece.len() > room(budget) {
+                words.push(std::mem::take(&mut current));
+                budget = 75;
+            }
+            current.push_str(&piece);
+        }
     }
-    current.push_str(CLOSE);
     words.push(current);
-    words.join("\r\n ")
+    words
+        .iter()
+        .map(|w| format!("{OPEN}{w}{CLOSE}"))
+        .collect::<Vec<_>>()
+        .join("\r\n ")
 }
 
 /// UTF-8 `text` as a quoted-printable body (RFC 2045): lines of at most 76 characters
@@ -347,6 +422,48 @@ mod tests {
                 assert!(line.starts_with(' '));
             }
         }
+    }
+
+    #[test]
+    fn headers_are_folded_between_words_only() {
+        let subject = "Musterstadt: Bitte prüfen Sie Ihre Angaben auf „Wegweiser für Neuzugewanderte in Musterstadt“";
+        let folded = encode_words(subject, "Subject: ".len());
+        let words: Vec<&str> = folded.split("\r\n ").collect();
+        assert!(words.len() > 1, "{folded}");
+        for w in &words {
+            assert!(w.len() <= 75, "{w}");
+        }
+        // Every encoded word after the first starts with the space it was folded at.
+        for w in &words[1..] {
+            assert!(
+                w.starts_with("=?UTF-8?Q?_"),
+                "folded inside a word: {folded}"
+            );
+        }
+        // Decoded as RFC 2047 says (the folding whitespace between encoded words is
+        // dropped), the text is what was written.
+        let decoded: String = words
+            .iter()
+            .map(|w| w.trim_start_matches("=?UTF-8?Q?").trim_end_matches("?="))
+            .collect::<String>()
+            .replace('_', " ");
+        let mut bytes = Vec::new();
+        let mut it = decoded.bytes();
+        while let Some(b) = it.next() {
+            if b == b'=' {
+                let hex: String = [it.next().unwrap(), it.next().unwrap()]
+                    .iter()
+                    .map(|&b| b as char)
+                    .collect();
+                bytes.push(u8::from_str_radix(&hex, 16).unwrap());
+            } else {
+                bytes.push(b);
+            }
+        }
+        assert_eq!(String::from_utf8(bytes).unwrap(), subject);
+        // A word longer than one encoded word is still split, within the limit.
+        let long = encode_words(&"ä".repeat(40), 9);
+        assert!(long.split("\r\n ").all(|w| w.len() <= 75), "{long}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The `wegweiser` binary: exit codes and the three ways of printing problems.
 
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -145,6 +146,15 @@ fn init_then_build() {
         "{}",
         stderr(&out)
     );
+    // The English pages it wrote translate the German ones it wrote: no page of a new
+    // portal says "this translation may be out of date".
+    let out = wegweiser(&["translations", &portal_arg, "--format", "csv"]);
+    assert_exit(&out, 0);
+    let report = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(!report.contains(",outdated,"), "{report}");
+    assert!(report.contains(",en,up-to-date,"), "{report}");
+    let english = fs::read_to_string(portal.join("public/neustadt/en/index.html")).unwrap();
+    assert!(!english.contains("This translation may be out of date"));
 }
 
 #[test]
@@ -161,4 +171,165 @@ fn clean_check_succeeds() {
     ]);
     assert_exit(&out, 0);
     assert_eq!(stdout(&out), "", "no problems, no JSON lines");
+}
+
+// --- One vocabulary on the command line ---
+
+/// Every command and subcommand of the binary.
+const COMMANDS: &[&[&str]] = &[
+    &["build"],
+    &["check"],
+    &["serve"],
+    &["merge"],
+    &["init"],
+    &["translations"],
+    &["translations", "stamp"],
+    &["translations", "export"],
+    &["translations", "import"],
+    &["review"],
+    &["review", "remind"],
+    &["review", "confirm"],
+    &["languages"],
+];
+
+/// `wegweiser CMD -h`: the short help, which lists a value enum's possible values.
+fn help(cmd: &[&str]) -> String {
+    let mut args = cmd.to_vec();
+    args.push("-h");
+    let out = wegweiser(&args);
+    assert_exit(&out, 0);
+    stdout(&out)
+}
+
+#[test]
+fn every_command_speaks_one_vocabulary() {
+    for cmd in COMMANDS {
+        let h = help(cmd);
+        let name = cmd.join(" ");
+        // What a command writes goes to -o/--out.
+        if h.contains("--out") {
+            assert!(h.contains("-o, --out"), "{name}: --out without -o\n{h}");
+        }
+        // Formats: the same names mean the same thing everywhere.
+        for line in h.lines().filter(|l| l.contains("--format")) {
+            let values = line
+                .split("[possible values: ")
+                .nth(1)
+                .unwrap_or_else(|| panic!("{name}: --format lists its values\n{h}"));
+            for v in values.trim_end_matches(']').split(", ") {
+                assert!(
+                    ["human", "json", "github", "csv"].contains(&v),
+                    "{name}: --format value `{v}`"
+                );
+            }
+            assert!(values.starts_with("human"), "{name}: human first: {line}");
+        }
+        // Every command that reads a portal names it the same way.
+        if !matches!(
+            *cmd,
+            ["init"] | ["languages"] | ["translations" | "review", _]
+        ) {
+            assert!(
+                h.contains("[ROOT]") || h.contains("--root <ROOT>"),
+                "{name}: how is the portal named?\n{h}"
+            );
+        }
+        if h.contains("--root") {
+            assert!(h.contains("--root <ROOT>"), "{name}\n{h}");
+        }
+    }
+    // `check` writes nothing: it offers nothing that only a build that writes uses.
+    let check = help(&["check"]);
+    for option in ["--out", "--shard", "--no-minify"] {
+        assert!(!check.contains(option), "check offers {option}\n{check}");
+    }
+}
+
+#[test]
+fn the_readme_command_table_is_the_command_line() {
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let block = readme
+        .split("## The command line\n\n```\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("README has the command table");
+    // Each command's text: its line and the indented lines after it.
+    let mut entries: Vec<(Vec<String>, String)> = Vec::new();
+    for line in block.lines() {
+        if let Some(rest) = line.strip_prefix("wegweiser ") {
+            // The longest run of leading words that is a command.
+            let all: Vec<&str> = rest.split_whitespace().collect();
+            let words: Vec<String> = (1..=2)
+                .rev()
+                .map(|n| &all[..n.min(all.len())])
+                .find(|w| COMMANDS.contains(w))
+                .unwrap_or(&all[..1])
+                .iter()
+                .map(|w| w.to_string())
+                .collect();
+            entries.push((words, rest.to_string()));
+        } else if let Some((_, text)) = entries.last_mut() {
+            text.push(' ');
+            text.push_str(line);
+        }
+    }
+    let listed: Vec<Vec<String>> = entries.iter().map(|(w, _)| w.clone()).collect();
+    for cmd in COMMANDS {
+        let cmd: Vec<String> = cmd.iter().map(|s| s.to_string()).collect();
+        assert!(
+            listed.contains(&cmd),
+            "README lacks `wegweiser {}`",
+            cmd.join(" ")
+        );
+    }
+    for (cmd, text) in &entries {
+        let words: Vec<&str> = cmd.iter().map(String::as_str).collect();
+        assert!(
+            COMMANDS.contains(&words.as_slice()),
+            "README lists `wegweiser {}`, which does not exist",
+            words.join(" ")
+        );
+        let h = help(&words);
+        // Every option the README shows is one the command has (`code` in the
+        // description names other commands).
+        let text: String = text.split('`').step_by(2).collect::<Vec<_>>().join(" ");
+        for token in text.split(|c: char| c.is_whitespace() || "[]|…".contains(c)) {
+            let option = token.split('=').next().unwrap_or(token);
+            if option.starts_with('-') && option.len() > 1 && !option.starts_with("--format")
+                || option == "--format"
+            {
+                assert!(
+                    h.contains(&format!("{option} ")) || h.contains(&format!("{option},")),
+                    "README shows `{option}` for `wegweiser {}`, which it does not have\n{h}",
+                    words.join(" ")
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_old_spellings_still_work_and_say_what_to_write() {
+    let tmp = tempfile::tempdir().unwrap();
+    // `export --language L OUT.xlf`, run inside the portal.
+    let target = tmp.path().join("old.xlf");
+    let out = Command::new(env!("CARGO_BIN_EXE_wegweiser"))
+        .args(["translations", "export", "--language", "en"])
+        .arg(&target)
+        .current_dir(fixture("translations"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_exit(&out, 0);
+    assert!(stderr(&out).contains("deprecated"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--out"), "{}", stderr(&out));
+    assert!(target.is_file());
+    let out = wegweiser(&[
+        "translations",
+        &fixture("translations").display().to_string(),
+        "--format",
+        "text",
+    ]);
+    assert_exit(&out, 0);
 }

@@ -236,6 +236,21 @@ fn reminders_are_exact_rfc_5322_messages_and_match_the_dashboard() {
     assert!(eml.split("\r\n").all(|l| l.len() <= 76), "{eml}");
     let verein = fs::read_to_string(out_dir.join("stadt-verein.eml")).unwrap();
     assert!(!verein.contains("\r\nTo:"), "{verein}");
+    // An organisation without a contact person is not greeted by its name ("Guten Tag
+    // Integrationsamt Teststadt,"); the coordinator signs and sends.
+    let amt = fs::read_to_string(out_dir.join("stadt-amt.eml")).unwrap();
+    assert!(amt.contains("\r\n\r\nGuten Tag,\r\n"), "{amt}");
+    assert!(
+        amt.starts_with(
+            "From: =?UTF-8?Q?Integrationsb=C3=BCro_Teststadt?=\r\n <integration@teststadt.example>\r\n"
+        ),
+        "{amt}"
+    );
+    assert!(
+        qp_decode(amt.split_once("\r\n\r\n").unwrap().1)
+            .contains("Vielen Dank für Ihre Hilfe!\nIntegrationsbüro Teststadt\n"),
+        "{amt}"
+    );
 
     // The dashboard's link opens the same text.
     let site = tmp.path().join("public");
@@ -368,6 +383,74 @@ fn confirm_changes_only_the_review_lines_and_outdates_no_translation() {
     assert_eq!(
         csv,
         "municipality,actor,actor_name,actor_email,state,reviewed,due,interval,title,url,file\n"
+    );
+}
+
+#[test]
+fn the_coordinator_gets_no_reminder_from_itself() {
+    let (tmp, root) = copy_fixture("review");
+    let actors = root.join("content/stadt/actors.toml");
+    let text = fs::read_to_string(&actors).unwrap();
+    fs::write(
+        &actors,
+        text.replace("amt@teststadt.example", "Integration@teststadt.example"),
+    )
+    .unwrap();
+    let out_dir = tmp.path().join("mail");
+    let listed = success(&wegweiser(&[
+        "review",
+        "remind",
+        "--root",
+        root.to_str().unwrap(),
+        "--today",
+        TODAY,
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]));
+    assert!(!out_dir.join("stadt-amt.eml").exists(), "{listed}");
+    assert!(out_dir.join("stadt-vhs.eml").exists(), "{listed}");
+    assert!(
+        listed.contains("stadt amt: no reminder: its 1 page to check are the coordinator's own"),
+        "{listed}"
+    );
+}
+
+#[test]
+fn confirm_refuses_a_review_date_in_the_future_unless_forced() {
+    let (_tmp, root) = copy_fixture("review");
+    let file = root.join("content/stadt/kurse/integrationskurs.de.md");
+    let before = fs::read_to_string(&file).unwrap();
+    let out = wegweiser(&[
+        "review",
+        "confirm",
+        file.to_str().unwrap(),
+        "--date",
+        "2099-01-01",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("the review date 2099-01-01 is in the future"),
+        "{err}"
+    );
+    assert!(err.contains("--force"), "{err}");
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        before,
+        "nothing written"
+    );
+    success(&wegweiser(&[
+        "review",
+        "confirm",
+        file.to_str().unwrap(),
+        "--date",
+        "2099-01-01",
+        "--force",
+    ]));
+    assert!(
+        fs::read_to_string(&file)
+            .unwrap()
+            .contains("reviewed = 2099-01-01\n")
     );
 }
 

@@ -39,7 +39,7 @@ fn ok(out: &Output) {
 fn export(root: &Path, args: &[&str]) -> String {
     let mut all = vec!["translations", "export"];
     all.extend_from_slice(args);
-    all.push("out.xlf");
+    all.extend(["--out", "out.xlf"]);
     let out = wegweiser(&all, root);
     ok(&out);
     fs::read_to_string(root.join("out.xlf")).unwrap()
@@ -184,7 +184,7 @@ fn export_holds_exactly_the_texts_to_translate() {
 
     // Nothing to export into the source language, or for an unknown state.
     let out = wegweiser(
-        &["translations", "export", "--language", "de", "x.xlf"],
+        &["translations", "export", "--language", "de", "-o", "x.xlf"],
         &root,
     );
     assert_eq!(out.status.code(), Some(1));
@@ -197,6 +197,7 @@ fn export_holds_exactly_the_texts_to_translate() {
             "en",
             "--state",
             "bogus",
+            "--out",
             "x.xlf",
         ],
         &root,
