@@ -671,10 +671,13 @@ pub fn resolve(
     source_language: usize,
     chains: &[Vec<LangIdx>],
     places: &[crate::places::Place],
-    actors: &[crate::actor::Actor],
+    // `None`: actors.toml failed to load, so an unknown id is not reported.
+    actors: Option<&[crate::actor::Actor]>,
     tz_name: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Event> {
+    let actors_known = actors.is_some();
+    let actors = actors.unwrap_or_default();
     let tz = crate::review::time_zone(tz_name).ok();
     let mut events = Vec::new();
     for a in crate::places::assemble(
@@ -730,6 +733,7 @@ pub fn resolve(
             None => None,
             Some(id) => match actors.iter().position(|x| x.id == *id) {
                 Some(i) => Some(i),
+                None if !actors_known => None,
                 None => {
                     let t = source_text();
                     let hint = did_you_mean(id, actors.iter().map(|x| x.id.as_str()))

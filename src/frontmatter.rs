@@ -72,6 +72,9 @@ pub const FRONT_MATTER_KEYS: &[&str] = &[
     "review_interval",
 ];
 
+/// The UTF-8 byte-order mark some editors put at the start of a file.
+pub const BOM: &str = "\u{feff}";
+
 /// Which syntax the front matter is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Syntax {
@@ -134,6 +137,12 @@ pub fn parse_as<T: serde::de::DeserializeOwned>(
     text: &str,
     keys: &[&str],
 ) -> Result<(T, Syntax, usize), Diagnostic> {
+    // A byte-order mark, as Windows editors write one, is not part of the text: the
+    // front matter starts after it (and the body offset counts it).
+    if let Some(rest) = text.strip_prefix(BOM) {
+        return parse_as(display_path, rest, keys)
+            .map(|(front, syntax, body)| (front, syntax, body + BOM.len()));
+    }
     let (syntax, fence) = if text.starts_with("+++") {
         (Syntax::Toml, "+++")
     } else if text.starts_with("---") {
@@ -202,8 +211,9 @@ fn parse_toml<T: serde::de::DeserializeOwned>(
         // Re-anchor the position from the front matter to the whole file.
         if let Some(span) = e.span() {
             let shifted = (span.start + range.start)..(span.end + range.start);
-            d = Diagnostic::error_at(display_path, text, shifted, d.message.clone())
+            d = Diagnostic::error_at(display_path, text, shifted.clone(), d.message.clone())
                 .with_hint_opt(d.hint);
+            d = explained(d, text, Some(shifted.start));
         } else if missing_title(&d.message) {
             d = Diagnostic::error_at(display_path, text, 0..3, "missing required key `title`");
         }
@@ -246,9 +256,88 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(
             .find(['\n', ':'])
             .map_or(text.len(), |i| offset + i)
             .max(offset);
-        Diagnostic::error_at(display_path, text, offset..end, message.clone())
-            .with_hint_opt(unknown_key_hint(&message, keys))
+        let d = Diagnostic::error_at(display_path, text, offset..end, message.clone())
+            .with_hint_opt(unknown_key_hint(&message, keys));
+        explained(d, text, Some(offset))
     })
+}
+
+/// A parser's message that editors cannot act on ("mapping values are not allowed in
+/// this context", "expected i64"), said as what is wrong and what to do: the new
+/// message and a hint that ends with the parser's own words. `key` is the key on the
+/// line of the error, where known. `None` when the message is plain enough.
+pub fn plain_language(parser: &str, key: Option<&str>) -> Option<(String, String)> {
+    let said = format!("(the parser said: {parser})");
+    let key_name = key.map_or("this value".to_string(), |k| format!("`{k}`"));
+    let k = key.unwrap_or("title");
+    let p = parser.to_ascii_lowercase();
+    let number = [
+        "expected i64",
+        "expected i32",
+        "expected u64",
+        "expected u32",
+        "expected u16",
+        "expected u8",
+        "expected an integer",
+    ]
+    .iter()
+    .any(|e| p.contains(e));
+    if p.contains("mapping values are not allowed") {
+        Some((
+            "a colon followed by a space inside a value ends it: this value needs quotes".into(),
+            format!("put the whole value in quotes, e.g. {k}: \"Wohnung: Anmeldung\" {said}"),
+        ))
+    } else if p.contains("invalid type: string") && number {
+        Some((
+            format!("{key_name} must be a whole number"),
+            format!("write the number without quotes, e.g. {k} = 10 {said}"),
+        ))
+    } else if p.contains("invalid type: string") && p.contains("expected a boolean") {
+        Some((
+            format!("{key_name} must be true or false"),
+            format!("write true or false without quotes {said}"),
+        ))
+    } else if p.contains("invalid type:") && p.contains("expected a string") {
+        Some((
+            format!("{key_name} must be text"),
+            format!("put the text in quotes, e.g. {k} = \"…\" {said}"),
+        ))
+    } else if p.contains("string values must be quoted") || p.contains("expected `\"`, `'`") {
+        Some((
+            "text must be in quotes".into(),
+            format!("put the text in quotes, e.g. {k} = \"…\" {said}"),
+        ))
+    } else {
+        None
+    }
+}
+
+/// The key on the line of `offset` in front matter text (`weight = "10"` → `weight`).
+fn key_at(text: &str, offset: usize) -> Option<&str> {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = &text[start..end];
+    let key = line.split(['=', ':']).next()?.trim();
+    (!key.is_empty()
+        && key.len() < line.len()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-'))
+    .then_some(key)
+}
+
+/// `d` with its message in plain language where [`plain_language`] has one.
+fn explained(d: Diagnostic, text: &str, offset: Option<usize>) -> Diagnostic {
+    let key = offset.and_then(|o| key_at(text, o));
+    match plain_language(&d.message, key) {
+        Some((message, hint)) => Diagnostic {
+            message,
+            hint: Some(hint),
+            ..d
+        },
+        None => d,
+    }
 }
 
 /// serde-saphyr appends its own position and snippet; keep only the first sentence.
@@ -313,6 +402,41 @@ mod tests {
         );
         assert_eq!(t.syntax, Syntax::Toml);
         assert_eq!(y.syntax, Syntax::Yaml);
+    }
+
+    #[test]
+    fn parser_jargon_is_said_as_what_to_do() {
+        let e = p("---\ntitle: Wohnung: Anmeldung\n---\nText\n").unwrap_err();
+        assert!(e.message.contains("needs quotes"), "{e}");
+        let hint = e.hint.unwrap();
+        assert!(hint.contains("put the whole value in quotes"), "{hint}");
+        assert!(
+            hint.contains("mapping values"),
+            "the parser's words stay: {hint}"
+        );
+        assert_eq!(e.line, 2);
+
+        let e = p("+++\ntitle = \"Miete\"\nweight = \"10\"\n+++\n").unwrap_err();
+        assert_eq!(e.message, "`weight` must be a whole number");
+        assert!(e.hint.unwrap().contains("without quotes"));
+        assert_eq!(e.line, 3);
+
+        let e = p("+++\ntitle = \"Miete\"\ndraft = \"yes\"\n+++\n").unwrap_err();
+        assert_eq!(e.message, "`draft` must be true or false");
+
+        let e = p("+++\ntitle = Miete\n+++\n").unwrap_err();
+        assert_eq!(e.message, "text must be in quotes", "{e}");
+        assert_eq!(e.line, 2);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_no_text() {
+        let text = "\u{feff}+++\ntitle = \"Miete\"\n+++\nBody\n";
+        let t = p(text).unwrap();
+        assert_eq!(t.front.title, "Miete");
+        assert_eq!(&text[t.body_start..], "Body\n");
+        let y = p("\u{feff}---\ntitle: Miete\n---\nBody\n").unwrap();
+        assert_eq!(y.front.title, "Miete");
     }
 
     #[test]

@@ -205,9 +205,76 @@ impl LanguageTable {
         self.languages.values()
     }
 
-    /// The language probably meant by an unknown `code`: country codes that people
-    /// write for languages (`ua` → `uk`, `gr` → `el`), then the closest code.
+    /// The language probably meant by an unknown `code`, in this order: the same code
+    /// in other letter case (`UK` → `uk`), an English language name (`Romanian` →
+    /// `ro`), an ISO 639-2/3 code of a language in the table (`ukr` → `uk`), a country
+    /// code that people write for a language (`ua` → `uk`, `gr` → `el`), and, for
+    /// what cannot be a language code, the closest code (`kmrr` → `kmr`). A code of
+    /// two or three letters is not matched by spelling: `rom` is Romani, not
+    /// Romanian (`ro`), and gets no suggestion.
     pub fn suggest(&self, code: &str) -> Option<&str> {
+        const ISO_639_3: &[(&str, &str)] = &[
+            ("amh", "am"),
+            ("ara", "ar"),
+            ("bul", "bg"),
+            ("bos", "bs"),
+            ("ces", "cs"),
+            ("cze", "cs"),
+            ("dan", "da"),
+            ("deu", "de"),
+            ("ger", "de"),
+            ("ell", "el"),
+            ("gre", "el"),
+            ("eng", "en"),
+            ("spa", "es"),
+            ("fas", "fa"),
+            ("per", "fa"),
+            ("pes", "fa"),
+            ("fra", "fr"),
+            ("fre", "fr"),
+            ("hau", "ha"),
+            ("heb", "he"),
+            ("hin", "hi"),
+            ("hrv", "hr"),
+            ("hun", "hu"),
+            ("hye", "hy"),
+            ("arm", "hy"),
+            ("ita", "it"),
+            ("kat", "ka"),
+            ("geo", "ka"),
+            ("kur", "ku"),
+            ("lit", "lt"),
+            ("lav", "lv"),
+            ("mkd", "mk"),
+            ("mac", "mk"),
+            ("nld", "nl"),
+            ("dut", "nl"),
+            ("pol", "pl"),
+            ("pus", "ps"),
+            ("pbu", "ps"),
+            ("por", "pt"),
+            ("ron", "ro"),
+            ("rum", "ro"),
+            ("rus", "ru"),
+            ("slk", "sk"),
+            ("slo", "sk"),
+            ("slv", "sl"),
+            ("som", "so"),
+            ("sqi", "sq"),
+            ("alb", "sq"),
+            ("srp", "sr"),
+            ("swa", "sw"),
+            ("tam", "ta"),
+            ("tir", "ti"),
+            ("tur", "tr"),
+            ("ukr", "uk"),
+            ("urd", "ur"),
+            ("vie", "vi"),
+            ("zho", "zh"),
+            ("chi", "zh"),
+        ];
+        // Country codes are no language codes; none here is a language code of its
+        // own (`et` is Estonian, `af` Afrikaans, so those are not listed).
         const COUNTRY_CODES: &[(&str, &str)] = &[
             ("ua", "uk"),
             ("gr", "el"),
@@ -218,13 +285,10 @@ impl LanguageTable {
             ("jp", "ja"),
             ("kr", "ko"),
             ("cn", "zh"),
-            ("si", "sl"),
             ("al", "sq"),
             ("sy", "ar"),
             ("rs", "sr"),
-            ("ee", "et"),
             ("er", "ti"),
-            ("et", "am"),
             ("pk", "ur"),
             ("gb", "en"),
             ("us", "en"),
@@ -232,18 +296,50 @@ impl LanguageTable {
             ("ch", "de"),
             ("by", "be"),
             ("ge", "ka"),
-            ("am", "hy"),
-            ("af", "prs"),
             ("kurdish", "kmr"),
             ("farsi", "fa"),
             ("dari", "prs"),
         ];
-        if let Some((_, lang)) = COUNTRY_CODES.iter().find(|(c, _)| *c == code)
-            && let Some(l) = self.get(lang)
-        {
+        let lower = code.trim().to_ascii_lowercase();
+        let known = |c: &str| self.get(c).map(|l| l.code.as_str());
+        if let Some(c) = known(&lower) {
+            return Some(c);
+        }
+        let by_name = self.iter().find(|l| {
+            let name = l.english_name.to_ascii_lowercase();
+            name == lower || name.split(" (").next() == Some(lower.as_str())
+        });
+        if let Some(l) = by_name {
             return Some(&l.code);
         }
-        crate::diagnostics::did_you_mean(code, self.codes())
+        for table in [ISO_639_3, COUNTRY_CODES] {
+            if let Some(c) = table
+                .iter()
+                .find(|(c, _)| *c == lower)
+                .and_then(|(_, lang)| known(lang))
+            {
+                return Some(c);
+            }
+        }
+        let iso_shaped =
+            (2..=3).contains(&lower.len()) && lower.bytes().all(|b| b.is_ascii_lowercase());
+        if iso_shaped {
+            return None;
+        }
+        crate::diagnostics::did_you_mean(&lower, self.codes())
+    }
+
+    /// How to publish a language the table does not have, for hints.
+    pub fn declare_hint(code: &str) -> String {
+        let lower = code.trim().to_ascii_lowercase();
+        let key = if is_language_code(&lower) {
+            lower
+        } else {
+            "<code>".to_string()
+        };
+        format!(
+            "a language of your own is declared in wegweiser.toml: [languages.{key}] with name, english_name and dir (see `wegweiser languages`)"
+        )
     }
 
     /// "ar, de, en, …" for error messages.
@@ -317,6 +413,22 @@ mod tests {
         assert_eq!(t.suggest("gr"), Some("el"));
         assert_eq!(t.suggest("kmrr"), Some("kmr"));
         assert_eq!(t.suggest("xyzzy"), None);
+    }
+
+    #[test]
+    fn suggestions_prefer_exact_names_and_iso_codes_to_spelling() {
+        let t = LanguageTable::built_in();
+        // Romani is not Romanian, and a country code in capitals is no typo.
+        assert_eq!(t.suggest("rom"), None);
+        assert_eq!(t.suggest("UK"), Some("uk"));
+        assert_eq!(t.suggest("DE"), Some("de"));
+        assert_eq!(t.suggest("ron"), Some("ro"));
+        assert_eq!(t.suggest("ukr"), Some("uk"));
+        assert_eq!(t.suggest("Romanian"), Some("ro"));
+        assert_eq!(t.suggest("persian"), Some("fa"));
+        assert_eq!(t.suggest("et"), None, "Estonian, not Amharic");
+        assert!(LanguageTable::declare_hint("rom").contains("[languages.rom]"));
+        assert!(LanguageTable::declare_hint("Bad Code").contains("[languages.<code>]"));
     }
 
     #[test]

@@ -143,6 +143,9 @@ pub struct LoadedMunicipality {
     pub failed_keys: BTreeSet<String>,
     /// The integration actors from `actors.toml` (empty without the file).
     pub actors: Vec<crate::actor::Actor>,
+    /// `actors.toml` exists but could not be read: which ids are actors is unknown, so
+    /// pages naming them are not reported (the file's own problem is).
+    pub actors_failed: bool,
     /// The files below `places/` that could be parsed.
     pub place_files: Vec<crate::places::LoadedFile<crate::places::PlaceData>>,
     /// The files below `news/` that could be parsed.
@@ -603,6 +606,7 @@ pub fn load_municipality(
                 .filter(|f| options.drafts || !f.draft)
         })
         .collect();
+    let actors = load_actors(root, &dir, diagnostics);
     Some(LoadedMunicipality {
         place_files,
         news_files,
@@ -615,32 +619,33 @@ pub fn load_municipality(
         theme_files,
         bundles,
         failed_keys,
-        actors: load_actors(root, &dir, diagnostics),
+        actors_failed: actors.is_none(),
+        actors: actors.unwrap_or_default(),
     })
 }
 
-/// The actors of the municipality in `dir`, from its `actors.toml` if there is one.
+/// The actors of the municipality in `dir`, from its `actors.toml` if there is one
+/// (none without the file); `None` when the file could not be read.
 fn load_actors(
     root: &Path,
     dir: &Path,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<crate::actor::Actor> {
+) -> Option<Vec<crate::actor::Actor>> {
     let path = dir.join(crate::actor::FILE_NAME);
     if !path.is_file() {
-        return Vec::new();
+        return Some(Vec::new());
     }
     let display = display_of(root, &path);
     let text = match read_text(&path, &display) {
         Ok(t) => t,
         Err(d) => {
             diagnostics.push(d);
-            return Vec::new();
+            return None;
         }
     };
-    crate::actor::parse(&display, &text).unwrap_or_else(|problems| {
-        diagnostics.extend(problems);
-        Vec::new()
-    })
+    crate::actor::parse(&display, &text)
+        .map_err(|problems| diagnostics.extend(problems))
+        .ok()
 }
 
 fn is_url_segment(s: &str) -> bool {
@@ -669,15 +674,13 @@ fn check_municipality_config(
     let mut seen = BTreeSet::new();
     for code in &config.languages {
         if !languages.contains(code) {
+            let declare = LanguageTable::declare_hint(code);
             let hint = match languages.suggest(code) {
                 Some(s) => format!(
-                    "did you mean `{s}`? Known languages: {}",
-                    languages.code_list()
+                    "did you mean `{s}` ({})? {declare}",
+                    languages.get(s).map_or(s, |l| l.english_name.as_str())
                 ),
-                None => format!(
-                    "known languages: {}; add others under [languages.{code}] in wegweiser.toml",
-                    languages.code_list()
-                ),
+                None => format!("known languages: {}; {declare}", languages.code_list()),
             };
             diagnostics.push(
                 value_diagnostic(
@@ -699,6 +702,8 @@ fn check_municipality_config(
                 code,
                 format!("language `{code}` is listed twice"),
             ));
+            // Its pages would collide with themselves: report the cause only.
+            ok = false;
         }
     }
     if let Some(name) = &config.timezone
@@ -959,6 +964,23 @@ fn load_document(
         _ => format!("{dir}/{base}"),
     };
     let (base, language) = match stem.rsplit_once('.') {
+        // `anmeldung.AR.md` is no German page called `anmeldung.ar`.
+        Some((base, suffix))
+            if !is_language_code(suffix) && is_language_code(&suffix.to_ascii_lowercase()) =>
+        {
+            let lower = suffix.to_ascii_lowercase();
+            diagnostics.push(
+                Diagnostic::file(
+                    Severity::Error,
+                    &display,
+                    format!(
+                        "the language `{suffix}` in the file name must be written in lower case"
+                    ),
+                )
+                .with_hint(format!("rename the file to {base}.{lower}.md")),
+            );
+            return Err(Some(page_key(base)));
+        }
         Some((base, suffix)) if is_language_code(suffix) => {
             if !config.languages.iter().any(|l| l == suffix) {
                 let message = if languages.contains(suffix) {

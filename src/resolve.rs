@@ -153,6 +153,7 @@ pub fn resolve_municipality(
     crate::review::assign(
         &mut pages,
         &loaded.actors,
+        !loaded.actors_failed,
         config
             .review_interval
             .unwrap_or(crate::review::DEFAULT_INTERVAL),
@@ -246,7 +247,7 @@ pub fn resolve_municipality(
             source_language,
             &fallback_chains,
             &municipality.places,
-            &municipality.actors,
+            (!loaded.actors_failed).then_some(municipality.actors.as_slice()),
             &municipality.timezone,
             diagnostics,
         );
@@ -684,10 +685,10 @@ pub fn link_url(
     reader: LangIdx,
 ) -> Result<String, LinkError> {
     match &link.target {
-        LinkTarget::Anchor(anchor) => {
-            check_anchor(m, from, reader, anchor)?;
-            Ok(format!("#{}", utf8_percent_encode(anchor, FRAGMENT)))
-        }
+        LinkTarget::Anchor(anchor) => match check_anchor(m, from, reader, anchor)? {
+            Anchor::Found => Ok(format!("#{}", utf8_percent_encode(anchor, FRAGMENT))),
+            Anchor::NotYetTranslated => Ok("#".to_string()),
+        },
         LinkTarget::Page {
             key,
             language,
@@ -743,12 +744,14 @@ pub fn link_url(
             };
             let mut url = localized.url.clone();
             if let Some(anchor) = anchor {
-                check_anchor(m, target, lang, anchor).map_err(|e| LinkError {
+                let found = check_anchor(m, target, lang, anchor).map_err(|e| LinkError {
                     message: format!("link to `{}`: {}", link.written, e.message),
                     hint: e.hint,
                 })?;
-                url.push('#');
-                url.extend(utf8_percent_encode(anchor, FRAGMENT));
+                if let Anchor::Found = found {
+                    url.push('#');
+                    url.extend(utf8_percent_encode(anchor, FRAGMENT));
+                }
             }
             Ok(url)
         }
@@ -844,14 +847,59 @@ fn describe_key(m: &Municipality, key: &str) -> String {
     }
 }
 
+/// What a link's anchor finds in the text a reader is shown.
+enum Anchor {
+    Found,
+    /// Not yet in the reader's translation, which is behind its source (outdated,
+    /// machine-translated, being translated) while the source has it: the reader is
+    /// linked to the top of the page, and the translation's state says why.
+    NotYetTranslated,
+}
+
+/// The anchor of `link` is missing from the translation readers in `reader` are shown
+/// of `target`, only because that translation is behind its source: the warning.
+pub fn anchor_not_yet_translated(
+    m: &Municipality,
+    link: &Link,
+    from: PageId,
+    reader: LangIdx,
+) -> Option<String> {
+    let (target, anchor, lang) = match &link.target {
+        LinkTarget::Anchor(anchor) => (from, anchor, reader),
+        LinkTarget::Page {
+            key,
+            anchor: Some(anchor),
+            language,
+        } => {
+            let target = *m.keys.get(key.as_str())?;
+            let lang = match language {
+                Some(code) => m.language_index(code)?,
+                None => m.url_for(target, reader)?.1,
+            };
+            (target, anchor, lang)
+        }
+        _ => return None,
+    };
+    let Ok(Anchor::NotYetTranslated) = check_anchor(m, target, lang, anchor) else {
+        return None;
+    };
+    let (shown, t) = m.shown(target, lang)?;
+    Some(format!(
+        "anchor `#{anchor}` is not yet in the {} translation {} ({}): its readers are linked to the top of the page until it is translated again",
+        m.languages[shown].english_name,
+        t.file.display(),
+        m.pages[target].statuses[shown].state
+    ))
+}
+
 fn check_anchor(
     m: &Municipality,
     page: PageId,
     lang: LangIdx,
     anchor: &str,
-) -> Result<(), LinkError> {
+) -> Result<Anchor, LinkError> {
     if THEME_ANCHORS.contains(&anchor) {
-        return Ok(());
+        return Ok(Anchor::Found);
     }
     let Some((shown, t)) = m.shown(page, lang) else {
         return Err(LinkError {
@@ -860,7 +908,23 @@ fn check_anchor(
         });
     };
     if t.body.anchors.iter().any(|a| a == anchor) {
-        return Ok(());
+        return Ok(Anchor::Found);
+    }
+    // A heading added to the source must not fail the build because a translation
+    // nobody has updated yet lacks it: the editor of the source cannot fix that.
+    // The source language's text (translations of translations, `ti` from `en`,
+    // follow it too).
+    let in_source = m.pages[page].translations[m.source_language]
+        .as_ref()
+        .is_some_and(|s| s.body.anchors.iter().any(|a| a == anchor));
+    let behind = matches!(
+        m.pages[page].statuses[shown].state,
+        translation::State::Outdated
+            | translation::State::MachineTranslated
+            | translation::State::InTranslation
+    );
+    if in_source && behind {
+        return Ok(Anchor::NotYetTranslated);
     }
     let hint = did_you_mean(anchor, t.body.anchors.iter().map(String::as_str))
         .map(|a| format!("did you mean `#{a}`?"))
@@ -905,6 +969,17 @@ fn check_links(m: &Municipality, failed: &BTreeSet<String>, diagnostics: &mut Ve
                     diagnostics.push(
                         Diagnostic::error_at(&t.file, text, link.span.clone(), err.message)
                             .with_hint_opt(err.hint),
+                    );
+                    continue;
+                }
+                let behind = readers
+                    .iter()
+                    .find_map(|&r| anchor_not_yet_translated(m, link, id, r));
+                if let Some(message) = behind {
+                    let text = source.get_or_insert_with(|| read_source(&t.path));
+                    diagnostics.push(
+                        Diagnostic::warning_at(&t.file, text, link.span.clone(), message)
+                            .with_hint("`wegweiser translations` lists the translation; translating it again adds the heading"),
                     );
                 }
             }

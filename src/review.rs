@@ -313,11 +313,13 @@ pub fn today_in(tz: &TimeZone) -> Date {
 
 /// Work out every page's [`Review`]: its own `actor`/`actors`/`review_interval`, else
 /// those of its nearest section, else the municipality's interval. Unknown actor ids
-/// are reported at the id, in every file that names one. `pages` must list sections
-/// before their children.
+/// are reported at the id, in every file that names one, unless `check_ids` is false
+/// (`actors.toml` failed to load: its problem is the one to report). `pages` must list
+/// sections before their children.
 pub fn assign(
     pages: &mut [Page],
     actors: &[Actor],
+    check_ids: bool,
     default_interval: Interval,
     source: LangIdx,
     municipality_dir: &str,
@@ -329,7 +331,7 @@ pub fn assign(
             Some(p) => inherited[p].clone(),
             None => (Vec::new(), default_interval),
         };
-        for t in page.translations.iter().flatten() {
+        for t in page.translations.iter().flatten().filter(|_| check_ids) {
             check_actor_ids(t, actors, municipality_dir, diagnostics);
         }
         let reference = page.translations[source]
@@ -746,6 +748,7 @@ mod tests {
         assign(
             &mut pages,
             &actors,
+            true,
             iv("1 year"),
             0,
             "content/m",

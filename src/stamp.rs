@@ -31,6 +31,10 @@ pub fn set_key(text: &str, key: &str, value: &str) -> Result<String, String> {
 /// sure it is valid in both TOML and YAML. In TOML only top-level keys (before the first
 /// table) are replaced.
 pub fn set_key_raw(text: &str, key: &str, quoted: &str) -> Result<String, String> {
+    // A byte-order mark stays where it is.
+    if let Some(rest) = text.strip_prefix(crate::frontmatter::BOM) {
+        return set_key_raw(rest, key, quoted).map(|t| format!("{}{t}", crate::frontmatter::BOM));
+    }
     let (fence, sep) = if text.starts_with("+++") {
         ("+++", " = ")
     } else if text.starts_with("---") {
@@ -222,6 +226,15 @@ mod tests {
         assert_eq!(
             set_key(text, "source_digest", "0123456789ab").unwrap(),
             "+++\ntitle = \"x\"\nsource_digest = \"0123456789ab\"\n[extra]\na = 1\n+++\nBody\n"
+        );
+    }
+
+    #[test]
+    fn keeps_a_byte_order_mark() {
+        let text = "\u{feff}+++\ntitle = \"x\"\n+++\nBody\n";
+        assert_eq!(
+            set_key(text, "source_digest", "0123456789ab").unwrap(),
+            "\u{feff}+++\ntitle = \"x\"\nsource_digest = \"0123456789ab\"\n+++\nBody\n"
         );
     }
 

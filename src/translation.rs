@@ -46,6 +46,10 @@ pub fn digest(title: &str, body: &str) -> String {
     format!("{hash:016x}")[..DIGEST_LEN].to_string()
 }
 
+/// Why a translation without `source_digest` counts as outdated.
+pub const NO_SOURCE_DIGEST: &str =
+    "it has no source_digest, so nobody knows which version of the source it was made from";
+
 /// `source_digest` as read from a file's front matter: an error at its line when it is
 /// not a digest (pages, events, places and news items alike).
 pub fn check_source_digest(
@@ -196,14 +200,15 @@ pub fn statuses<T: Translated>(
                     ))
                 } else {
                     match (t.source_digest(), &translations[source]) {
-                        (_, None) => outdated(format!("its source, the {} translation, is missing", names[source])),
-                        (None, _) => outdated(
-                            "it has no source_digest, so nobody knows which version of the source it was made from"
-                                .to_string(),
-                        ),
-                        (Some(made_from), Some(s)) if made_from != s.digest() => {
-                            outdated(format!("the {} source changed since it was translated", names[source]))
-                        }
+                        (_, None) => outdated(format!(
+                            "its source, the {} translation, is missing",
+                            names[source]
+                        )),
+                        (None, _) => outdated(NO_SOURCE_DIGEST.to_string()),
+                        (Some(made_from), Some(s)) if made_from != s.digest() => outdated(format!(
+                            "the {} source changed since it was translated",
+                            names[source]
+                        )),
                         _ if t.machine_translated() => {
                             Status::new(State::MachineTranslated, Some(source), None)
                         }

@@ -72,12 +72,22 @@ pub fn rows(site: &Site, filter: &Filter) -> Vec<Row> {
                     (None, Some(s)) => s.file().display().to_string(),
                     (None, None) => format!("content/{}/{key}", m.slug),
                 };
+                // Say how to fix what the editor can fix with one command.
+                let reason = status.reason.clone().map(|r| {
+                    if r == crate::translation::NO_SOURCE_DIGEST {
+                        format!(
+                            "{r}: if it follows the current source, `wegweiser translations stamp {file}` records that"
+                        )
+                    } else {
+                        r
+                    }
+                });
                 rows.push(Row {
                     municipality: m.slug.clone(),
                     page: key.clone(),
                     language: code.clone(),
                     state: status.state,
-                    reason: status.reason.clone(),
+                    reason,
                     file,
                     source_language: status.source.map(|s| m.languages[s].code.clone()),
                     source_file: source.map(|s| s.file().display().to_string()),
@@ -264,7 +274,7 @@ pub fn json(rows: &[Row]) -> String {
 /// CSV (RFC 4180) with a header line.
 pub fn csv(rows: &[Row]) -> String {
     let mut out = String::from(
-        "municipality,page,language,state,reason,file,source_language,source_file\r\n",
+        "municipality,page,language,state,reason,file,source_language,source_file,changes\r\n",
     );
     for r in rows {
         let fields = [
@@ -297,6 +307,40 @@ pub fn csv_field(f: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_rows_have_as_many_fields_as_the_header() {
+        let row = Row {
+            municipality: "stadt".into(),
+            page: "wohnen/miete".into(),
+            language: "ar".into(),
+            state: State::Outdated,
+            reason: Some("the de source changed, see \"Kaution\"".into()),
+            file: "content/stadt/wohnen/miete.ar.md".into(),
+            source_language: Some("de".into()),
+            source_file: Some("content/stadt/wohnen/miete.de.md".into()),
+            changes: Some("[-zwei-] {+drei+} Monatsmieten".into()),
+        };
+        let out = csv(&[row]);
+        let lines: Vec<&str> = out.split("\r\n").filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines.len(), 2);
+        // A field count that ignores quoted commas.
+        let fields = |l: &str| {
+            let mut n = 1;
+            let mut quoted = false;
+            for c in l.chars() {
+                match c {
+                    '"' => quoted = !quoted,
+                    ',' if !quoted => n += 1,
+                    _ => {}
+                }
+            }
+            n
+        };
+        assert_eq!(fields(lines[0]), 9);
+        assert_eq!(fields(lines[1]), fields(lines[0]), "{out}");
+        assert!(lines[0].ends_with(",changes"));
+    }
 
     #[test]
     fn csv_quotes_what_needs_quoting() {

@@ -285,9 +285,51 @@ fn unknown_language_in_municipality_toml() {
         (3, 26),
         "unknown language `ua`",
     );
-    assert_hint(d, "nown languages: ");
-    assert_hint(d, "de-si");
-    assert_hint(d, "uk");
+    assert_hint(d, "did you mean `uk` (Ukrainian)?");
+    assert_hint(d, "[languages.ua]");
+}
+
+#[test]
+fn a_language_code_is_not_guessed_from_its_spelling() {
+    let (_tmp, root) = copy_fixture("broken/unknown_language");
+    let toml = root.join("content/m/municipality.toml");
+    let text = fs::read_to_string(&toml).unwrap();
+    // Romani, not Romanian.
+    fs::write(&toml, text.replace("\"ua\"", "\"rom\"")).unwrap();
+    let diags = failure(&check_options(&root));
+    let d = assert_sole_error(
+        &diags,
+        "content/m/municipality.toml",
+        (3, 26),
+        "unknown language `rom`",
+    );
+    assert!(!d.hint.as_deref().unwrap_or("").contains("`ro`"), "{d}");
+    assert_hint(d, "[languages.rom]");
+    // Letter case is no typo.
+    fs::write(&toml, text.replace("\"ua\"", "\"UK\"")).unwrap();
+    let diags = failure(&check_options(&root));
+    let d = assert_sole_error(
+        &diags,
+        "content/m/municipality.toml",
+        (3, 26),
+        "unknown language `UK`",
+    );
+    assert_hint(d, "did you mean `uk` (Ukrainian)?");
+}
+
+#[test]
+fn a_language_listed_twice_is_reported_once() {
+    let (_tmp, root) = copy_fixture("broken/unknown_language");
+    let toml = root.join("content/m/municipality.toml");
+    let text = fs::read_to_string(&toml).unwrap();
+    fs::write(&toml, text.replace("\"ua\"", "\"en\"")).unwrap();
+    let diags = failure(&check_options(&root));
+    assert_sole_error(
+        &diags,
+        "content/m/municipality.toml",
+        (3, 20),
+        "language `en` is listed twice",
+    );
 }
 
 #[test]
@@ -374,8 +416,15 @@ fn missing_title() {
 #[test]
 fn wrong_type_toml() {
     let diags = errors("wrong_type");
-    // weight = "heavy": points at the value
-    assert_sole_error(&diags, "content/m/a.de.md", (3, 10), "\"heavy\"");
+    // weight = "heavy": points at the value, says what to do, keeps the parser's words
+    let d = assert_sole_error(
+        &diags,
+        "content/m/a.de.md",
+        (3, 10),
+        "`weight` must be a whole number",
+    );
+    assert_hint(d, "without quotes");
+    assert_hint(d, "\"heavy\"");
 }
 
 #[test]
@@ -423,6 +472,34 @@ fn unknown_language_suffix() {
         (0, 0),
         "unknown language `xx`",
     );
+}
+
+#[test]
+fn an_upper_case_language_suffix_is_an_error_not_a_new_page() {
+    let (_tmp, root) = copy_fixture("broken/language_not_in_municipality");
+    fs::rename(
+        root.join("content/m/page.ru.md"),
+        root.join("content/m/a.AR.md"),
+    )
+    .unwrap();
+    let d = failure(&check_options(&root));
+    let e = assert_sole_error(
+        &d,
+        "content/m/a.AR.md",
+        (0, 0),
+        "the language `AR` in the file name must be written in lower case",
+    );
+    assert_hint(e, "rename the file to a.ar.md");
+}
+
+#[test]
+fn a_byte_order_mark_before_the_front_matter_is_accepted() {
+    let (_tmp, root) = copy_fixture("broken/language_not_in_municipality");
+    fs::remove_file(root.join("content/m/page.ru.md")).unwrap();
+    let page = root.join("content/m/a.de.md");
+    let text = fs::read_to_string(&page).unwrap();
+    fs::write(&page, format!("\u{feff}{text}")).unwrap();
+    success(&check_options(&root));
 }
 
 #[test]
@@ -795,6 +872,21 @@ fn unknown_keys_in_actors_toml_get_a_hint() {
         "unknown field `emial`",
     );
     assert_eq!(d.hint.as_deref(), Some("did you mean `email`?"));
+}
+
+#[test]
+fn a_broken_actors_toml_is_reported_once_not_on_every_page() {
+    let (_tmp, root) = copy_fixture("review");
+    let actors = root.join("content/stadt/actors.toml");
+    let text = fs::read_to_string(&actors).unwrap();
+    fs::write(&actors, text.replacen("kind = \"authority\"\n", "", 1)).unwrap();
+    let diags = failure(&check_options(&root));
+    assert_sole_error(
+        &diags,
+        "content/stadt/actors.toml",
+        (1, 1),
+        "missing field `kind`",
+    );
 }
 
 #[test]

@@ -960,3 +960,70 @@ fn a_malformed_source_digest_in_an_event_translation_is_an_error_at_its_line() {
     );
     assert!(err.contains("wegweiser translations stamp"), "{err}");
 }
+
+#[test]
+fn a_heading_new_in_the_source_does_not_fail_the_build_for_translations_behind_it() {
+    let (tmp, root) = copy_fixture("translations");
+    let ort = root.join("content/ort");
+    // A German editor adds a heading and links to it from the German start page.
+    let b = fs::read_to_string(ort.join("b.de.md")).unwrap();
+    fs::write(
+        ort.join("b.de.md"),
+        format!("{b}\n## Unterlagen\n\nPass und Mietvertrag.\n"),
+    )
+    .unwrap();
+    let index = fs::read_to_string(ort.join("_index.de.md")).unwrap();
+    fs::write(
+        ort.join("_index.de.md"),
+        format!("{index}\nBringen Sie [die Unterlagen](b.md#unterlagen) mit.\n"),
+    )
+    .unwrap();
+    // The English text of b is now outdated, and English readers see the German
+    // start page: its link leads them to the English page's top, with a warning.
+    let all = states(&root);
+    assert_eq!(state_of(&all, "b", "en"), State::Outdated);
+    let out = tmp.path().join("public");
+    let report = common::build_into(&root, &out, None);
+    let warning = report
+        .diagnostics
+        .iter()
+        .find(|d| {
+            d.message
+                .contains("`#unterlagen` is not yet in the English translation")
+        })
+        .unwrap_or_else(|| panic!("a warning: {:?}", report.diagnostics));
+    assert!(!warning.is_error());
+    assert!(
+        warning.file.ends_with("content/ort/_index.de.md"),
+        "{warning}"
+    );
+    assert!(warning.message.contains("outdated"), "{warning}");
+    let href = |page: &str| {
+        let doc = scraper::Html::parse_document(&fs::read_to_string(out.join(page)).unwrap());
+        common::select(&doc, "main a")
+            .iter()
+            .filter_map(|a| a.value().attr("href"))
+            .find(|h| h.contains("/b/") || h.contains("unterlagen"))
+            .map(str::to_string)
+    };
+    assert_eq!(
+        href("ort/de/index.html").as_deref(),
+        Some("/ort/de/b/#unterlagen")
+    );
+    let en = href("ort/en/index.html").expect("the English start page links b");
+    assert!(!en.contains('#'), "{en}");
+
+    // A heading that is in no text at all is still an error.
+    fs::write(
+        ort.join("_index.de.md"),
+        format!("{index}\nBringen Sie [die Unterlagen](b.md#gibt-es-nicht) mit.\n"),
+    )
+    .unwrap();
+    let mut d = Diagnostics::new();
+    let options = BuildOptions {
+        root: root.clone(),
+        ..Default::default()
+    };
+    load_site(&options, &mut d);
+    assert!(d.has_errors(), "a missing anchor stays an error");
+}
