@@ -208,7 +208,8 @@ pub fn toml_diagnostic(
         Some(span) => Diagnostic::error_at(display_path, text, span, message.clone()),
         None => Diagnostic::file(Severity::Error, display_path, message.clone()),
     };
-    diagnostic.with_hint_opt(unknown_key_hint(&message, known_keys))
+    let diagnostic = diagnostic.with_hint_opt(unknown_key_hint(&message, known_keys));
+    crate::frontmatter::explained(diagnostic, text, err.span().map(|s| s.start))
 }
 
 /// For serde's "unknown field `x`, expected …" message: the closest expected key.

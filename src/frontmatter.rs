@@ -211,9 +211,8 @@ fn parse_toml<T: serde::de::DeserializeOwned>(
         // Re-anchor the position from the front matter to the whole file.
         if let Some(span) = e.span() {
             let shifted = (span.start + range.start)..(span.end + range.start);
-            d = Diagnostic::error_at(display_path, text, shifted.clone(), d.message.clone())
+            d = Diagnostic::error_at(display_path, text, shifted, d.message.clone())
                 .with_hint_opt(d.hint);
-            d = explained(d, text, Some(shifted.start));
         } else if missing_title(&d.message) {
             d = Diagnostic::error_at(display_path, text, 0..3, "missing required key `title`");
         }
@@ -327,8 +326,9 @@ fn key_at(text: &str, offset: usize) -> Option<&str> {
     .then_some(key)
 }
 
-/// `d` with its message in plain language where [`plain_language`] has one.
-fn explained(d: Diagnostic, text: &str, offset: Option<usize>) -> Diagnostic {
+/// `d` with its message in plain language where [`plain_language`] has one; `offset`
+/// is where in `text` the parser found the problem.
+pub(crate) fn explained(d: Diagnostic, text: &str, offset: Option<usize>) -> Diagnostic {
     let key = offset.and_then(|o| key_at(text, o));
     match plain_language(&d.message, key) {
         Some((message, hint)) => Diagnostic {

@@ -214,7 +214,8 @@ fn missing_wegweiser_toml() {
 fn invalid_toml_in_wegweiser_toml() {
     let diags = errors("config_syntax");
     // base_url = https://portal.example.org
-    assert_sole_error(&diags, "wegweiser.toml", (2, 12), "must be quoted");
+    let d = assert_sole_error(&diags, "wegweiser.toml", (2, 12), "text must be in quotes");
+    assert_hint(d, "base_url = \"…\"");
 }
 
 #[test]
@@ -872,6 +873,22 @@ fn unknown_keys_in_actors_toml_get_a_hint() {
         "unknown field `emial`",
     );
     assert_eq!(d.hint.as_deref(), Some("did you mean `email`?"));
+}
+
+#[test]
+fn configuration_errors_say_what_to_write() {
+    let (_tmp, root) = copy_fixture("tiny");
+    let config = root.join("wegweiser.toml");
+    let text = fs::read_to_string(&config).unwrap();
+    fs::write(&config, format!("{text}\n[build]\nminify = \"yes\"\n")).unwrap();
+    let d = failure(&check_options(&root));
+    let e = assert_sole_error(
+        &d,
+        "wegweiser.toml",
+        (5, 10),
+        "`minify` must be true or false",
+    );
+    assert_hint(e, "without quotes");
 }
 
 #[test]
