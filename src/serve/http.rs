@@ -65,12 +65,13 @@ pub enum Target {
 fn handle(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let Some(request) = read_request(&mut stream)? else {
+        // The method is not known: the body goes with it (its Content-Length was sent).
         return respond(
             &mut stream,
             "400 Bad Request",
             "text/plain",
             b"bad request",
-            true,
+            false,
         );
     };
     let head = request.method == "HEAD";
