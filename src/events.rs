@@ -384,11 +384,7 @@ impl Event {
             None => first,
             Some(rule) => match rule.end {
                 End::Never => return None,
-                _ => rule
-                    .instances(first)
-                    .filter(|d| !self.data.exceptions.contains(d))
-                    .last()
-                    .unwrap_or(first),
+                _ => rule.last(first, &self.data.exceptions).unwrap_or(first),
             },
         };
         last_start

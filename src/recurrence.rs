@@ -689,6 +689,37 @@ impl Rule {
             .collect()
     }
 
+    /// The last occurrence that is not one of `exceptions`: `None` for a rule without
+    /// end, or when every occurrence is an exception. For UNTIL it looks back from that
+    /// day, in growing steps, instead of walking from the start.
+    pub fn last(&self, start: Date, exceptions: &[Date]) -> Option<Date> {
+        let last_from = |from: Date| {
+            self.instances_from(start, from)
+                .filter(|d| !exceptions.contains(d))
+                .last()
+        };
+        let until = match self.end {
+            End::Never => return None,
+            End::Count(_) => return last_from(start),
+            End::Until(until) => until.min(horizon()),
+        };
+        let mut back: i64 = 64;
+        loop {
+            let from = Span::new()
+                .try_days(back)
+                .ok()
+                .and_then(|span| until.checked_sub(span).ok())
+                .filter(|from| *from > start);
+            let Some(from) = from else {
+                return last_from(start);
+            };
+            if let Some(day) = last_from(from) {
+                return Some(day);
+            }
+            back = back.saturating_mul(4);
+        }
+    }
+
     /// Whether `day` is one of the occurrences.
     pub fn occurs_on(&self, start: Date, day: Date) -> bool {
         self.instances_from(start, day)
@@ -1116,6 +1147,42 @@ mod tests {
         // COUNT counts from the start: no skipping.
         let r = parse("FREQ=DAILY;COUNT=5").unwrap();
         assert_eq!(r.first_period(date(1900, 1, 1), date(2026, 11, 25)), 0);
+    }
+
+    #[test]
+    fn the_last_day_is_found_from_the_end() {
+        let start = date(1900, 1, 1);
+        for (text, exceptions) in [
+            ("FREQ=DAILY;UNTIL=21991231", vec![]),
+            (
+                "FREQ=DAILY;UNTIL=21991231",
+                vec![date(2199, 12, 31), date(2199, 12, 30)],
+            ),
+            ("FREQ=WEEKLY;INTERVAL=7;UNTIL=20270101", vec![]),
+            ("FREQ=MONTHLY;INTERVAL=1000;UNTIL=21991231", vec![]),
+            (
+                "FREQ=YEARLY;INTERVAL=100;UNTIL=21991231",
+                vec![date(2100, 1, 1)],
+            ),
+            ("FREQ=DAILY;COUNT=40", vec![date(1900, 2, 9)]),
+            ("FREQ=DAILY;COUNT=1", vec![start]),
+            ("FREQ=DAILY", vec![]),
+        ] {
+            let r = parse(text).unwrap();
+            let walked = match r.end {
+                End::Never => None,
+                _ => r
+                    .instances(start)
+                    .filter(|d| !exceptions.contains(d))
+                    .last(),
+            };
+            assert_eq!(r.last(start, &exceptions), walked, "{text} {exceptions:?}");
+        }
+        let r = parse("FREQ=DAILY;UNTIL=21991231").unwrap();
+        assert_eq!(
+            r.last(start, &[date(2199, 12, 31)]),
+            Some(date(2199, 12, 30))
+        );
     }
 
     #[test]
