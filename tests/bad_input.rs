@@ -944,3 +944,59 @@ fn command_line_numbers_out_of_range() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Values at the ends of what is allowed (dates in year 0 and 9999 where no limit
+/// applies, the longest review interval, `weight` at both ends of i64, an event on the
+/// last day of 2199 and one lasting 300 years, a price of 1e308) build on every day
+/// from 1900 to 2199 without a problem: nothing overflows.
+#[test]
+fn values_at_the_ends_of_their_ranges_build() {
+    let (_tmp, root) = copy_fixture("tiny");
+    let m = root.join("content/m");
+    for (rel, text) in [
+        (
+            "news/alt.md",
+            "+++\ntitle = \"Alt\"\ndate = 0000-01-01\n+++\nText.\n",
+        ),
+        (
+            "news/fern.md",
+            "+++\ntitle = \"Fern\"\ndate = 9999-12-31\nexpires = 9999-12-31\n+++\nText.\n",
+        ),
+        (
+            "places/amt.md",
+            "+++\ntitle = \"Amt\"\nid = \"amt\"\ncategory = \"authority\"\n[opening_hours]\nmonday = [\"00:00-24:00\"]\n[[exceptions]]\ndate = 0000-01-01\nclosed = true\n[[exceptions]]\ndate = 9999-12-31\nhours = [\"23:59-24:00\"]\n+++\nText.\n",
+        ),
+        (
+            "schwer.de.md",
+            "+++\ntitle = \"Schwer\"\nweight = 9223372036854775807\nreviewed = 9999-12-31\nreview_interval = \"100 years\"\n+++\nText.\n",
+        ),
+        (
+            "leicht.de.md",
+            "+++\ntitle = \"Leicht\"\nweight = -9223372036854775808\nreviewed = 0000-01-01\nreview_interval = \"1 day\"\n+++\nText.\n",
+        ),
+        (
+            "events/fest.md",
+            "+++\ntitle = \"Fest\"\nstart = 2199-12-31\nall_day = true\nlocation = \"x\"\nrecurrence = \"FREQ=YEARLY;INTERVAL=1000\"\n+++\nText.\n",
+        ),
+        (
+            "events/lang.md",
+            "+++\ntitle = \"Lang\"\nstart = 1900-01-01\nend = 2199-12-31\nall_day = true\nlocation = \"x\"\ncost = 1e308\n+++\nText.\n",
+        ),
+    ] {
+        let path = m.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    for today in ["1900-01-01", "2026-11-25", "2199-12-31"] {
+        let out = tempfile::tempdir().unwrap();
+        let report = success(&BuildOptions {
+            root: root.clone(),
+            output: Some(out.path().to_path_buf()),
+            write: true,
+            today: Some(today.parse().unwrap()),
+            ..Default::default()
+        });
+        let errors: Vec<&Diagnostic> = report.diagnostics.iter().filter(|d| d.is_error()).collect();
+        assert!(errors.is_empty(), "{today}: {errors:?}");
+    }
+}
