@@ -51,12 +51,27 @@ const FEED_KEEPS_DAYS: i64 = 30;
 #[serde(deny_unknown_fields)]
 pub struct EventSettings {
     /// How many days ahead the upcoming-events page lists occurrences.
-    #[serde(default = "default_window")]
+    #[serde(default = "default_window", deserialize_with = "window_days")]
     pub window_days: u32,
 }
 
+/// The longest `window_days`: ten years.
+pub const MAX_WINDOW_DAYS: u32 = 3660;
+
 fn default_window() -> u32 {
     DEFAULT_WINDOW_DAYS
+}
+
+fn window_days<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let n = i64::deserialize(d)?;
+    u32::try_from(n)
+        .ok()
+        .filter(|n| (1..=MAX_WINDOW_DAYS).contains(n))
+        .ok_or_else(|| {
+            de::Error::custom(format!(
+                "window_days = {n} is not 1 to {MAX_WINDOW_DAYS} (ten years)"
+            ))
+        })
 }
 
 impl Default for EventSettings {
@@ -86,19 +101,25 @@ pub fn parse_moment(s: &str) -> Result<Moment, String> {
         return Err(format!("`{s}` is not a date or date and time: {hint}"));
     }
     let (day, time) = s.split_at(10);
-    let time = &time[1..];
+    // The separator is one ASCII character (`T` or a space): anything else is no time.
+    let Some(time) = time.strip_prefix(['T', 't', ' ']) else {
+        return Err(format!("`{s}` is not a date or date and time: {hint}"));
+    };
     if time.ends_with(['Z', 'z']) || time.contains(['+', '-']) {
         return Err(format!(
             "`{s}` has a UTC offset: give the local time in the municipality's time zone, e.g. 2026-12-01T18:00"
         ));
     }
     let day = crate::review::parse_day(day)?;
-    let shape = time.len() >= 5
-        && time.as_bytes()[2] == b':'
-        && time[..5]
-            .bytes()
-            .enumerate()
-            .all(|(i, b)| i == 2 || b.is_ascii_digit());
+    let shape = time.get(..5).is_some_and(|hm| {
+        hm.bytes().enumerate().all(|(i, b)| {
+            if i == 2 {
+                b == b':'
+            } else {
+                b.is_ascii_digit()
+            }
+        })
+    });
     let parsed = shape
         .then(|| jiff::civil::Time::strptime("%H:%M:%S", pad_seconds(time)).ok())
         .flatten();
@@ -363,11 +384,7 @@ impl Event {
             None => first,
             Some(rule) => match rule.end {
                 End::Never => return None,
-                _ => rule
-                    .instances(first)
-                    .filter(|d| !self.data.exceptions.contains(d))
-                    .last()
-                    .unwrap_or(first),
+                _ => rule.last(first, &self.data.exceptions).unwrap_or(first),
             },
         };
         last_start
@@ -523,6 +540,23 @@ fn check(
             Some(Timing::Timed { start, end })
         }
     };
+    // Years outside what an event can have (a typo like 0226 or 2226): the rule would
+    // run for centuries.
+    let day_of = |m: Moment| match m {
+        Moment::Day(d) => d,
+        Moment::Time(t) => t.date(),
+    };
+    let mut out_of_range = false;
+    for (key, moment) in [("start", Some(front.start)), ("end", front.end)] {
+        if let Some(day) = moment.map(day_of)
+            && !crate::recurrence::in_range(day)
+        {
+            let (message, hint) = crate::recurrence::out_of_range(day);
+            problems.push(at(key, None, format!("`{key}` {message}")).with_hint(hint));
+            out_of_range = true;
+        }
+    }
+    let timing = if out_of_range { None } else { timing };
     if front.place.is_none() && front.location.is_none() && front.online_url.is_none() {
         problems.push(
             at(
@@ -618,6 +652,20 @@ fn check(
         }
     });
     let exceptions: Vec<Date> = front.exceptions.iter().map(|d| d.0).collect();
+    for day in exceptions
+        .iter()
+        .filter(|d| !crate::recurrence::in_range(**d))
+    {
+        let (message, hint) = crate::recurrence::out_of_range(*day);
+        problems.push(
+            at(
+                "exceptions",
+                Some(&day.to_string()),
+                format!("exception {message}"),
+            )
+            .with_hint(hint),
+        );
+    }
     if !exceptions.is_empty() && front.recurrence.is_none() {
         problems.push(
             at(
@@ -630,7 +678,7 @@ fn check(
     }
     if let (Some(rule), Some(first)) = (&recurrence, first) {
         for day in &exceptions {
-            if !rule.occurs_on(first, *day) {
+            if crate::recurrence::in_range(*day) && !rule.occurs_on(first, *day) {
                 problems.push(
                     warning(at(
                         "exceptions",
@@ -1128,7 +1176,11 @@ fn occurrences(
 /// The last day the events page lists.
 fn window_end(m: &Municipality) -> Date {
     let days = i64::from(m.event_window_days.max(1)) - 1;
-    m.today.checked_add(days.days()).unwrap_or(m.today)
+    jiff::Span::new()
+        .try_days(days)
+        .ok()
+        .and_then(|span| m.today.checked_add(span).ok())
+        .unwrap_or(m.today)
 }
 
 /// Values for `events.html`: `page`, `days` (each with `date`, `label` and `events`),

@@ -203,7 +203,8 @@ struct CommonArgs {
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
     /// Worker threads (default: one per core).
-    #[arg(long, short = 'j', value_name = "N")]
+    #[arg(long, short = 'j', value_name = "N",
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=256))]
     jobs: Option<usize>,
     /// How to print problems.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
@@ -233,7 +234,11 @@ enum FailOn {
 }
 
 fn parse_day(s: &str) -> Result<jiff::civil::Date, String> {
-    wegweiser::review::parse_day(s)
+    let day = wegweiser::review::parse_day(s)?;
+    if !wegweiser::recurrence::in_range(day) {
+        return Err(wegweiser::recurrence::out_of_range(day).0);
+    }
+    Ok(day)
 }
 
 fn parse_interval(s: &str) -> Result<wegweiser::review::Interval, String> {

@@ -990,6 +990,17 @@ pub(crate) fn assemble<D: Clone>(
     let mut out = Vec::new();
     for (stem, group) in by_stem {
         let Some(data) = group.iter().find_map(|f| f.data.clone()) else {
+            // The source-language file is there but gave no data: its own errors are
+            // reported (or it is a draft, left out with its translations); saying it is
+            // missing would only mislead.
+            let dir = group[0].text.path.parent().unwrap_or(Path::new(""));
+            let source = &languages[source_language];
+            if [format!("{stem}.md"), format!("{stem}.{source}.md")]
+                .iter()
+                .any(|name| dir.join(name).is_file())
+            {
+                continue;
+            }
             let first = &group[0].text.file;
             diagnostics.push(
                 Diagnostic::file(

@@ -7,12 +7,46 @@
 //! `BYMONTHDAY` (for `MONTHLY`), `UNTIL` (a day) or `COUNT`, and `WKST=MO`. Anything
 //! else is an error that names the part. Occurrences are days: the event keeps its local
 //! time of day on each of them, whatever the UTC offset of that day.
+//!
+//! Every number is bounded ([`MAX_INTERVAL`], [`MAX_COUNT`]) and no occurrence is
+//! generated after [`LAST_YEAR`], so a rule without end costs time in proportion to the
+//! days asked for, never more: [`Rule::instances_from`] starts at the period that holds
+//! the first day wanted instead of at the event's start.
 
 use std::fmt;
 use std::ops::Range;
 
-use jiff::ToSpan;
+use jiff::Span;
 use jiff::civil::{Date, Weekday};
+
+/// The largest `INTERVAL`: every 1000th day, week, month or year.
+pub const MAX_INTERVAL: u32 = 1000;
+
+/// The largest `COUNT`.
+pub const MAX_COUNT: u32 = 10_000;
+
+/// The first and the last year an event's days (start, end, `UNTIL`, exceptions) may
+/// be in; no occurrence is generated after the end of [`LAST_YEAR`].
+pub const FIRST_YEAR: i16 = 1900;
+pub const LAST_YEAR: i16 = 2199;
+
+/// The last day an occurrence can fall on.
+pub fn horizon() -> Date {
+    Date::constant(LAST_YEAR, 12, 31)
+}
+
+/// Whether `day` is in the years events may have.
+pub fn in_range(day: Date) -> bool {
+    (FIRST_YEAR..=LAST_YEAR).contains(&day.year())
+}
+
+/// The message and hint for a day outside [`FIRST_YEAR`]`..=`[`LAST_YEAR`].
+pub fn out_of_range(day: Date) -> (String, String) {
+    (
+        format!("{day} is not in the years {FIRST_YEAR} to {LAST_YEAR}"),
+        "check the year: events are dated from 1900 to 2199".into(),
+    )
+}
 
 /// How often the rule repeats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,7 +148,7 @@ pub fn weekday_name(w: Weekday) -> &'static str {
     ][w.to_monday_zero_offset() as usize]
 }
 
-fn ordinal(n: i8) -> String {
+fn ordinal(n: i64) -> String {
     match n {
         -1 => "last".into(),
         n if n < 0 => format!("{} last", ordinal(-n)),
@@ -185,33 +219,39 @@ pub fn parse(text: &str) -> Result<Rule, RuleError> {
                 })
             }
             "INTERVAL" => {
-                let n: u32 = value.parse().map_err(|_| {
-                    RuleError::new(
-                        format!("INTERVAL `{value}` is not a number"),
-                        value_span.clone(),
-                    )
-                })?;
+                let n = number(value, "INTERVAL", &value_span)?;
                 if n == 0 {
                     return Err(RuleError::new("INTERVAL=0 never repeats", value_span).hint(
                         "INTERVAL=1 is every week (or day, month, year), INTERVAL=2 every other",
                     ));
                 }
-                interval = Some(n);
+                if n > u64::from(MAX_INTERVAL) {
+                    return Err(RuleError::new(
+                        format!("INTERVAL={value} is more than {MAX_INTERVAL}"),
+                        value_span,
+                    )
+                    .hint(format!(
+                        "INTERVAL is 1 to {MAX_INTERVAL}: INTERVAL=2 is every other week (or day, month, year)"
+                    )));
+                }
+                interval = Some(n as u32);
             }
             "COUNT" => {
-                let n: u32 = value.parse().map_err(|_| {
-                    RuleError::new(
-                        format!("COUNT `{value}` is not a number"),
-                        value_span.clone(),
-                    )
-                })?;
+                let n = number(value, "COUNT", &value_span)?;
                 if n == 0 {
                     return Err(
                         RuleError::new("COUNT=0 means no occurrence at all", value_span)
                             .hint("COUNT is the number of occurrences, the first one included"),
                     );
                 }
-                count = Some((n, span.clone()));
+                if n > u64::from(MAX_COUNT) {
+                    return Err(RuleError::new(
+                        format!("COUNT={value} is more than {MAX_COUNT}"),
+                        value_span,
+                    )
+                    .hint("for an event without end leave COUNT out, or give the last day as UNTIL=20270331"));
+                }
+                count = Some((n as u32, span.clone()));
             }
             "UNTIL" => {
                 let compact = value.replace('-', "");
@@ -229,6 +269,10 @@ pub fn parse(text: &str) -> Result<Rule, RuleError> {
                     )
                     .hint("write the last day as UNTIL=20270331"));
                 };
+                if !in_range(day) {
+                    let (message, hint) = out_of_range(day);
+                    return Err(RuleError::new(format!("UNTIL {message}"), value_span).hint(hint));
+                }
                 until = Some((day, span.clone()));
             }
             "BYDAY" => {
@@ -347,10 +391,22 @@ pub fn parse(text: &str) -> Result<Rule, RuleError> {
     })
 }
 
+/// A whole number `0..` in the rule (digits only, as RFC 5545 writes them).
+fn number(value: &str, key: &str, span: &Range<usize>) -> Result<u64, RuleError> {
+    let not_a_number = || RuleError::new(format!("{key} `{value}` is not a number"), span.clone());
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(not_a_number());
+    }
+    // Too many digits for u64 is certainly more than any maximum.
+    Ok(value.parse().unwrap_or(u64::MAX))
+}
+
 fn parse_by_day(item: &str, span: Range<usize>) -> Result<ByDay, RuleError> {
     let upper = item.to_ascii_uppercase();
     let split = upper.len().saturating_sub(2);
-    let (number, code) = upper.split_at(split);
+    let Some((number, code)) = upper.split_at_checked(split) else {
+        return Err(RuleError::new(format!("`{item}` is not a weekday"), span));
+    };
     let Some(&(_, weekday)) = WEEKDAY_CODES.iter().find(|(c, _)| *c == code) else {
         return Err(RuleError::new(format!("`{item}` is not a weekday"), span)
             .hint("weekdays are MO, TU, WE, TH, FR, SA, SU; the 2nd Tuesday is 2TU, the last Friday -1FR"));
@@ -358,7 +414,11 @@ fn parse_by_day(item: &str, span: Range<usize>) -> Result<ByDay, RuleError> {
     if number.is_empty() {
         return Ok(ByDay { nth: None, weekday });
     }
-    let nth: i8 = number
+    let digits = number.strip_prefix(['+', '-']).unwrap_or(number);
+    if digits.is_empty() || digits.len() > 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(RuleError::new(format!("`{item}` is not a weekday"), span));
+    }
+    let nth: i64 = number
         .trim_start_matches('+')
         .parse()
         .map_err(|_| RuleError::new(format!("`{item}` is not a weekday"), span.clone()))?;
@@ -374,7 +434,7 @@ fn parse_by_day(item: &str, span: Range<usize>) -> Result<ByDay, RuleError> {
         .hint("a month has 1 to 5 of each weekday: 1TU … 5TU, or -1TU for the last"));
     }
     Ok(ByDay {
-        nth: Some(nth),
+        nth: Some(nth as i8),
         weekday,
     })
 }
@@ -423,9 +483,9 @@ impl Rule {
                         return Err((
                             format!(
                                 "start {start} is the {} {} of its month, the rule says the {} {}",
-                                ordinal(nth_of_month(start)),
+                                ordinal(nth_of_month(start).into()),
                                 weekday_name(weekday),
-                                ordinal(d.nth.unwrap_or(1)),
+                                ordinal(d.nth.unwrap_or(1).into()),
                                 weekday_name(d.weekday)
                             ),
                             "the start is the first occurrence: move it to a day the rule gives"
@@ -475,16 +535,26 @@ impl Rule {
     }
 
     /// The days of period `k` (the k-th day, week, month or year after the start's,
-    /// counted in intervals), sorted.
+    /// counted in intervals), sorted; none when they are beyond the dates jiff knows.
     fn period(&self, start: Date, k: i64) -> Vec<Date> {
-        let step = k * i64::from(self.interval);
+        let Some(step) = k.checked_mul(i64::from(self.interval)) else {
+            return Vec::new();
+        };
+        let add_days = |day: Date, n: i64| {
+            Span::new()
+                .try_days(n)
+                .ok()
+                .and_then(|span| day.checked_add(span).ok())
+        };
         let mut days = match self.freq {
-            Freq::Daily => start.checked_add(step.days()).ok().into_iter().collect(),
+            Freq::Daily => add_days(start, step).into_iter().collect(),
             Freq::Weekly => {
                 let monday = start
-                    .checked_sub(i64::from(start.weekday().to_monday_zero_offset()).days())
-                    .and_then(|m| m.checked_add((step * 7).days()));
-                let Ok(monday) = monday else {
+                    .checked_sub(Span::new().days(start.weekday().to_monday_zero_offset()))
+                    .ok()
+                    .zip(step.checked_mul(7))
+                    .and_then(|(m, n)| add_days(m, n));
+                let Some(monday) = monday else {
                     return Vec::new();
                 };
                 let weekdays: Vec<Weekday> = if self.by_day.is_empty() {
@@ -494,15 +564,15 @@ impl Rule {
                 };
                 weekdays
                     .iter()
-                    .filter_map(|w| {
-                        monday
-                            .checked_add(i64::from(w.to_monday_zero_offset()).days())
-                            .ok()
-                    })
+                    .filter_map(|w| add_days(monday, w.to_monday_zero_offset().into()))
                     .collect()
             }
             Freq::Monthly => {
-                let Ok(first) = start.first_of_month().checked_add(step.months()) else {
+                let first = Span::new()
+                    .try_months(step)
+                    .ok()
+                    .and_then(|span| start.first_of_month().checked_add(span).ok());
+                let Some(first) = first else {
                     return Vec::new();
                 };
                 if !self.by_day.is_empty() {
@@ -526,9 +596,8 @@ impl Rule {
                 }
             }
             Freq::Yearly => {
-                let year = i64::from(start.year()) + step;
-                i16::try_from(year)
-                    .ok()
+                let year = i64::from(start.year()).checked_add(step);
+                year.and_then(|y| i16::try_from(y).ok())
                     .and_then(|y| Date::new(y, start.month(), start.day()).ok())
                     .into_iter()
                     .collect()
@@ -539,19 +608,53 @@ impl Rule {
         days
     }
 
+    /// The first period that can hold a day on or after `from`: 0 when `from` is not
+    /// after the start, or when COUNT needs every occurrence counted from the start.
+    fn first_period(&self, start: Date, from: Date) -> i64 {
+        if from <= start || matches!(self.end, End::Count(_)) {
+            return 0;
+        }
+        let units = match self.freq {
+            Freq::Daily => start.until(from).map_or(0, |s| i64::from(s.get_days())),
+            Freq::Weekly => {
+                let days = start.until(from).map_or(0, |s| i64::from(s.get_days()));
+                (days + i64::from(start.weekday().to_monday_zero_offset())) / 7
+            }
+            Freq::Monthly => {
+                (i64::from(from.year()) - i64::from(start.year())) * 12 + i64::from(from.month())
+                    - i64::from(start.month())
+            }
+            Freq::Yearly => i64::from(from.year()) - i64::from(start.year()),
+        };
+        // One period earlier than needed is harmless: its days are before `from`.
+        (units / i64::from(self.interval) - 1).max(0)
+    }
+
     /// Every occurrence from `start` on (the start is the first), in order, as far as
-    /// UNTIL or COUNT allow: exceptions are not removed here (they still count for
-    /// COUNT, as RFC 5545 says).
+    /// UNTIL or COUNT allow and no later than [`horizon`]: exceptions are not removed
+    /// here (they still count for COUNT, as RFC 5545 says).
     pub fn instances(&self, start: Date) -> impl Iterator<Item = Date> + '_ {
-        let mut k = 0i64;
+        self.instances_from(start, start)
+    }
+
+    /// The occurrences as [`Rule::instances`] gives them, but from the period that
+    /// holds `from` on (for COUNT from the start): the days before `from` may or may not
+    /// be among them, and every one on or after it is. The cost is in proportion to the
+    /// days from `from`, whenever the event started.
+    pub fn instances_from(&self, start: Date, from: Date) -> impl Iterator<Item = Date> + '_ {
+        let mut k = self.first_period(start, from);
         let mut empty = 0u32;
         let mut buffer: std::vec::IntoIter<Date> = Vec::new().into_iter();
         let mut produced = 0u32;
+        let horizon = horizon();
         std::iter::from_fn(move || {
             loop {
                 if let Some(d) = buffer.next() {
                     if d < start {
                         continue;
+                    }
+                    if d > horizon {
+                        return None;
                     }
                     match self.end {
                         End::Until(u) if d > u => return None,
@@ -580,15 +683,46 @@ impl Rule {
 
     /// The occurrences on the days `from..=to`, without `exceptions`.
     pub fn between(&self, start: Date, exceptions: &[Date], from: Date, to: Date) -> Vec<Date> {
-        self.instances(start)
+        self.instances_from(start, from)
             .take_while(|d| *d <= to)
             .filter(|d| *d >= from && !exceptions.contains(d))
             .collect()
     }
 
+    /// The last occurrence that is not one of `exceptions`: `None` for a rule without
+    /// end, or when every occurrence is an exception. For UNTIL it looks back from that
+    /// day, in growing steps, instead of walking from the start.
+    pub fn last(&self, start: Date, exceptions: &[Date]) -> Option<Date> {
+        let last_from = |from: Date| {
+            self.instances_from(start, from)
+                .filter(|d| !exceptions.contains(d))
+                .last()
+        };
+        let until = match self.end {
+            End::Never => return None,
+            End::Count(_) => return last_from(start),
+            End::Until(until) => until.min(horizon()),
+        };
+        let mut back: i64 = 64;
+        loop {
+            let from = Span::new()
+                .try_days(back)
+                .ok()
+                .and_then(|span| until.checked_sub(span).ok())
+                .filter(|from| *from > start);
+            let Some(from) = from else {
+                return last_from(start);
+            };
+            if let Some(day) = last_from(from) {
+                return Some(day);
+            }
+            back = back.saturating_mul(4);
+        }
+    }
+
     /// Whether `day` is one of the occurrences.
     pub fn occurs_on(&self, start: Date, day: Date) -> bool {
-        self.instances(start)
+        self.instances_from(start, day)
             .take_while(|d| *d <= day)
             .any(|d| d == day)
     }
@@ -831,6 +965,224 @@ mod tests {
         );
         assert!(e("FREQ=WEEKLY;FREQ=DAILY").message.contains("twice"));
         assert!(e("FREQ=HOURLY").message.contains("not supported"));
+    }
+
+    #[test]
+    fn numbers_out_of_bounds_are_errors() {
+        let e = |s: &str| parse(s).unwrap_err();
+        for text in [
+            "FREQ=DAILY;INTERVAL=1000000",
+            "FREQ=WEEKLY;INTERVAL=1001",
+            "FREQ=MONTHLY;INTERVAL=4294967296",
+            "FREQ=YEARLY;INTERVAL=99999999999999999999999999",
+        ] {
+            let err = e(text);
+            assert!(err.message.contains("is more than 1000"), "{text}: {err:?}");
+            assert!(text[err.span].starts_with(|c: char| c.is_ascii_digit()));
+        }
+        assert!(parse("FREQ=DAILY;INTERVAL=1000").is_ok());
+        for text in [
+            "FREQ=DAILY;INTERVAL=-1",
+            "FREQ=DAILY;INTERVAL=+2",
+            "FREQ=DAILY;INTERVAL=",
+        ] {
+            assert!(e(text).message.contains("is not a number"), "{text}");
+        }
+        assert!(
+            e("FREQ=DAILY;COUNT=10001")
+                .message
+                .contains("is more than 10000")
+        );
+        assert!(
+            e("FREQ=DAILY;COUNT=18446744073709551616")
+                .message
+                .contains("is more than")
+        );
+        assert!(e("FREQ=DAILY;COUNT=-3").message.contains("not a number"));
+        assert!(parse("FREQ=DAILY;COUNT=10000").is_ok());
+        for text in [
+            "FREQ=DAILY;UNTIL=99991231",
+            "FREQ=DAILY;UNTIL=00010101",
+            "FREQ=DAILY;UNTIL=18991231",
+            "FREQ=DAILY;UNTIL=22000101",
+        ] {
+            assert!(
+                e(text).message.contains("not in the years 1900 to 2199"),
+                "{text}"
+            );
+        }
+        assert!(e("FREQ=DAILY;UNTIL=20270230").message.contains("not a day"));
+        // BYDAY and BYMONTHDAY numbers beyond every integer type.
+        assert!(
+            e("FREQ=MONTHLY;BYDAY=-128TU")
+                .message
+                .contains("no 128th last Tuesday")
+        );
+        assert!(
+            e("FREQ=MONTHLY;BYDAY=99999999999999999999TU")
+                .message
+                .contains("not a weekday")
+        );
+        for text in [
+            "FREQ=MONTHLY;BYMONTHDAY=-128",
+            "FREQ=MONTHLY;BYMONTHDAY=32",
+            "FREQ=MONTHLY;BYMONTHDAY=0",
+            "FREQ=MONTHLY;BYMONTHDAY=99999999999",
+        ] {
+            assert!(e(text).message.contains("not a day of the month"), "{text}");
+        }
+        // Multi-byte text where a weekday code is expected.
+        for text in [
+            "FREQ=WEEKLY;BYDAY=éa",
+            "FREQ=WEEKLY;BYDAY=2é",
+            "FREQ=WEEKLY;BYDAY=ü",
+        ] {
+            assert!(e(text).message.contains("is not a weekday"), "{text}");
+        }
+    }
+
+    #[test]
+    fn expansion_never_panics_at_the_ends_of_the_calendar() {
+        // Rules parsed from the largest numbers allowed, from starts at the edges.
+        let rules = [
+            "FREQ=DAILY;INTERVAL=1000",
+            "FREQ=WEEKLY;INTERVAL=1000;BYDAY=MO,SU",
+            "FREQ=MONTHLY;INTERVAL=1000;BYMONTHDAY=31",
+            "FREQ=MONTHLY;INTERVAL=1000;BYDAY=5FR",
+            "FREQ=YEARLY;INTERVAL=1000",
+            "FREQ=MONTHLY;BYMONTHDAY=30",
+            "FREQ=DAILY;COUNT=10000",
+        ];
+        let starts = [
+            date(1900, 1, 1),
+            date(2028, 2, 29),
+            date(2199, 12, 31),
+            date(9999, 12, 31),
+            date(-9999, 1, 1),
+        ];
+        for text in rules {
+            let r = parse(text).unwrap();
+            for start in starts {
+                let all: Vec<Date> = r.instances(start).collect();
+                // Events start in 1900 at the earliest: at most one a day until 2199.
+                if start.year() >= FIRST_YEAR {
+                    assert!(all.len() <= 110_000, "{text} from {start}");
+                }
+                assert!(all.iter().all(|d| *d <= horizon()), "{text} from {start}");
+                let _ = r.between(start, &[], date(1900, 1, 1), date(9999, 12, 31));
+                let _ = r.occurs_on(start, date(9999, 12, 31));
+                let _ = r.check_start(start);
+            }
+        }
+        // The periods of a rule whose steps leave the calendar (as a hand-made rule
+        // with a huge interval would): none, not a panic.
+        for freq in [Freq::Daily, Freq::Weekly, Freq::Monthly, Freq::Yearly] {
+            let r = Rule {
+                freq,
+                interval: u32::MAX,
+                by_day: Vec::new(),
+                by_month_day: Vec::new(),
+                end: End::Never,
+            };
+            assert_eq!(
+                r.instances(date(2026, 1, 1)).collect::<Vec<_>>(),
+                [date(2026, 1, 1)]
+            );
+            for k in [1, 1_000_000, i64::MAX / 2, i64::MAX] {
+                assert!(r.period(date(2026, 1, 1), k).is_empty(), "{freq:?} {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_rule_without_end_stops_at_the_horizon() {
+        let r = parse("FREQ=DAILY").unwrap();
+        let all: Vec<Date> = r.instances(date(2026, 1, 1)).collect();
+        assert_eq!(all.last(), Some(&date(2199, 12, 31)));
+        assert_eq!(all.len(), 63_552);
+        assert!(
+            r.between(date(2199, 12, 1), &[], date(2200, 1, 1), date(2300, 1, 1))
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn the_days_asked_for_are_found_without_walking_from_the_start() {
+        // Every kind of rule gives the same days from instances_from as from the start.
+        let cases = [
+            ("FREQ=DAILY;INTERVAL=3", date(1900, 1, 1)),
+            ("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,FR", date(1900, 1, 1)),
+            ("FREQ=WEEKLY;BYDAY=SU", date(1950, 1, 1)),
+            ("FREQ=MONTHLY;BYDAY=-1FR", date(1900, 1, 26)),
+            ("FREQ=MONTHLY;INTERVAL=5;BYMONTHDAY=31", date(1900, 1, 31)),
+            ("FREQ=YEARLY;INTERVAL=3", date(1904, 2, 29)),
+            ("FREQ=DAILY;UNTIL=20270110", date(1900, 1, 1)),
+        ];
+        for (text, start) in cases {
+            let r = parse(text).unwrap();
+            r.check_start(start).unwrap();
+            for (from, to) in [
+                (date(2026, 11, 25), date(2027, 1, 24)),
+                (date(2027, 1, 1), date(2040, 12, 31)),
+                (start, date(1900, 3, 1)),
+            ] {
+                let walked: Vec<Date> = r
+                    .instances(start)
+                    .take_while(|d| *d <= to)
+                    .filter(|d| *d >= from)
+                    .collect();
+                assert_eq!(
+                    r.between(start, &[], from, to),
+                    walked,
+                    "{text} {from}..{to}"
+                );
+                for d in &walked {
+                    assert!(r.occurs_on(start, *d), "{text} {d}");
+                }
+            }
+        }
+        // From 1900, daily: the window of 2026 takes a few periods, not 46,000.
+        let r = parse("FREQ=DAILY").unwrap();
+        assert!(r.first_period(date(1900, 1, 1), date(2026, 11, 25)) > 46_000);
+        // COUNT counts from the start: no skipping.
+        let r = parse("FREQ=DAILY;COUNT=5").unwrap();
+        assert_eq!(r.first_period(date(1900, 1, 1), date(2026, 11, 25)), 0);
+    }
+
+    #[test]
+    fn the_last_day_is_found_from_the_end() {
+        let start = date(1900, 1, 1);
+        for (text, exceptions) in [
+            ("FREQ=DAILY;UNTIL=21991231", vec![]),
+            (
+                "FREQ=DAILY;UNTIL=21991231",
+                vec![date(2199, 12, 31), date(2199, 12, 30)],
+            ),
+            ("FREQ=WEEKLY;INTERVAL=7;UNTIL=20270101", vec![]),
+            ("FREQ=MONTHLY;INTERVAL=1000;UNTIL=21991231", vec![]),
+            (
+                "FREQ=YEARLY;INTERVAL=100;UNTIL=21991231",
+                vec![date(2100, 1, 1)],
+            ),
+            ("FREQ=DAILY;COUNT=40", vec![date(1900, 2, 9)]),
+            ("FREQ=DAILY;COUNT=1", vec![start]),
+            ("FREQ=DAILY", vec![]),
+        ] {
+            let r = parse(text).unwrap();
+            let walked = match r.end {
+                End::Never => None,
+                _ => r
+                    .instances(start)
+                    .filter(|d| !exceptions.contains(d))
+                    .last(),
+            };
+            assert_eq!(r.last(start, &exceptions), walked, "{text} {exceptions:?}");
+        }
+        let r = parse("FREQ=DAILY;UNTIL=21991231").unwrap();
+        assert_eq!(
+            r.last(start, &[date(2199, 12, 31)]),
+            Some(date(2199, 12, 30))
+        );
     }
 
     #[test]

@@ -929,3 +929,183 @@ fn a_translated_slug_where_the_actor_pages_are_is_reported() {
     );
     assert_eq!(d.hint.as_deref(), Some("give the page another `slug`"));
 }
+
+// ---------------------------------------------------------------------------------------
+// Places, events and news items whose source-language file does not load
+
+/// The source's own error is reported, once, at its line: not also a "has no file in
+/// the source language" for its translation, which would send the editor looking for a
+/// file that is there.
+#[test]
+fn a_translation_of_a_broken_source_reports_the_source_only() {
+    let diags = errors("item_translation_of_broken_source");
+    assert_eq!(
+        diags.len(),
+        3,
+        "one error per broken source:\n{}",
+        show(&diags)
+    );
+    assert_error(
+        &diags,
+        "content/m/events/cafe.md",
+        (4, 20),
+        "invalid basic string",
+    );
+    assert_error(
+        &diags,
+        "content/m/news/fest.md",
+        (4, 11),
+        "`soon` is not a date",
+    );
+    assert_error(
+        &diags,
+        "content/m/places/amt.md",
+        (6, 27),
+        "`25:00` is not a time",
+    );
+}
+
+/// A draft left out of the build takes its translations with it, without an error.
+#[test]
+fn a_translation_of_a_draft_is_left_out_with_it() {
+    let (_tmp, root) = copy_fixture("broken/item_translation_of_broken_source");
+    let m = root.join("content/m");
+    fs::write(
+        m.join("events/cafe.md"),
+        "+++\ntitle = \"Sprachcafé\"\nstart = 2026-12-01T18:00\nlocation = \"Rathaus\"\ndraft = true\n+++\nText.\n",
+    )
+    .unwrap();
+    fs::remove_file(m.join("news/fest.md")).unwrap();
+    fs::remove_file(m.join("news/fest.en.md")).unwrap();
+    fs::remove_file(m.join("places/amt.md")).unwrap();
+    fs::remove_file(m.join("places/amt.en.md")).unwrap();
+    let report = success(&check_options(&root));
+    assert!(
+        report.diagnostics.is_empty(),
+        "{}",
+        show(&report.diagnostics)
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Numbers on the command line
+
+/// Out-of-range numbers on the command line are a usage error (exit code 2) that names
+/// the option, before anything is loaded: never a panic, nor a hundred thousand threads.
+#[test]
+fn command_line_numbers_out_of_range() {
+    let root = fixtures().join("tiny");
+    let root = root.to_str().unwrap();
+    for (args, says) in [
+        (vec!["check", root, "--jobs", "0"], "--jobs"),
+        (vec!["check", root, "--jobs", "257"], "--jobs"),
+        (
+            vec!["check", root, "--jobs", "99999999999999999999999"],
+            "--jobs",
+        ),
+        (
+            vec!["check", root, "--today", "9999-12-31"],
+            "not in the years 1900 to 2199",
+        ),
+        (
+            vec!["check", root, "--today", "0000-01-01"],
+            "not in the years 1900 to 2199",
+        ),
+        (
+            vec!["check", root, "--today", "2026-02-30"],
+            "not a day of the calendar",
+        ),
+        (
+            vec!["review", root, "--due-within", "1000000 days"],
+            "at most 100 years",
+        ),
+        (
+            vec!["review", root, "--due-within", "99999999999999999999d"],
+            "not a review interval",
+        ),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_wegweiser"))
+            .args(&args)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("wegweiser runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+    // The ends of the ranges are fine.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wegweiser"))
+        .args([
+            "check",
+            root,
+            "--jobs",
+            "256",
+            "--today",
+            "2199-12-31",
+            "-q",
+        ])
+        .output()
+        .expect("wegweiser runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Values at the ends of what is allowed (dates in year 0 and 9999 where no limit
+/// applies, the longest review interval, `weight` at both ends of i64, an event on the
+/// last day of 2199 and one lasting 300 years, a price of 1e308) build on every day
+/// from 1900 to 2199 without a problem: nothing overflows.
+#[test]
+fn values_at_the_ends_of_their_ranges_build() {
+    let (_tmp, root) = copy_fixture("tiny");
+    let m = root.join("content/m");
+    for (rel, text) in [
+        (
+            "news/alt.md",
+            "+++\ntitle = \"Alt\"\ndate = 0000-01-01\n+++\nText.\n",
+        ),
+        (
+            "news/fern.md",
+            "+++\ntitle = \"Fern\"\ndate = 9999-12-31\nexpires = 9999-12-31\n+++\nText.\n",
+        ),
+        (
+            "places/amt.md",
+            "+++\ntitle = \"Amt\"\nid = \"amt\"\ncategory = \"authority\"\n[opening_hours]\nmonday = [\"00:00-24:00\"]\n[[exceptions]]\ndate = 0000-01-01\nclosed = true\n[[exceptions]]\ndate = 9999-12-31\nhours = [\"23:59-24:00\"]\n+++\nText.\n",
+        ),
+        (
+            "schwer.de.md",
+            "+++\ntitle = \"Schwer\"\nweight = 9223372036854775807\nreviewed = 9999-12-31\nreview_interval = \"100 years\"\n+++\nText.\n",
+        ),
+        (
+            "leicht.de.md",
+            "+++\ntitle = \"Leicht\"\nweight = -9223372036854775808\nreviewed = 0000-01-01\nreview_interval = \"1 day\"\n+++\nText.\n",
+        ),
+        (
+            "events/fest.md",
+            "+++\ntitle = \"Fest\"\nstart = 2199-12-31\nall_day = true\nlocation = \"x\"\nrecurrence = \"FREQ=YEARLY;INTERVAL=1000\"\n+++\nText.\n",
+        ),
+        (
+            "events/lang.md",
+            "+++\ntitle = \"Lang\"\nstart = 1900-01-01\nend = 2199-12-31\nall_day = true\nlocation = \"x\"\ncost = 1e308\n+++\nText.\n",
+        ),
+    ] {
+        let path = m.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    for today in ["1900-01-01", "2026-11-25", "2199-12-31"] {
+        let out = tempfile::tempdir().unwrap();
+        let report = success(&BuildOptions {
+            root: root.clone(),
+            output: Some(out.path().to_path_buf()),
+            write: true,
+            today: Some(today.parse().unwrap()),
+            ..Default::default()
+        });
+        let errors: Vec<&Diagnostic> = report.diagnostics.iter().filter(|d| d.is_error()).collect();
+        assert!(errors.is_empty(), "{today}: {errors:?}");
+    }
+}

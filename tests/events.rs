@@ -783,6 +783,161 @@ fn impossible_recurrence_rules_point_at_the_part() {
     assert!(hint.unwrap().contains("RFC 5545"));
 }
 
+/// Numbers at and beyond every limit (`tests/fixtures/broken/event_extreme_numbers/`,
+/// one event file each): `check` ends with exit code 1 and an error at file:line:col
+/// for each, never with a panic (exit code 101).
+#[test]
+fn extreme_numbers_are_located_errors_not_panics() {
+    let root = fixture("broken").join("event_extreme_numbers");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wegweiser"))
+        .args(["check", "--format", "json"])
+        .arg(&root)
+        .output()
+        .expect("wegweiser runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    let (built, diags) = problems("event_extreme_numbers");
+    assert!(!built);
+    let shown: Vec<String> = diags
+        .iter()
+        .map(|d| format!("{d} [{}:{}]", d.line, d.column))
+        .collect();
+    let expected = [
+        (
+            "count.md",
+            (5, 32),
+            "COUNT=99999999999999999999 is more than 10000",
+        ),
+        (
+            "early.md",
+            (3, 1),
+            "`start` 0001-01-01 is not in the years 1900 to 2199",
+        ),
+        (
+            "ends.md",
+            (5, 1),
+            "`end` 2300-12-01 is not in the years 1900 to 2199",
+        ),
+        (
+            "exception.md",
+            (6, 15),
+            "exception 9999-12-29 is not in the years 1900 to 2199",
+        ),
+        (
+            "far.md",
+            (3, 1),
+            "`start` 9999-12-31 is not in the years 1900 to 2199",
+        ),
+        ("feb30.md", (3, 9), "invalid date"),
+        ("interval.md", (5, 35), "INTERVAL=1000000 is more than 1000"),
+        ("minutes.md", (3, 9), "`18:0é` is not a time of day"),
+        (
+            "monthday.md",
+            (5, 39),
+            "BYMONTHDAY -128 is not a day of the month",
+        ),
+        (
+            "nth.md",
+            (5, 34),
+            "there is no 128th last Tuesday in a month",
+        ),
+        (
+            "separator.md",
+            (3, 9),
+            "`2026-12-01é18:00` is not a date or date and time",
+        ),
+        (
+            "until.md",
+            (5, 32),
+            "UNTIL 9999-12-31 is not in the years 1900 to 2199",
+        ),
+        (
+            "weekly.md",
+            (5, 36),
+            "INTERVAL=4294967296 is more than 1000",
+        ),
+    ];
+    assert_eq!(diags.len(), expected.len(), "{}", shown.join("\n"));
+    for (d, (file, position, message)) in diags.iter().zip(expected) {
+        assert_eq!(d.severity, Severity::Error, "{d}");
+        assert_eq!(d.file, Path::new("content/m/events").join(file), "{d}");
+        assert_eq!((d.line, d.column), position, "{d}");
+        assert!(d.message.contains(message), "{d}");
+        // What to write instead: in a hint, or in the message of a value the front
+        // matter's parser refuses.
+        assert!(
+            d.hint.is_some() || d.message.contains(": write") || file == "feb30.md",
+            "{d} says nothing of what to write"
+        );
+    }
+}
+
+/// `[events] window_days` beyond ten years is an error in municipality.toml, not a
+/// panic when the window's end is worked out.
+#[test]
+fn a_window_beyond_ten_years_is_an_error() {
+    for (value, ok) in [
+        ("3660", true),
+        ("3661", false),
+        ("4000000000", false),
+        ("0", false),
+        ("-1", false),
+    ] {
+        let (_tmp, root) = copy_fixture("events");
+        let path = root.join("content/stadt/municipality.toml");
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(
+            &path,
+            text.replace("window_days = 60", &format!("window_days = {value}")),
+        )
+        .unwrap();
+        let options = BuildOptions {
+            root: root.clone(),
+            write: false,
+            today: Some(TODAY.parse().unwrap()),
+            ..Default::default()
+        };
+        match build(&options, &NoProgress) {
+            Ok(_) => assert!(ok, "window_days = {value} is accepted"),
+            Err(f) => {
+                assert!(!ok, "window_days = {value}: {:?}", f.diagnostics);
+                let d = &f.diagnostics[0];
+                assert_eq!(d.file, Path::new("content/stadt/municipality.toml"), "{d}");
+                assert_eq!(d.line, 7, "{d}");
+                assert!(d.message.contains("is not 1 to 3660 (ten years)"), "{d}");
+            }
+        }
+    }
+}
+
+/// A daily event without end that began in 1900: its days in the window are found
+/// from the period that holds the window (`Rule::instances_from`), not by walking
+/// from 1900, and every one of them is listed.
+#[test]
+fn a_daily_event_since_1900_is_listed_on_every_day_of_the_window() {
+    let (_tmp, root) = copy_fixture("events");
+    fs::write(
+        root.join("content/stadt/events/immer.md"),
+        "+++\ntitle = \"Immer\"\nstart = 1900-01-01T09:00\nend = 1900-01-01T10:00\nlocation = \"Rathaus\"\nrecurrence = \"FREQ=DAILY;INTERVAL=3\"\n+++\nJeden dritten Tag.\n",
+    )
+    .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    build_at(&root, tmp.path(), TODAY);
+    let list = page(tmp.path(), "stadt/de/events");
+    let immer: Vec<String> = days(&list)
+        .into_iter()
+        .filter(|(_, entries)| entries.iter().any(|(_, t)| t == "Immer"))
+        .map(|(h, _)| h)
+        .collect();
+    // 1900-01-01 + 3k days: 2026-11-25 is day 46,349 = 3 × 15,449 + 2, so the first in
+    // the window is 2026-11-26, then every third day: 20 in 60 days.
+    assert_eq!(immer.len(), 20, "{immer:#?}");
+    assert_eq!(immer[0], "Donnerstag, 26. November 2026");
+    assert_eq!(immer[1], "Sonntag, 29. November 2026");
+}
+
 /// Search finds the events that are not over, in the languages they are written in.
 #[test]
 fn search_finds_events_that_are_not_over() {

@@ -8,12 +8,13 @@ use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{copy_fixture, tree};
 use wegweiser::pipeline::{BuildOptions, build};
 use wegweiser::render::{NoProgress, RenderScope};
-use wegweiser::serve::{Outcome, ServeError, ServeOptions, Server, Session};
+use wegweiser::serve::{BuildHook, Outcome, ServeError, ServeOptions, Server, Session};
 
 const BASE: &str = "http://127.0.0.1:1111";
 
@@ -415,11 +416,15 @@ impl Response {
 }
 
 fn request(address: SocketAddr, raw: &str) -> Response {
+    request_bytes(address, raw.as_bytes())
+}
+
+fn request_bytes(address: SocketAddr, raw: &[u8]) -> Response {
     let mut stream = TcpStream::connect(address).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
-    stream.write_all(raw.as_bytes()).unwrap();
+    stream.write_all(raw).unwrap();
     let mut bytes = Vec::new();
     stream.read_to_end(&mut bytes).unwrap();
     let split = bytes
@@ -719,6 +724,210 @@ fn only_files_of_the_site_are_served() {
     let post = request(address, "POST / HTTP/1.1\r\nHost: x\r\n\r\n");
     assert_eq!(post.status, 405);
     assert_eq!(post.header("allow"), Some("GET, HEAD"));
+    server.stop();
+}
+
+#[test]
+fn a_folder_redirect_never_names_another_host() {
+    let (_tmp, root) = copy_fixture("basic");
+    let server = start(&root);
+    let address = server.address();
+    // A browser reads `Location: //stadt/` as the host `stadt`.
+    for (path, to) in [
+        ("//stadt", "/stadt/"),
+        ("///stadt", "/stadt/"),
+        ("//stadt//de/wohnen?x=1", "/stadt/de/wohnen/?x=1"),
+    ] {
+        let r = get(address, path);
+        assert_eq!(r.status, 301, "{path}");
+        assert_eq!(r.header("location"), Some(to), "{path}");
+    }
+    for path in ["/\\stadt", "/%5cstadt", "/%5C%5Cstadt"] {
+        let r = get(address, path);
+        assert_eq!(r.status, 400, "{path}");
+        assert_eq!(r.header("location"), None, "{path}");
+    }
+    server.stop();
+}
+
+#[test]
+fn a_header_that_is_not_utf8_gets_a_bad_request() {
+    let (_tmp, root) = copy_fixture("basic");
+    let server = start(&root);
+    let address = server.address();
+    // Answered, with 400, not a dropped connection.
+    for raw in [
+        &b"GET /stadt/de/wohnen/ HTTP/1.1\r\nHost: x\r\nX-Name: M\xfcller \xff\xfe\r\n\r\n"[..],
+        &b"GET /stadt/\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n"[..],
+    ] {
+        let r = request_bytes(address, raw);
+        assert_eq!(r.status, 400, "{}", String::from_utf8_lossy(raw));
+        assert_eq!(r.text(), "bad request");
+    }
+    // And the server goes on.
+    assert_eq!(get(address, "/stadt/de/wohnen/").status, 200);
+    server.stop();
+}
+
+/// A build hook that panics while `content/stadt/wohnen/anmeldung.de.md` holds `BOOM`
+/// (as a bug of wegweiser's would on some input), and on the first build if `first`.
+fn panicking_hook(root: &Path, first: bool) -> BuildHook {
+    let file = root.join("content/stadt/wohnen/anmeldung.de.md");
+    Arc::new(move |paths: Option<&[PathBuf]>| {
+        if paths.is_none() && first {
+            panic!("boom in the first build");
+        }
+        if fs::read_to_string(&file).is_ok_and(|t| t.contains("BOOM")) {
+            panic!("boom in a rebuild");
+        }
+    })
+}
+
+#[test]
+fn a_panic_in_a_rebuild_keeps_the_last_good_site_and_recovers() {
+    let (_tmp, root) = copy_fixture("basic");
+    let mut session = Session::new(session_options(&root));
+    session.set_build_hook(Some(panicking_hook(&root, false)));
+    built(&session.build());
+    let good = served(&session);
+    let p = edit(
+        &root,
+        "content/stadt/wohnen/anmeldung.de.md",
+        "Melden Sie sich an.",
+        "BOOM",
+    );
+    match session.apply(std::slice::from_ref(&p)) {
+        Outcome::Failed { problems } => {
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            let d = &problems[0];
+            assert!(d.is_error());
+            assert_eq!(
+                d.message,
+                "internal error while rebuilding: boom in a rebuild; please report it"
+            );
+            assert_eq!(d.file, Path::new("content/stadt/wohnen/anmeldung.de.md"));
+        }
+        other => panic!("expected the panic as a problem, got {other:?}"),
+    }
+    assert!(served(&session) == good, "the last good site stays");
+    assert_eq!(session.problems().len(), 1);
+    // Still broken: the same again, no poisoned state.
+    assert!(matches!(
+        session.apply(std::slice::from_ref(&p)),
+        Outcome::Failed { .. }
+    ));
+    // Fixed: everything is built again, as a full build would.
+    edit(
+        &root,
+        "content/stadt/wohnen/anmeldung.de.md",
+        "BOOM",
+        "Melden Sie sich jetzt an.",
+    );
+    let (scope, _) = built(&session.apply(&[p]));
+    assert_eq!(scope, RenderScope::All, "after a panic nothing is trusted");
+    assert!(session.problems().is_empty(), "{:?}", session.problems());
+    assert_same(&session, &root, "after the panic");
+}
+
+#[test]
+fn the_server_survives_a_panic_in_a_rebuild() {
+    let (_tmp, root) = copy_fixture("basic");
+    let mut options = ServeOptions::new(BuildOptions {
+        root: root.to_path_buf(),
+        write: true,
+        ..Default::default()
+    })
+    .with_build_hook(panicking_hook(&root, false));
+    options.port = 0;
+    let server = Server::start(options, Box::new(|_, _| {})).expect("the server starts");
+    let address = server.address();
+    let page = "/stadt/de/wohnen/anmeldung/";
+    let mut events = Events::open(address);
+    assert_eq!(events.next().0, "ok");
+
+    edit(
+        &root,
+        "content/stadt/wohnen/anmeldung.de.md",
+        "Melden Sie sich an.",
+        "BOOM",
+    );
+    let data = events.next_named("problems");
+    let problems: serde_json::Value = serde_json::from_str(&data).unwrap();
+    assert_eq!(problems[0]["severity"], "error", "{problems}");
+    assert!(
+        problems[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("internal error while rebuilding: boom in a rebuild"),
+        "{problems}"
+    );
+    // Every request is still answered, with the last good site.
+    for _ in 0..3 {
+        let kept = get(address, page);
+        assert_eq!(kept.status, 200);
+        assert!(kept.text().contains("Melden Sie sich an."));
+    }
+    assert_eq!(get(address, "/stadt/de/").status, 200);
+    assert_eq!(Events::open(address).next().0, "problems");
+
+    edit(
+        &root,
+        "content/stadt/wohnen/anmeldung.de.md",
+        "BOOM",
+        "Melden Sie sich heute an.",
+    );
+    events.next_named("reload");
+    assert!(
+        get(address, page)
+            .text()
+            .contains("Melden Sie sich heute an.")
+    );
+    assert_eq!(Events::open(address).next().0, "ok");
+    server.stop();
+}
+
+#[test]
+fn the_server_survives_a_panic_in_the_first_build() {
+    let (_tmp, root) = copy_fixture("basic");
+    let mut options = ServeOptions::new(BuildOptions {
+        root: root.to_path_buf(),
+        write: true,
+        ..Default::default()
+    })
+    .with_build_hook(panicking_hook(&root, true));
+    options.port = 0;
+    let server = Server::start(
+        options,
+        Box::new(move |changed, outcome| {
+            if changed.is_none() {
+                assert!(matches!(outcome, Outcome::Failed { .. }), "{outcome:?}");
+            }
+        }),
+    )
+    .expect("the server starts");
+    let address = server.address();
+    let r = get(address, "/stadt/de/");
+    assert_eq!(r.status, 503);
+    assert!(
+        r.text()
+            .contains("internal error while rebuilding: boom in the first build"),
+        "{}",
+        r.text()
+    );
+    let mut events = Events::open(address);
+    assert_eq!(events.next().0, "problems");
+    edit(
+        &root,
+        "content/stadt/wohnen/anmeldung.de.md",
+        "Melden Sie sich an.",
+        "Melden Sie sich heute an.",
+    );
+    events.next_named("reload");
+    assert!(
+        get(address, "/stadt/de/wohnen/anmeldung/")
+            .text()
+            .contains("Melden Sie sich heute an.")
+    );
     server.stop();
 }
 

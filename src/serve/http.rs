@@ -65,12 +65,13 @@ pub enum Target {
 fn handle(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let Some(request) = read_request(&mut stream)? else {
+        // The method is not known: the body goes with it (its Content-Length was sent).
         return respond(
             &mut stream,
             "400 Bad Request",
             "text/plain",
             b"bad request",
-            true,
+            false,
         );
     };
     let head = request.method == "HEAD";
@@ -94,7 +95,7 @@ fn handle(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
         EVENTS => return events(stream, shared),
         _ => {}
     }
-    let session = shared.session.read().expect("session lock");
+    let session = shared.session();
     if !session.has_site() {
         let page = with_live_script(&not_built(&session.problems()));
         drop(session);
@@ -165,24 +166,30 @@ fn readable(file: &Served, root: &Path) -> Option<Arc<[u8]>> {
     file.read().ok()
 }
 
-/// Read the request line and headers (which are not needed).
+/// Read the request line and headers (which are not needed). `None`: not a request
+/// this server answers (400), such as one with bytes that are not UTF-8 in its head.
 fn read_request(stream: &mut TcpStream) -> io::Result<Option<Request>> {
     let mut reader = BufReader::new(stream.take(MAX_HEAD as u64));
-    let mut line = String::new();
-    if reader.read_line(&mut line)? == 0 {
+    let mut line = Vec::new();
+    if reader.read_until(b'\n', &mut line)? == 0 {
         return Ok(None);
     }
-    // The headers, up to the empty line.
+    // The headers, up to the empty line: read whole (as bytes) before answering.
+    let mut readable = true;
     loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header)? == 0 {
+        let mut header = Vec::new();
+        if reader.read_until(b'\n', &mut header)? == 0 {
             return Ok(None);
         }
-        if header == "\r\n" || header == "\n" {
+        if header == b"\r\n" || header == b"\n" {
             break;
         }
+        readable &= std::str::from_utf8(&header).is_ok();
     }
-    Ok(parse_request_line(&line))
+    Ok(std::str::from_utf8(&line)
+        .ok()
+        .filter(|_| readable)
+        .and_then(parse_request_line))
 }
 
 /// `GET /path?query HTTP/1.1`
@@ -211,7 +218,7 @@ pub fn target(path: &str, exists: impl Fn(&str) -> bool) -> Target {
     let Ok(decoded) = percent_decode_str(path).decode_utf8() else {
         return Target::Bad;
     };
-    if decoded.contains(['\\', '\0']) {
+    if decoded.contains(['\\', '\0']) || path.contains(char::is_control) {
         return Target::Bad;
     }
     let segments: Vec<&str> = decoded.split('/').filter(|s| !s.is_empty()).collect();
@@ -226,8 +233,10 @@ pub fn target(path: &str, exists: impl Fn(&str) -> bool) -> Target {
         return Target::File(format!("{rel}/index.html"));
     }
     if !exists(&rel) && exists(&format!("{rel}/index.html")) {
-        // Keep the path as it was sent (encoded), plus the slash.
-        return Target::Folder(format!("{path}/"));
+        // The path as it was sent (encoded), plus the slash, with one `/` between
+        // segments: `//musterstadt` would send the browser to the host `musterstadt`.
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        return Target::Folder(format!("/{}/", segments.join("/")));
     }
     Target::File(rel)
 }
@@ -376,6 +385,26 @@ mod tests {
             target("//index.html", site),
             Target::File("index.html".into())
         );
+    }
+
+    #[test]
+    fn a_folder_redirect_stays_on_this_host() {
+        for (path, to) in [
+            ("//musterstadt", "/musterstadt/"),
+            ("///musterstadt", "/musterstadt/"),
+            ("/musterstadt//de", "/musterstadt/de/"),
+            ("//musterstadt//de", "/musterstadt/de/"),
+        ] {
+            assert_eq!(target(path, site), Target::Folder(to.into()), "{path}");
+        }
+        for bad in [
+            "/\\musterstadt",
+            "/%5cmusterstadt",
+            "/%5Cmusterstadt",
+            "/a\rb",
+        ] {
+            assert_eq!(target(bad, site), Target::Bad, "{bad}");
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -24,10 +24,10 @@ use serde::Serialize;
 use crate::diagnostics::Diagnostic;
 use crate::pipeline::BuildOptions;
 use crate::report;
-pub use session::{Outcome, Served, Session};
+pub use session::{BuildHook, Outcome, Served, Session};
 
 /// What to serve and where.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ServeOptions {
     /// Root, municipalities, drafts; `base_url` is replaced by the server's address.
     pub build: BuildOptions,
@@ -36,6 +36,18 @@ pub struct ServeOptions {
     pub port: u16,
     /// How long to wait for more events of one save before rebuilding.
     pub debounce: Duration,
+    hook: Option<BuildHook>,
+}
+
+impl fmt::Debug for ServeOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServeOptions")
+            .field("build", &self.build)
+            .field("bind", &self.bind)
+            .field("port", &self.port)
+            .field("debounce", &self.debounce)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ServeOptions {
@@ -45,7 +57,15 @@ impl ServeOptions {
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 1111,
             debounce: Duration::from_millis(5),
+            hook: None,
         }
+    }
+
+    /// Run `hook` at the start of every build of the session ([`Session::set_build_hook`]).
+    #[doc(hidden)]
+    pub fn with_build_hook(mut self, hook: BuildHook) -> Self {
+        self.hook = Some(hook);
+        self
     }
 }
 
@@ -68,7 +88,9 @@ pub enum ServeError {
 /// of it.
 pub type OnBuild = Box<dyn Fn(Option<&[PathBuf]>, &Outcome) + Send + Sync>;
 
-/// State shared by the connections and the rebuild thread.
+/// State shared by the connections and the rebuild thread. A panic while a lock is held
+/// (none is expected: builds catch theirs) does not take the server down: the locks
+/// are taken whether poisoned or not.
 pub struct Shared {
     session: RwLock<Session>,
     stop: AtomicBool,
@@ -77,26 +99,38 @@ pub struct Shared {
 }
 
 impl Shared {
+    fn session(&self) -> RwLockReadGuard<'_, Session> {
+        self.session.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn session_mut(&self) -> RwLockWriteGuard<'_, Session> {
+        self.session.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn subscribers(&self) -> MutexGuard<'_, Vec<Sender<String>>> {
+        self.subscribers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
     fn stopped(&self) -> bool {
         self.stop.load(Ordering::SeqCst)
     }
 
     fn subscribe(&self) -> Receiver<String> {
         let (tx, rx) = mpsc::channel();
-        self.subscribers.lock().expect("subscribers lock").push(tx);
+        self.subscribers().push(tx);
         rx
     }
 
     fn broadcast(&self, message: &str) {
-        self.subscribers
-            .lock()
-            .expect("subscribers lock")
+        self.subscribers()
             .retain(|s| s.send(message.to_string()).is_ok());
     }
 
     /// The event that tells a new page how things are now.
     fn current_event(&self) -> String {
-        let problems = self.session.read().expect("session lock").problems();
+        let problems = self.session().problems();
         if problems.iter().any(Diagnostic::is_error) {
             problems_event(&problems)
         } else {
@@ -153,6 +187,7 @@ impl Server {
             bind,
             port,
             debounce,
+            hook,
         } = options;
         let listener = TcpListener::bind((bind, port)).map_err(|source| {
             if source.kind() == io::ErrorKind::AddrInUse {
@@ -202,6 +237,7 @@ impl Server {
         }
 
         let mut session = Session::new(build);
+        session.set_build_hook(hook);
         let first = session.build();
         on_build(None, &first);
         let shared = Arc::new(Shared {
@@ -253,11 +289,7 @@ impl Server {
                     if paths.is_empty() {
                         continue;
                     }
-                    let outcome = shared
-                        .session
-                        .write()
-                        .expect("session lock")
-                        .apply_pages(&paths);
+                    let outcome = shared.session_mut().apply_pages(&paths);
                     match &outcome {
                         Outcome::Built { pages, .. } => shared
                             .broadcast(&format!("event: reload\ndata: {{\"pages\":{pages}}}\n\n")),
@@ -267,13 +299,9 @@ impl Server {
                     on_build(Some(&paths), &outcome);
                     // The search bundles of an edited page's languages: indexed while the
                     // reloaded page is served (a read lock), then put in place.
-                    let update = shared.session.read().expect("session lock").index_search();
+                    let update = shared.session().index_search();
                     if let Some(update) = update {
-                        let put = shared
-                            .session
-                            .write()
-                            .expect("session lock")
-                            .put_search(update);
+                        let put = shared.session_mut().put_search(update);
                         match put {
                             Ok(()) => shared.broadcast("event: search\ndata: {}\n\n"),
                             Err(problems) => shared.broadcast(&problems_event(&problems)),
@@ -316,11 +344,7 @@ impl Server {
         self.shared.stop.store(true, Ordering::SeqCst);
         // Wake the accepting thread.
         let _ = TcpStream::connect(browsable(self.address));
-        self.shared
-            .subscribers
-            .lock()
-            .expect("subscribers lock")
-            .clear();
+        self.shared.subscribers().clear();
         for t in [self.accept.take(), self.rebuild.take()]
             .into_iter()
             .flatten()

@@ -15,14 +15,19 @@
 //! every time. While the sources have errors the last good site is kept, and what the
 //! changes since then touched is remembered for the next good build, so that the site
 //! served is always what a full build of the same sources would write.
+//!
+//! A panic in a build (a bug of wegweiser's, whatever the sources) is caught: it
+//! becomes an error among the problems ("internal error while rebuilding: …"), the last
+//! good site stays, and the next change loads and renders everything again.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
+use std::panic::{self, AssertUnwindSafe};
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::load::{self, DocumentCache, LoadOptions, LoadedPortal};
 use crate::model::{LangIdx, Site};
 use crate::offline;
@@ -75,6 +80,10 @@ struct Sources {
     site: Site,
 }
 
+/// Called at the start of every build and rebuild of a session, with the changed paths
+/// (`None` for a whole build): a way for tests to make a build fail as a bug would.
+pub type BuildHook = Arc<dyn Fn(Option<&[PathBuf]>) + Send + Sync>;
+
 /// A `wegweiser serve` session: sources, theme and the last good site.
 pub struct Session {
     options: BuildOptions,
@@ -107,6 +116,9 @@ pub struct Session {
     /// Search bundles to index again after a page's text changed: the page is served
     /// first ([`Session::apply_pages`]), the bundles follow ([`Session::index_search`]).
     search_pending: BTreeSet<(usize, LangIdx)>,
+    /// The panic of the last build, as an error: kept until a build gets through.
+    internal: Option<Diagnostic>,
+    hook: Option<BuildHook>,
 }
 
 /// Search bundles indexed for the current sources, to put in place with
@@ -143,7 +155,65 @@ impl Session {
             dates: BTreeMap::new(),
             offline: offline::Index::default(),
             search_pending: BTreeSet::new(),
+            internal: None,
+            hook: None,
         }
+    }
+
+    /// Run `hook` at the start of every build (inside the guard against panics).
+    #[doc(hidden)]
+    pub fn set_build_hook(&mut self, hook: Option<BuildHook>) {
+        self.hook = hook;
+    }
+
+    /// Run `build` (what `paths` changed, `None`: everything), turning a panic into an
+    /// error among the problems. After a panic the session's state is not trusted: the
+    /// next change loads and renders everything again, and meanwhile the last good
+    /// site is served.
+    fn guarded(
+        &mut self,
+        paths: Option<&[PathBuf]>,
+        build: impl FnOnce(&mut Session) -> Outcome,
+    ) -> Outcome {
+        let hook = self.hook.clone();
+        let run = panic::catch_unwind(AssertUnwindSafe(|| {
+            if let Some(hook) = &hook {
+                hook(paths);
+            }
+            build(self)
+        }));
+        match run {
+            Ok(Outcome::Unchanged) => Outcome::Unchanged,
+            Ok(outcome) => {
+                self.internal = None;
+                outcome
+            }
+            Err(payload) => {
+                let file = paths
+                    .and_then(|p| p.iter().find_map(|p| relative(&self.options.root, p)))
+                    .unwrap_or_else(|| PathBuf::from("wegweiser.toml"));
+                self.internal = Some(internal_error(file, &*payload));
+                self.forget_all();
+                Outcome::Failed {
+                    problems: self.problems(),
+                }
+            }
+        }
+    }
+
+    /// After a panic: nothing but the last good site is trusted.
+    fn forget_all(&mut self) {
+        self.sources = None;
+        self.problems.clear();
+        self.portal_problems.clear();
+        self.load_problems.clear();
+        self.resolve_problems.clear();
+        self.render_problems.clear();
+        // A new cache: the old one's locks may be poisoned.
+        self.cache = DocumentCache::new();
+        self.dates.clear();
+        self.pending = Some(RenderScope::All);
+        self.search_pending.clear();
     }
 
     /// The portal root.
@@ -170,8 +240,9 @@ impl Session {
     /// reports them).
     pub fn problems(&self) -> Vec<Diagnostic> {
         let mut all: Vec<Diagnostic> = self
-            .problems
+            .internal
             .iter()
+            .chain(&self.problems)
             .chain(&self.render_problems)
             .cloned()
             .collect();
@@ -181,6 +252,10 @@ impl Session {
 
     /// Load, resolve and render everything (parsing every file again).
     pub fn build(&mut self) -> Outcome {
+        self.guarded(None, Session::build_unguarded)
+    }
+
+    fn build_unguarded(&mut self) -> Outcome {
         let started = Instant::now();
         self.cache.clear();
         self.dates.clear();
@@ -207,6 +282,10 @@ impl Session {
     /// bundle again takes longer than the rest of such an edit, and the page should not
     /// wait for it.
     pub fn apply_pages(&mut self, paths: &[PathBuf]) -> Outcome {
+        self.guarded(Some(paths), |session| session.apply_pages_unguarded(paths))
+    }
+
+    fn apply_pages_unguarded(&mut self, paths: &[PathBuf]) -> Outcome {
         let started = Instant::now();
         let rels: BTreeSet<PathBuf> = paths
             .iter()
@@ -477,14 +556,28 @@ impl Session {
         }
         let bundles: Vec<(usize, LangIdx)> = self.search_pending.iter().copied().collect();
         let sink = Collect::default();
-        let files = crate::search::write(&sources.site, &bundles, &sink)
-            .map(|_| sink.files.into_inner().expect("sink lock"));
+        let files = panic::catch_unwind(AssertUnwindSafe(|| {
+            crate::search::write(&sources.site, &bundles, &sink)
+        }))
+        .unwrap_or_else(|payload| Err(internal_error(PathBuf::from("wegweiser.toml"), &*payload)))
+        .map(|_| sink.into_files());
         Some(SearchUpdate { bundles, files })
     }
 
     /// Serve the bundles of `update` in place of their older files, and the offline
     /// lists that name them. The problems, if indexing failed.
     pub fn put_search(&mut self, update: SearchUpdate) -> Result<(), Vec<Diagnostic>> {
+        match panic::catch_unwind(AssertUnwindSafe(|| self.put_search_unguarded(update))) {
+            Ok(result) => result,
+            Err(payload) => {
+                self.internal = Some(internal_error(PathBuf::from("wegweiser.toml"), &*payload));
+                self.forget_all();
+                Err(self.problems())
+            }
+        }
+    }
+
+    fn put_search_unguarded(&mut self, update: SearchUpdate) -> Result<(), Vec<Diagnostic>> {
         let Some(sources) = &self.sources else {
             return Ok(());
         };
@@ -584,7 +677,7 @@ impl Session {
                 // Bundles rendered now are current; those of the page follow.
                 self.search_pending.retain(|&(m, _)| !scope.covers(m));
                 self.search_pending.extend(deferred);
-                let written = sink.files.into_inner().expect("sink lock");
+                let written = sink.into_files();
                 let base = &sources.site.base_url.path;
                 let noted: Vec<(String, offline::FileInfo)> = written
                     .iter()
@@ -647,12 +740,38 @@ struct Collect {
     files: Mutex<Vec<(String, Served)>>,
 }
 
+impl Collect {
+    fn into_files(self) -> Vec<(String, Served)> {
+        self.files
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The error a panic in a build becomes, at `file` (what changed).
+fn internal_error(file: PathBuf, payload: &(dyn std::any::Any + Send)) -> Diagnostic {
+    let message = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a panic without message");
+    Diagnostic::file(
+        Severity::Error,
+        file,
+        format!("internal error while rebuilding: {message}; please report it"),
+    )
+    .with_hint(
+        "the last good site is still served; the next save builds everything again. \
+         Please report this with the file you changed: it is a bug in wegweiser",
+    )
+}
+
 impl Sink for Collect {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let file = Served::Bytes(bytes.into());
         self.files
             .lock()
-            .expect("sink lock")
+            .unwrap_or_else(PoisonError::into_inner)
             .push((rel.to_string(), file));
         Ok(())
     }
@@ -661,7 +780,7 @@ impl Sink for Collect {
         let file = Served::File(from.to_path_buf());
         self.files
             .lock()
-            .expect("sink lock")
+            .unwrap_or_else(PoisonError::into_inner)
             .push((rel.to_string(), file));
         Ok(())
     }
