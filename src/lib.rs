@@ -8,6 +8,7 @@
 
 pub mod actor;
 pub mod actor_pages;
+pub mod assets;
 pub mod branding;
 pub mod config;
 pub mod confirm;
