@@ -247,6 +247,14 @@ pub fn load_cached(
             return None;
         }
     };
+    if let Some(pattern) = &config.edit_url
+        && let Some(problem) = crate::safe_url::web_url_problem(pattern)
+    {
+        diagnostics.push(
+            key_diagnostic(&config_display, &text, "edit_url", problem)
+                .with_hint("where readers suggest an edit: \"https://git.example.org/portal/edit/main/{path}\""),
+        );
+    }
     let mut languages = LanguageTable::built_in();
     for (code, settings) in &config.languages {
         if let Err(msg) = languages.apply(code, settings) {

@@ -410,3 +410,171 @@ fn active_files_in_content_folders_are_refused_by_name() {
     );
     assert!(!p.out().exists());
 }
+
+// ---------------------------------------------------------------------------------------
+// URL fields
+
+/// Values that must never become a link: other schemes, and schemes hidden by white
+/// space or control characters that browsers skip. As TOML basic strings.
+const BAD_URLS: &[&str] = &[
+    "javascript:alert(1)",
+    "JavaScript:alert(document.domain)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    " javascript:alert(1)",
+    "java\\tscript:alert(1)",
+    "java\\nscript:alert(1)",
+    "\\u0001javascript:alert(1)",
+    "https://example.org/\\njavascript:alert(1)",
+];
+
+/// Build a portal that `setup` gives a bad URL and check the error: at `file`, line
+/// `line`, naming `field` or the value.
+#[track_caller]
+fn assert_url_refused(
+    file: &str,
+    line: usize,
+    column: usize,
+    field: &str,
+    setup: impl Fn(&Portal, &str),
+) {
+    for bad in BAD_URLS {
+        let p = Portal::new();
+        setup(&p, bad);
+        let (diags, ok) = p.build();
+        assert!(!ok, "{field} = \"{bad}\" was accepted:\n{}", show(&diags));
+        let d = diags
+            .iter()
+            .find(|d| {
+                d.is_error()
+                    && d.file == Path::new(file)
+                    && d.message.contains("is not an absolute http(s) URL")
+            })
+            .unwrap_or_else(|| {
+                panic!("{field} = \"{bad}\": no error in {file}:\n{}", show(&diags))
+            });
+        assert_eq!(
+            (d.line, d.column),
+            (line, column),
+            "{field} = \"{bad}\": {}",
+            show(&diags)
+        );
+        assert!(
+            d.excerpt.as_ref().unwrap().text.contains(field),
+            "{field}: the error does not point at the field: {d:?}"
+        );
+        assert!(!p.out().exists());
+    }
+}
+
+#[test]
+fn conciliation_url_takes_web_addresses_only() {
+    assert_url_refused(
+        "content/m/municipality.toml",
+        8,
+        20,
+        "conciliation_url",
+        |p, bad| {
+            p.append(
+                "content/m/municipality.toml",
+                &format!(
+                    "\n[legal]\naccessibility_page = \"@/_index.md\"\n[legal.accessibility]\nconciliation_url = \"{bad}\"\n"
+                ),
+            )
+        },
+    );
+}
+
+#[test]
+fn actor_url_takes_web_addresses_only() {
+    assert_url_refused("content/m/actors.toml", 5, 1, "url", |p, bad| {
+        p.write(
+            "content/m/actors.toml",
+            format!(
+                "[[actor]]\nid = \"vhs\"\nname = \"VHS\"\nkind = \"education\"\nurl = \"{bad}\"\n"
+            ),
+        )
+    });
+}
+
+#[test]
+fn place_urls_take_web_addresses_only() {
+    for (field, line) in [("website", 5), ("appointment_url", 6)] {
+        assert_url_refused("content/m/places/amt.md", line, 1, field, |p, bad| {
+            let (website, appointment) = if field == "website" {
+                (bad, "https://example.org/termin")
+            } else {
+                ("https://example.org", bad)
+            };
+            p.write(
+                "content/m/places/amt.md",
+                format!(
+                    "+++\ntitle = \"Amt\"\nid = \"amt\"\ncategory = \"authority\"\nwebsite = \"{website}\"\nappointment_url = \"{appointment}\"\n+++\nText.\n"
+                ),
+            )
+        });
+    }
+}
+
+#[test]
+fn event_urls_take_web_addresses_only() {
+    assert_url_refused("content/m/events/kurs.md", 4, 1, "online_url", |p, bad| {
+        p.write(
+            "content/m/events/kurs.md",
+            format!(
+                "+++\ntitle = \"Kurs\"\nstart = 2026-11-10T18:00\nonline_url = \"{bad}\"\n+++\nText.\n"
+            ),
+        )
+    });
+}
+
+#[test]
+fn a_registration_that_is_not_a_web_address_is_shown_as_text() {
+    let p = Portal::new();
+    p.write(
+        "content/m/events/kurs.md",
+        "+++\ntitle = \"Kurs\"\nstart = 2026-11-10T18:00\nlocation = \"VHS\"\nregistration = \"javascript:alert(1)\"\n+++\nText.\n",
+    );
+    let (diags, ok) = p.build();
+    assert!(ok, "{}", show(&diags));
+    let page = fs::read_to_string(p.out().join("m/de/veranstaltungen/kurs/index.html"))
+        .or_else(|_| {
+            let found = walkdir::WalkDir::new(p.out())
+                .into_iter()
+                .filter_map(Result::ok)
+                .find(|e| e.path().ends_with("kurs/index.html"))
+                .expect("the event page");
+            fs::read_to_string(found.path())
+        })
+        .unwrap();
+    assert!(page.contains("javascript:alert(1)"), "shown as text");
+    assert!(!page.contains("href=\"javascript"), "never a link");
+
+    // A web address with white space in it is an error where the field is.
+    let p = Portal::new();
+    p.write(
+        "content/m/events/kurs.md",
+        "+++\ntitle = \"Kurs\"\nstart = 2026-11-10T18:00\nlocation = \"VHS\"\nregistration = \"https://anmeldung.example/\\njavascript:alert(1)\"\n+++\n",
+    );
+    let (diags, ok) = p.build();
+    assert!(!ok);
+    find(
+        &diags,
+        Severity::Error,
+        "content/m/events/kurs.md:5:1",
+        "is not an absolute http(s) URL",
+    );
+}
+
+#[test]
+fn portal_urls_take_web_addresses_only() {
+    assert_url_refused("wegweiser.toml", 3, 1, "edit_url", |p, bad| {
+        p.append("wegweiser.toml", &format!("edit_url = \"{bad}{{path}}\"\n"))
+    });
+    assert_url_refused("wegweiser.toml", 2, 1, "base_url", |p, bad| {
+        p.write(
+            "wegweiser.toml",
+            format!("title = \"Testportal\"\nbase_url = \"{bad}\"\n"),
+        )
+    });
+}
