@@ -340,14 +340,13 @@ const DATA_IMAGES: &[&str] = &[
     "data:image/webp",
 ];
 
-/// Whether `href` is a reference inside the same file (`#id`).
+/// Whether `href` is a reference inside the same file (`#id`, nothing before the `#`).
 fn is_fragment(href: &str) -> bool {
-    href.trim_matches(|c: char| c.is_ascii_whitespace())
-        .starts_with('#')
+    href.starts_with('#')
 }
 
 fn is_data_image(href: &str) -> bool {
-    let lower = href.trim().to_ascii_lowercase();
+    let lower = href.to_ascii_lowercase();
     DATA_IMAGES.iter().any(|p| {
         lower
             .strip_prefix(p)
@@ -436,6 +435,19 @@ pub fn sanitize(src: &[u8]) -> Result<Sanitized, Invalid> {
             "not UTF-8 text: save the SVG as UTF-8 (SVGZ, compressed SVG, cannot be checked)",
         )
     })?;
+    // A browser refuses such a document; so does wegweiser, wherever the character is.
+    if let Some((at, c)) = src
+        .char_indices()
+        .find(|&(_, c)| !crate::xml::is_xml_char(c))
+    {
+        return Err(invalid(
+            at,
+            format!(
+                "not well-formed XML: U+{:04X} is not a character XML allows",
+                u32::from(c)
+            ),
+        ));
+    }
     let mut s = Sanitizer {
         src,
         out: Vec::with_capacity(src.len()),
@@ -533,6 +545,12 @@ impl Sanitizer<'_> {
                     self.text(c.encode_utf8(&mut [0; 4]), offset)?;
                 }
                 Event::Comment(c) => {
+                    if c.ends_with(b"-") {
+                        return Err(invalid(
+                            offset,
+                            "not well-formed XML: a comment ends with `--->`",
+                        ));
+                    }
                     if !matches!(self.stack.last(), Some(Frame::Style { .. })) {
                         self.out.extend_from_slice(b"<!--");
                         self.out.extend_from_slice(&c);
@@ -1098,7 +1116,9 @@ mod tests {
                         "{text}"
                     );
                 }
-                assert!(css_problem(attr.value()).is_none(), "{text}");
+                if attr.name() != "href" {
+                    assert!(css_problem(attr.value()).is_none(), "{text}");
+                }
             }
         }
         assert!(!text.contains("<?xml-stylesheet"), "{text}");
@@ -1346,6 +1366,107 @@ mod tests {
         assert!(many[s.removed[19_999].offset..].starts_with("onx19999="));
         // Seconds, not the minutes a quadratic pass would take (debug build).
         assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+    }
+
+    /// Mutated hostile and clean SVGs: whatever is not refused comes out well-formed
+    /// (for roxmltree) and inert.
+    #[test]
+    fn mutated_files_are_refused_or_come_out_well_formed_and_inert() {
+        let seeds: Vec<String> = vec![
+            String::from_utf8_lossy(include_bytes!(
+                "../content-example/content/landkreis-beispiel/logo.svg"
+            ))
+            .into_owned(),
+            r##"<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE svg><svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" onload="alert(1)"><!-- c --><a xlink:href="javascript:alert(1)"><text>&amp;a</text></a><script><![CDATA[alert(1)]]></script><style>a{fill:url(#x)}</style><use href="#x"/><image href="data:image/png;base64,AA"/><set attributeName="href" to="javascript:alert(1)"/><foreignObject><p xmlns="http://www.w3.org/1999/xhtml">x</p></foreignObject></svg>"##.to_string(),
+        ];
+        let tokens = [
+            "<",
+            ">",
+            "/>",
+            "</g>",
+            "<g>",
+            "&",
+            "&amp;",
+            "&#0;",
+            "&#x1;",
+            "\"",
+            "'",
+            "=",
+            ":",
+            "-",
+            "--",
+            "<!--",
+            "-->",
+            "<![CDATA[",
+            "]]>",
+            "<?",
+            "?>",
+            "xmlns=\"\"",
+            "xmlns:x=\"http://www.w3.org/2000/svg\"",
+            "x:",
+            "xlink:",
+            " href=\"javascript:1\"",
+            " onload=\"1\"",
+            "<script>",
+            "</script>",
+            "\u{1}",
+            "\u{FFFE}",
+            "\n",
+            " ",
+            "url(",
+            "<a>",
+            "</a>",
+            "<style>",
+            "</style>",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\">",
+        ];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let (mut accepted, mut refused) = (0, 0);
+        for round in 0..4000 {
+            let mut text = seeds[round % seeds.len()].clone();
+            for _ in 0..1 + next(4) {
+                let mut at = next(text.len() + 1);
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                match next(3) {
+                    0 => text.insert_str(at, tokens[next(tokens.len())]),
+                    1 => {
+                        let mut end = (at + next(12)).min(text.len());
+                        while !text.is_char_boundary(end) {
+                            end -= 1;
+                        }
+                        text.replace_range(at..end, "");
+                    }
+                    _ => {
+                        let mut end = (at + next(40)).min(text.len());
+                        while !text.is_char_boundary(end) {
+                            end -= 1;
+                        }
+                        let piece = text[at..end].to_string();
+                        text.insert_str(at, &piece);
+                    }
+                }
+            }
+            match sanitize(text.as_bytes()) {
+                Ok(s) => {
+                    accepted += 1;
+                    assert_inert(&s.svg);
+                }
+                Err(_) => refused += 1,
+            }
+        }
+        // Both kinds occur, so the test tests something.
+        assert!(
+            accepted > 500 && refused > 500,
+            "{accepted} accepted, {refused} refused"
+        );
     }
 
     #[test]
