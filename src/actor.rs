@@ -148,17 +148,11 @@ pub fn parse(display: &Path, text: &str) -> Result<Vec<Actor>, Vec<Diagnostic>> 
             );
         }
         if let Some(url) = &actor.url
-            && !(url.starts_with("https://") || url.starts_with("http://"))
+            && let Some(problem) = crate::safe_url::web_url_problem(url)
         {
             problems.push(
-                value_diagnostic(
-                    display,
-                    text,
-                    i,
-                    "url",
-                    format!("`{url}` is not an absolute http(s) URL"),
-                )
-                .with_hint("write the whole address, e.g. url = \"https://vhs.example\""),
+                value_diagnostic(display, text, i, "url", problem)
+                    .with_hint("write the whole address, e.g. url = \"https://vhs.example\""),
             );
         }
     }

@@ -162,6 +162,9 @@ pub struct BaseUrl {
 
 impl BaseUrl {
     pub fn parse(url: &str) -> Result<BaseUrl, String> {
+        if let Some(problem) = crate::safe_url::web_url_problem(url) {
+            return Err(problem);
+        }
         let rest = url
             .strip_prefix("https://")
             .or_else(|| url.strip_prefix("http://"))

@@ -448,12 +448,6 @@ fn warning(mut d: Diagnostic) -> Diagnostic {
     d
 }
 
-fn is_http_url(url: &str) -> bool {
-    (url.starts_with("https://") || url.starts_with("http://"))
-        && url.len() > url.find("//").unwrap_or(0) + 2
-        && !url.contains(char::is_whitespace)
-}
-
 /// Check an event's front matter; `None` when the timing cannot be made sense of.
 fn check(
     display: &Path,
@@ -580,22 +574,18 @@ fn check(
         );
     }
     if let Some(url) = &front.online_url
-        && !is_http_url(url)
+        && let Some(problem) = crate::safe_url::web_url_problem(url)
     {
         problems.push(
-            at(
-                "online_url",
-                None,
-                format!("`{url}` is not an absolute http(s) URL"),
-            )
-            .with_hint("write the whole address, e.g. https://meet.example.org/sprachcafe"),
+            at("online_url", None, problem)
+                .with_hint("write the whole address, e.g. https://meet.example.org/sprachcafe"),
         );
     }
     let registration = front.registration.as_ref().map(|r| {
         let r = r.trim();
         if r.starts_with("http://") || r.starts_with("https://") {
-            if !is_http_url(r) {
-                problems.push(at("registration", None, format!("`{r}` is not a URL")));
+            if let Some(problem) = crate::safe_url::web_url_problem(r) {
+                problems.push(at("registration", None, problem));
             }
             Registration::Url(r.to_string())
         } else {

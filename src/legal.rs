@@ -81,7 +81,7 @@ pub struct StatementSettings {
     pub feedback_phone: Option<String>,
     /// The conciliation body (Schlichtungsstelle) and its web address.
     pub conciliation_body: Option<String>,
-    pub conciliation_url: Option<String>,
+    pub conciliation_url: Option<Spanned<String>>,
     /// Content that is not accessible, with reasons and alternatives.
     #[serde(default)]
     pub barriers: Vec<Barrier>,
@@ -398,6 +398,21 @@ fn check_statement(
         return;
     };
     let generated = legal.accessibility_page.is_none();
+    if let Some(url) = &s.conciliation_url
+        && let Some(problem) = crate::safe_url::web_url_problem(url.get_ref())
+    {
+        out.push(
+            Diagnostic::error_at(
+                display,
+                text,
+                url.span(),
+                format!("`accessibility.conciliation_url`: {problem}"),
+            )
+            .with_hint(
+                "the conciliation body's website, e.g. \"https://www.schlichtungsstelle-bgg.de\"",
+            ),
+        );
+    }
     if let Some(status) = &s.status
         && !["full", "partial", "not"].contains(&status.get_ref().as_str())
     {
@@ -696,7 +711,7 @@ pub fn template_value(legal: &LegalSettings) -> serde_json::Value {
             "feedback_email": s.feedback_email,
             "feedback_phone": s.feedback_phone,
             "conciliation_body": s.conciliation_body,
-            "conciliation_url": s.conciliation_url,
+            "conciliation_url": s.conciliation_url.as_ref().map(|u| u.get_ref()),
             "barriers": s.barriers,
         },
     })

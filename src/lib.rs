@@ -8,6 +8,7 @@
 
 pub mod actor;
 pub mod actor_pages;
+pub mod assets;
 pub mod branding;
 pub mod config;
 pub mod confirm;
@@ -48,6 +49,7 @@ pub mod sitemap;
 pub mod source_diff;
 pub mod stamp;
 pub mod status_page;
+pub mod svg;
 pub mod theme;
 pub mod translation;
 pub mod translation_report;

@@ -124,6 +124,8 @@ pub struct AssetFile {
     pub path: PathBuf,
     /// Relative to the municipality folder, `/`-separated.
     pub rel: String,
+    /// What is published instead of the file: an SVG as [`crate::svg`] wrote it again.
+    pub content: Option<std::sync::Arc<[u8]>>,
 }
 
 /// A municipality as found on disk.
@@ -248,6 +250,14 @@ pub fn load_cached(
             return None;
         }
     };
+    if let Some(pattern) = &config.edit_url
+        && let Some(problem) = crate::safe_url::web_url_problem(pattern)
+    {
+        diagnostics.push(
+            key_diagnostic(&config_display, &text, "edit_url", problem)
+                .with_hint("where readers suggest an edit: \"https://git.example.org/portal/edit/main/{path}\""),
+        );
+    }
     let mut languages = LanguageTable::built_in();
     for (code, settings) in &config.languages {
         if let Err(msg) = languages.apply(code, settings) {
@@ -512,10 +522,23 @@ pub fn load_municipality(
         } else if rel.ends_with(".md") {
             markdown.push((rel, path));
         } else if rel != "municipality.toml" && rel != crate::actor::FILE_NAME {
+            let display = display_of(root, &path);
+            if let Err(d) = crate::assets::check_type(&rel, &display) {
+                diagnostics.push(d);
+                continue;
+            }
+            // An SVG is published as it was written again; one that cannot be (an
+            // error, so the build fails) stays known as an empty file, so that links
+            // to it and `[theme]` do not report it missing as well.
+            let content = crate::assets::is_svg(&rel).then(|| {
+                crate::assets::sanitize_svg(&path, &display, diagnostics)
+                    .unwrap_or_else(|| std::sync::Arc::from(&b""[..]))
+            });
             assets.push(AssetFile {
-                display: display_of(root, &path),
+                display,
                 path,
                 rel,
+                content,
             });
         }
     }

@@ -64,8 +64,9 @@ pub struct Municipality {
     pub accessibility: crate::legal::AccessibilitySettings,
     /// `[theme]`: logo, coat of arms, primary colour (see [`crate::branding`]).
     pub theme: Option<crate::branding::ThemeSettings>,
-    /// Logo and coat of arms: (file on disk, name under `/<m>/_theme/`).
-    pub theme_files: Vec<(PathBuf, String)>,
+    /// Logo and coat of arms: (file on disk, name under `/<m>/_theme/`, what is
+    /// published instead of the file's bytes: a sanitised SVG).
+    pub theme_files: Vec<(PathBuf, String, Option<Published>)>,
     /// Integration actors from `actors.toml`, in file order.
     pub actors: Vec<Actor>,
     /// IANA name of the municipality's time zone.
@@ -212,7 +213,12 @@ pub struct Asset {
     pub owner: PageId,
     /// Path below the owner's folder: `lageplan.svg`.
     pub name: String,
+    /// Published instead of the file's bytes (a sanitised SVG, see [`crate::assets`]).
+    pub content: Option<Published>,
 }
+
+/// The bytes published for a file of the portal instead of the file as it is.
+pub type Published = std::sync::Arc<[u8]>;
 
 /// Something translated as a whole, with a translation state per language: a page, or
 /// an event, place or news item (by its index in [`Municipality::events`],

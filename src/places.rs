@@ -830,10 +830,10 @@ fn check(
         ("appointment_url", &front.appointment_url),
     ] {
         if let Some(url) = url
-            && !(url.starts_with("https://") || url.starts_with("http://"))
+            && let Some(problem) = crate::safe_url::web_url_problem(url)
         {
             problems.push(
-                at(key, None, format!("`{url}` is not an absolute http(s) URL"))
+                at(key, None, problem)
                     .with_hint("write the whole address, e.g. https://example.org/termin"),
             );
         }

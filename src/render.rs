@@ -1011,16 +1011,13 @@ impl<'a> Renderer<'a> {
                     .as_ref()
                     .expect("jobs are made for localized owners");
                 let rel = format!("{}/{}", owner.dir, a.name);
-                let size = out
-                    .copy(&a.path, &rel)
-                    .and_then(|_| Ok(std::fs::metadata(&a.path)?.len()))
-                    .map_err(|e| {
-                        Diagnostic::file(
-                            Severity::Error,
-                            &a.path,
-                            format!("cannot copy to the site: {e}"),
-                        )
-                    })?;
+                let size = publish(out, &a.path, a.content.as_deref(), &rel).map_err(|e| {
+                    Diagnostic::file(
+                        Severity::Error,
+                        &a.path,
+                        format!("cannot copy to the site: {e}"),
+                    )
+                })?;
                 return Ok((size, false, 0));
             }
             Job::Poster { m, lang } => {
@@ -1054,18 +1051,15 @@ impl<'a> Renderer<'a> {
             }
             Job::ThemeFile { m, index } => {
                 let municipality = &self.site.municipalities[m];
-                let (path, name) = &municipality.theme_files[index];
+                let (path, name, content) = &municipality.theme_files[index];
                 let rel = format!("{}/_theme/{name}", municipality.slug);
-                let size = out
-                    .copy(path, &rel)
-                    .and_then(|_| Ok(std::fs::metadata(path)?.len()))
-                    .map_err(|e| {
-                        Diagnostic::file(
-                            Severity::Error,
-                            path,
-                            format!("cannot copy to the site: {e}"),
-                        )
-                    })?;
+                let size = publish(out, path, content.as_deref(), &rel).map_err(|e| {
+                    Diagnostic::file(
+                        Severity::Error,
+                        path,
+                        format!("cannot copy to the site: {e}"),
+                    )
+                })?;
                 return Ok((size, false, 0));
             }
         };
@@ -1733,6 +1727,22 @@ fn switcher<'a>(
 }
 
 /// A page that forwards to `to` (an absolute URL), for old URLs.
+/// Copy a file from the portal to `rel`, or write `content` in its place (an SVG as
+/// [`crate::svg`] wrote it again); the number of bytes published.
+fn publish(
+    out: &dyn Sink,
+    path: &std::path::Path,
+    content: Option<&[u8]>,
+    rel: &str,
+) -> std::io::Result<u64> {
+    match content {
+        Some(bytes) => out.write(rel, bytes).map(|_| bytes.len() as u64),
+        None => out
+            .copy(path, rel)
+            .and_then(|_| Ok(std::fs::metadata(path)?.len())),
+    }
+}
+
 fn redirect_page(to: &str) -> String {
     let to = crate::markdown::escape_attr(to);
     format!(

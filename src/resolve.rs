@@ -210,7 +210,7 @@ pub fn resolve_municipality(
             .iter()
             .map(|a| {
                 let name = a.rel.rsplit('/').next().unwrap_or(&a.rel).to_string();
-                (a.path.clone(), name)
+                (a.path.clone(), name, a.content.clone())
             })
             .collect(),
         actors: loaded.actors.clone(),
@@ -569,6 +569,7 @@ fn place_assets(loaded: &LoadedMunicipality, keys: &BTreeMap<String, PageId>) ->
                 path: a.path.clone(),
                 owner,
                 name,
+                content: a.content.clone(),
             })
         })
         .collect()

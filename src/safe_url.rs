@@ -43,6 +43,41 @@ pub fn is_web(url: &str) -> bool {
             .is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with('/'))
 }
 
+/// Every field of the portal's files whose value is published as a link to a website:
+/// (file, field). Each is checked with [`web_url_problem`] where its file is read, and
+/// an address that is not one is an error at the value.
+pub const WEB_URL_FIELDS: &[(&str, &str)] = &[
+    ("wegweiser.toml", "base_url"),
+    ("wegweiser.toml", "edit_url"),
+    ("municipality.toml", "legal.accessibility.conciliation_url"),
+    ("actors.toml", "url"),
+    ("places/*.md", "website"),
+    ("places/*.md", "appointment_url"),
+    ("events/*.md", "online_url"),
+    ("events/*.md", "registration"),
+];
+
+/// Why `url`, the value of a field that names a website, cannot be published as a
+/// link: it must be an absolute `http://` or `https://` address, without white space or
+/// control characters (which browsers drop or read in ways that hide the scheme).
+pub fn web_url_problem(url: &str) -> Option<String> {
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some(format!(
+            "`{}` is not an absolute http(s) URL: it contains white space or a control character",
+            url.escape_debug()
+        ));
+    }
+    if is_web(url) {
+        return None;
+    }
+    Some(match scheme(url) {
+        Some(s) if !is_allowed(url) => {
+            format!("`{url}` is not an absolute http(s) URL: `{s}:` addresses are never published")
+        }
+        _ => format!("`{url}` is not an absolute http(s) URL"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,6 +119,39 @@ mod tests {
         ] {
             assert!(!is_allowed(url), "{url:?} should be refused");
         }
+    }
+
+    #[test]
+    fn web_url_fields_take_web_addresses_only() {
+        assert_eq!(web_url_problem("https://example.org/a?b=c#d"), None);
+        assert_eq!(web_url_problem("http://127.0.0.1:1111"), None);
+        for url in [
+            "javascript:alert(1)",
+            "JAVASCRIPT:alert(1)",
+            " javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "\u{1}javascript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:msgbox(1)",
+            "https://example.org/\njavascript:alert(1)",
+            " https://example.org",
+            "https://exa mple.org",
+            "mailto:a@example.org",
+            "/relative",
+            "example.org",
+            "https://",
+        ] {
+            let problem = web_url_problem(url).unwrap_or_else(|| panic!("{url:?} accepted"));
+            assert!(
+                problem.contains("is not an absolute http(s) URL"),
+                "{problem}"
+            );
+        }
+        assert!(
+            web_url_problem("javascript:alert(1)")
+                .unwrap()
+                .contains("`javascript:`")
+        );
     }
 
     #[test]
