@@ -1041,12 +1041,12 @@ fn run_serve(args: ServeArgs) -> ExitCode {
         match outcome {
             Outcome::Built {
                 pages,
+                site,
                 duration,
                 warnings,
                 ..
             } => {
                 let ms = duration.as_secs_f64() * 1000.0;
-                let plural = if *pages == 1 { "page" } else { "pages" };
                 let warned = match warnings.len() {
                     0 => String::new(),
                     1 => " (1 warning)".to_string(),
@@ -1054,8 +1054,14 @@ fn run_serve(args: ServeArgs) -> ExitCode {
                 };
                 if changed.is_none() {
                     print_diagnostics(warnings, Format::Human, color);
+                    // Counted as `build` counts: the same portal, the same numbers.
+                    eprintln!("↻ {what} → {site} in {ms:.0} ms{warned}");
+                } else {
+                    let plural = if *pages == 1 { "file" } else { "files" };
+                    eprintln!(
+                        "↻ {what} → {pages} HTML {plural} rendered again in {ms:.0} ms{warned}"
+                    );
                 }
-                eprintln!("↻ {what} → {pages} {plural} in {ms:.0} ms{warned}");
             }
             Outcome::Failed { problems } => {
                 print_diagnostics(problems, Format::Human, color);
@@ -1133,12 +1139,11 @@ fn summary(report: &BuildReport, options: &BuildOptions) -> String {
     } else {
         String::new()
     };
-    let counts = format!(
-        "{}, {}, {}",
-        plural(report.municipalities, "municipality", "municipalities"),
-        plural(report.languages, "language", "languages"),
-        plural(report.pages, "page", "pages"),
-    );
+    let counts = wegweiser::pipeline::SiteCounts {
+        municipalities: report.municipalities,
+        languages: report.languages,
+        pages: report.pages,
+    };
     let seconds = report.duration.as_secs_f64();
     match &report.output {
         Some(out) => {

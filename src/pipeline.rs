@@ -44,6 +44,46 @@ pub struct BuildOptions {
     pub changed_since: Option<String>,
 }
 
+/// What a site holds, as `build`, `check` and `serve` all say it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SiteCounts {
+    pub municipalities: usize,
+    /// Distinct languages over all municipalities.
+    pub languages: usize,
+    /// Pages, counting each language.
+    pub pages: usize,
+}
+
+impl SiteCounts {
+    pub fn of(site: &Site) -> SiteCounts {
+        let languages: BTreeSet<&str> = site
+            .municipalities
+            .iter()
+            .flat_map(|m| m.languages.iter().map(|l| l.code.as_str()))
+            .collect();
+        SiteCounts {
+            municipalities: site.municipalities.len(),
+            languages: languages.len(),
+            pages: site.municipalities.iter().map(|m| m.rendered_count()).sum(),
+        }
+    }
+}
+
+impl std::fmt::Display for SiteCounts {
+    /// "2 municipalities, 8 languages, 691 pages".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        write!(
+            f,
+            "{}, {}, {}",
+            plural(self.municipalities, "municipality", "municipalities"),
+            plural(self.languages, "language", "languages"),
+            plural(self.pages, "page", "pages"),
+        )
+    }
+}
+
 /// What a build did.
 #[derive(Debug)]
 pub struct BuildReport {
@@ -430,15 +470,11 @@ fn build_in_pool(
         }
     };
     timings.push(("render", stage.elapsed()));
-    let languages: BTreeSet<&str> = site
-        .municipalities
-        .iter()
-        .flat_map(|m| m.languages.iter().map(|l| l.code.as_str()))
-        .collect();
+    let counts = SiteCounts::of(&site);
     Ok(BuildReport {
-        municipalities: site.municipalities.len(),
-        languages: languages.len(),
-        pages: site.municipalities.iter().map(|m| m.rendered_count()).sum(),
+        municipalities: counts.municipalities,
+        languages: counts.languages,
+        pages: counts.pages,
         stats,
         output: written,
         duration: started.elapsed(),

@@ -957,6 +957,8 @@ fn a_port_in_use_is_a_clear_error() {
 struct ServeProcess {
     child: std::process::Child,
     address: SocketAddr,
+    /// What it printed before it served.
+    printed: Vec<String>,
 }
 
 impl ServeProcess {
@@ -969,15 +971,21 @@ impl ServeProcess {
             .spawn()
             .expect("wegweiser serve starts");
         let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let mut printed = Vec::new();
         let address = loop {
             let line = lines.next().expect("serve prints where it serves").unwrap();
             if let Some(rest) = line.strip_prefix("Serving http://") {
                 break rest.split('/').next().unwrap().parse().unwrap();
             }
+            printed.push(line);
         };
         // Keep reading (and dropping) what it prints, so it never blocks on a full pipe.
         std::thread::spawn(move || lines.for_each(drop));
-        ServeProcess { child, address }
+        ServeProcess {
+            child,
+            address,
+            printed,
+        }
     }
 }
 
@@ -1044,4 +1052,34 @@ fn serve_picks_up_edits_through_a_symlinked_folder() {
     let server = ServeProcess::start(tmp.path(), "link");
     // The editor saves through the link, as an editor who opened it there does.
     assert_edit_is_served(&server, &tmp.path().join("link"), "a symlinked folder");
+}
+
+#[test]
+fn serve_and_build_count_the_same_portal_alike() {
+    let (tmp, root) = copy_fixture("basic");
+    let server = ServeProcess::start(tmp.path(), "basic");
+    let first = server
+        .printed
+        .iter()
+        .find(|l| l.starts_with("↻ first build → "))
+        .unwrap_or_else(|| panic!("{:?}", server.printed));
+    let served = first
+        .trim_start_matches("↻ first build → ")
+        .split(" in ")
+        .next()
+        .unwrap()
+        .to_string();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wegweiser"))
+        .args(["build", "--out"])
+        .arg(tmp.path().join("out"))
+        .arg(&root)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let built = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        built.contains(&format!("Built {served} in ")),
+        "serve said {served:?}, build said {built}"
+    );
+    assert!(served.ends_with(" pages"), "{served}");
 }

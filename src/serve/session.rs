@@ -62,8 +62,10 @@ pub enum Outcome {
     /// The site was (re)built: it changed.
     Built {
         scope: RenderScope,
-        /// HTML files rendered.
+        /// HTML files rendered (again) by this build.
         pages: u64,
+        /// What the whole site holds, counted as `build` counts it.
+        site: crate::pipeline::SiteCounts,
         duration: Duration,
         /// Warnings of the sources as they are now.
         warnings: Vec<Diagnostic>,
@@ -720,6 +722,7 @@ impl Session {
                 Outcome::Built {
                     scope,
                     pages: stats.html_files,
+                    site: crate::pipeline::SiteCounts::of(&sources.site),
                     duration: started.elapsed(),
                     warnings: self.problems.clone(),
                 }
