@@ -48,6 +48,7 @@ pub mod sitemap;
 pub mod source_diff;
 pub mod stamp;
 pub mod status_page;
+pub mod symlinks;
 pub mod theme;
 pub mod translation;
 pub mod translation_report;
