@@ -21,6 +21,7 @@ pub mod git;
 pub mod i18n;
 pub mod ics;
 pub mod init;
+pub mod interrupt;
 pub mod language;
 pub mod legal;
 pub mod load;

@@ -223,3 +223,209 @@ mod symlinks {
         assert!(!all_text(&out).contains("geheim"));
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Interrupted builds and output folders that are mount points
+
+#[cfg(unix)]
+mod interrupted {
+    use super::*;
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    /// A portal whose build takes long enough to be interrupted: `pages` pages in two
+    /// languages, with some text each.
+    pub fn big_portal(dir: &Path, pages: usize) -> PathBuf {
+        let (_tmp, tiny) = copy_fixture("tiny");
+        let root = dir.join("portal");
+        for (rel, bytes) in common::tree(&tiny) {
+            let path = root.join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, bytes).unwrap();
+        }
+        let text = "Die Ausländerbehörde berät Sie zu Aufenthalt, Arbeit und Familie. ".repeat(40);
+        for i in 0..pages {
+            for (lang, title) in [("de", "Seite"), ("en", "Page")] {
+                fs::write(
+                    root.join(format!("content/m/p{i}.{lang}.md")),
+                    format!(
+                        "+++\ntitle = \"{title} {i}\"\n+++\n\n## Teil {i}\n\n{text}\n\n- eins\n- zwei\n"
+                    ),
+                )
+                .unwrap();
+            }
+        }
+        root
+    }
+
+    /// The hidden folders beside and inside `out` (staging folders and the like).
+    fn leftovers(out: &Path) -> Vec<String> {
+        let mut found = Vec::new();
+        for dir in [out.parent().unwrap(), out] {
+            for e in fs::read_dir(dir).into_iter().flatten().flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.contains("wegweiser-staging") {
+                    found.push(name);
+                }
+            }
+        }
+        found
+    }
+
+    /// Start `wegweiser build` of `root` into `out`, send `signal` once its staging
+    /// folder exists, and return its exit code; `None` if the build ended first.
+    fn interrupt_build(root: &Path, out: &Path, signal: i32) -> Option<i32> {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_wegweiser"))
+            .args(["build", "-q", "--out"])
+            .arg(out)
+            .arg(root)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let parent = out.parent().unwrap();
+        let started = Instant::now();
+        let staging = format!(".public.wegweiser-staging-{}", child.id());
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                eprintln!("the build ended ({status}) before it could be interrupted");
+                return None;
+            }
+            if parent.join(&staging).join("m").exists() {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "no staging folder"
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        // SAFETY: the pid is our own child's, not yet waited for.
+        assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
+        let status = child.wait().unwrap();
+        Some(
+            status
+                .code()
+                .expect("wegweiser exits by itself after a signal"),
+        )
+    }
+
+    #[test]
+    fn sigint_and_sigterm_remove_the_staging_folder_and_keep_the_old_site() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = big_portal(tmp.path(), 600);
+        let out = tmp.path().join("public");
+        // The previous output: wegweiser's (it has the marker), with a page.
+        fs::create_dir_all(out.join("m/de")).unwrap();
+        fs::write(out.join(wegweiser::write::MARKER), "").unwrap();
+        fs::write(out.join("m/de/index.html"), "die alte Seite").unwrap();
+        let before = common::tree(&out);
+        let mut interrupted = 0;
+        for (signal, code) in [(libc::SIGINT, 130), (libc::SIGTERM, 143)] {
+            let Some(exit) = interrupt_build(&root, &out, signal) else {
+                continue;
+            };
+            interrupted += 1;
+            assert_eq!(exit, code, "exit code after signal {signal}");
+            assert_eq!(
+                leftovers(&out),
+                Vec::<String>::new(),
+                "after signal {signal}"
+            );
+            assert!(common::tree(&out) == before, "the old site is untouched");
+        }
+        assert!(interrupted > 0, "no build could be interrupted");
+    }
+
+    #[test]
+    fn the_next_build_removes_what_a_killed_build_left_and_nothing_else() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (_t, root) = copy_fixture("tiny");
+        let out = tmp.path().join("public");
+        // A build killed outright (SIGKILL: no cleanup) leaves its staging folder.
+        let mut child = Command::new("sleep").arg("0").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let stale = tmp.path().join(format!(".public.wegweiser-staging-{dead}"));
+        fs::create_dir_all(stale.join("m")).unwrap();
+        fs::write(
+            stale.join(wegweiser::write::STAGING_MARKER),
+            format!("wegweiser {dead}\n"),
+        )
+        .unwrap();
+        // Someone else's folder of that kind of name, without wegweiser's marker (its
+        // number is above any pid: it cannot be the new build's own name).
+        let foreign = tmp.path().join(".public.wegweiser-staging-999999999");
+        fs::create_dir_all(&foreign).unwrap();
+        fs::write(foreign.join("notes.txt"), "mine").unwrap();
+        let status = Command::new(env!("CARGO_BIN_EXE_wegweiser"))
+            .args(["build", "-q", "--out"])
+            .arg(&out)
+            .arg(&root)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        assert!(!stale.exists(), "the stale staging folder is removed");
+        assert_eq!(
+            fs::read_to_string(foreign.join("notes.txt")).unwrap(),
+            "mine"
+        );
+        assert!(out.join("m/de/index.html").is_file());
+    }
+
+    /// A real bind mount in a mount namespace of its own (needs root or user namespaces;
+    /// skipped with a message where neither is there). The content swap itself is
+    /// tested on every machine in src/write.rs.
+    #[test]
+    fn an_output_folder_that_is_a_mount_point_is_built_into() {
+        let probe = Command::new("unshare")
+            .args(["-m", "--propagation", "private", "true"])
+            .stderr(Stdio::null())
+            .status();
+        if !probe.is_ok_and(|s| s.success()) {
+            eprintln!("skipped: no mount namespace (unshare -m) on this machine");
+            return;
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let (_t, root) = copy_fixture("tiny");
+        let volume = tmp.path().join("volume");
+        let out = tmp.path().join("public");
+        fs::create_dir_all(&volume).unwrap();
+        fs::create_dir_all(&out).unwrap();
+        let script = r#"mount --bind "$1" "$2" || exit 99
+"$3" build -q --out "$2" "$4" || exit $?
+echo two > "$4/content/m/b.de.md.tmp"
+printf '+++\ntitle = "B"\n+++\n\nText.\n' > "$4/content/m/b.de.md"
+"$3" build -q --out "$2" "$4""#;
+        let status = Command::new("unshare")
+            .args(["-m", "--propagation", "private", "sh", "-c", script, "sh"])
+            .arg(&volume)
+            .arg(&out)
+            .arg(env!("CARGO_BIN_EXE_wegweiser"))
+            .arg(&root)
+            .status()
+            .unwrap();
+        if status.code() == Some(99) {
+            eprintln!("skipped: bind mounts are not permitted here");
+            return;
+        }
+        assert!(
+            status.success(),
+            "both builds into the mount point: {status}"
+        );
+        // What was built went into the mounted volume, as a whole site.
+        let site = common::tree(&volume);
+        assert!(
+            site.contains_key(wegweiser::write::MARKER),
+            "{:?}",
+            site.keys()
+        );
+        assert!(site.contains_key("m/de/index.html"));
+        assert!(
+            site.keys().any(|k| k.starts_with("m/de/b/")),
+            "second build in"
+        );
+        assert_eq!(leftovers(&volume.join("x")), Vec::<String>::new());
+        assert_eq!(leftovers(&out), Vec::<String>::new());
+    }
+}
