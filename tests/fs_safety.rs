@@ -429,3 +429,100 @@ printf '+++\ntitle = "B"\n+++\n\nText.\n' > "$4/content/m/b.de.md"
         assert_eq!(leftovers(&out), Vec::<String>::new());
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Aliases in the way of files wegweiser writes
+
+mod aliases {
+    use super::*;
+
+    /// Page `a` of a copy of `tiny` with `alias` among its aliases (TOML front matter),
+    /// and the line and column where the alias is written.
+    fn portal_with_alias(alias: &str) -> (tempfile::TempDir, PathBuf, (usize, usize)) {
+        let (tmp, root) = copy_fixture("tiny");
+        let header = format!("aliases = [\"/alt/\", \"{alias}\"]");
+        fs::write(
+            root.join("content/m/a.de.md"),
+            format!("+++\ntitle = \"Seite A\"\n{header}\n+++\n\nEin kurzer Text.\n"),
+        )
+        .unwrap();
+        let column = header.find(&format!("\"{alias}\"")).unwrap() + 1;
+        (tmp, root, (3, column))
+    }
+
+    #[track_caller]
+    fn assert_alias_error(diags: &[Diagnostic], at: (usize, usize), what: &str) {
+        let found = diags.iter().find(|d| {
+            d.is_error() && d.file == Path::new("content/m/a.de.md") && d.message.contains(what)
+        });
+        let Some(d) = found else {
+            panic!("no error about {what} at the alias:\n{}", show(diags));
+        };
+        assert_eq!((d.line, d.column), at, "{d}");
+        assert!(d.message.starts_with("alias `"), "{d}");
+    }
+
+    #[test]
+    fn aliases_onto_generated_files_are_errors_in_check_and_build() {
+        for (alias, what) in [
+            ("/index.html", "the portal's start page to /index.html"),
+            ("/404.html", "/404.html"),
+            ("/_headers", "/_headers"),
+            ("/robots.txt", "/robots.txt"),
+            ("/sitemap.xml", "/sitemap.xml"),
+            ("/m/de/a/qr.svg", "a QR code to /m/de/a/qr.svg"),
+            ("/m/de/a/qr.svg/alt", "/m/de/a/qr.svg"),
+            ("/m/", "the language choice page to /m/index.html"),
+            ("/m/de/search/", "where wegweiser puts the search page"),
+            ("/m/de/atom.xml", "the feed"),
+        ] {
+            let (tmp, root, at) = portal_with_alias(alias);
+            let check = build(&options(&root, None), &NoProgress)
+                .expect_err(alias)
+                .diagnostics;
+            assert_alias_error(&check, at, what);
+            let out = tmp.path().join("public");
+            let built = build(&options(&root, Some(&out)), &NoProgress)
+                .expect_err(alias)
+                .diagnostics;
+            assert_alias_error(&built, at, what);
+            assert!(!out.exists());
+        }
+    }
+
+    #[test]
+    fn an_alias_onto_a_static_file_is_an_error_at_the_alias() {
+        let (tmp, root, at) = portal_with_alias("/downloads/plan.pdf");
+        fs::create_dir_all(root.join("static/downloads")).unwrap();
+        fs::write(root.join("static/downloads/plan.pdf"), "%PDF").unwrap();
+        let check = build(&options(&root, None), &NoProgress)
+            .expect_err("check")
+            .diagnostics;
+        assert_alias_error(&check, at, "a static file to /downloads/plan.pdf");
+        let out = tmp.path().join("public");
+        let built = build(&options(&root, Some(&out)), &NoProgress)
+            .expect_err("build")
+            .diagnostics;
+        assert_alias_error(&built, at, "a static file");
+    }
+
+    #[test]
+    fn aliases_beside_generated_files_are_fine_and_yaml_lists_are_pointed_at() {
+        let (tmp, root, _) = portal_with_alias("/m/de/a/alt/");
+        let out = tmp.path().join("public");
+        build(&options(&root, Some(&out)), &NoProgress)
+            .unwrap_or_else(|f| panic!("{}", show(&f.diagnostics)));
+        assert!(out.join("m/de/a/alt/index.html").is_file());
+
+        // YAML, one alias a line: the error is at the alias's own line.
+        fs::write(
+            root.join("content/m/a.de.md"),
+            "---\ntitle: Seite A\naliases:\n  - /alt/\n  - /robots.txt\n---\n\nText.\n",
+        )
+        .unwrap();
+        let check = build(&options(&root, None), &NoProgress)
+            .expect_err("check")
+            .diagnostics;
+        assert_alias_error(&check, (5, 5), "robots.txt");
+    }
+}
