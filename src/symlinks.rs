@@ -54,7 +54,7 @@ impl Root {
                 Ok(_) => Err(self.problem(
                     path,
                     format!(
-                        "symbolic link to {}, a hidden file of the portal: wegweiser publishes no hidden files",
+                        "symbolic link to {}, a hidden or backup file of the portal: wegweiser publishes neither",
                         self.target_of(path)
                     ),
                 )),
@@ -270,7 +270,7 @@ mod tests {
             ("content/m/relative", "outside the portal"),
             ("content/m/outside-folder", "outside the portal"),
             ("content/m/dangling", "does not exist"),
-            ("content/m/git", "hidden file"),
+            ("content/m/git", "hidden or backup file"),
         ] {
             assert!(
                 d.iter()

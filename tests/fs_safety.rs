@@ -184,7 +184,7 @@ mod symlinks {
         let out = tmp.path().join("public");
         for diags in errors_everywhere(&root, &out) {
             assert_refused_at(&diags, "content/m/amt/karte.svg", "does not exist");
-            assert_refused_at(&diags, "content/m/amt/config.txt", "hidden file");
+            assert_refused_at(&diags, "content/m/amt/config.txt", "hidden or backup file");
         }
     }
 
