@@ -70,7 +70,18 @@ pub fn resolve_each(portal: &LoadedPortal) -> (Site, Vec<Vec<Diagnostic>>) {
     };
     let mut problems: Vec<Vec<Diagnostic>> = problems;
     for (m, d) in site.municipalities.iter().zip(&mut problems) {
-        check_alias_files(m, &generated_files(m, site.offline), d);
+        if m.redirects.is_empty() {
+            continue;
+        }
+        // An alias may lead into another municipality's folder: its files count too.
+        let mut files = BTreeMap::new();
+        for other in &site.municipalities {
+            if std::ptr::eq(other, m) || m.redirects.iter().any(|r| in_folder(&r.dir, &other.slug))
+            {
+                files.append(&mut generated_files(other, site.offline));
+            }
+        }
+        check_alias_files(m, &files, d);
     }
     (site, problems)
 }
@@ -711,6 +722,12 @@ pub fn generated_files(m: &Municipality, offline: bool) -> BTreeMap<String, &'st
         }
     }
     files
+}
+
+/// Whether `dir` (relative, `/`-separated) is `folder` or lies below it.
+fn in_folder(dir: &str, folder: &str) -> bool {
+    dir.strip_prefix(folder)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// Report the aliases of `m` that would be written where a file of `files` is (the

@@ -491,6 +491,26 @@ mod aliases {
     }
 
     #[test]
+    fn an_alias_onto_another_municipalitys_file_is_an_error_too() {
+        let (_tmp, root, at) = portal_with_alias("/n/de/qr.svg");
+        fs::create_dir_all(root.join("content/n")).unwrap();
+        fs::write(
+            root.join("content/n/municipality.toml"),
+            "name = \"Nachbarort\"\nsource_language = \"de\"\nlanguages = [\"de\"]\n",
+        )
+        .unwrap();
+        fs::write(
+            root.join("content/n/_index.de.md"),
+            "+++\ntitle = \"Willkommen\"\n+++\n\nText.\n",
+        )
+        .unwrap();
+        let check = build(&options(&root, None), &NoProgress)
+            .expect_err("check")
+            .diagnostics;
+        assert_alias_error(&check, at, "a QR code to /n/de/qr.svg");
+    }
+
+    #[test]
     fn an_alias_onto_a_static_file_is_an_error_at_the_alias() {
         let (tmp, root, at) = portal_with_alias("/downloads/plan.pdf");
         fs::create_dir_all(root.join("static/downloads")).unwrap();
