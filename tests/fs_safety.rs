@@ -338,6 +338,41 @@ mod interrupted {
     }
 
     #[test]
+    fn a_signal_ignored_from_the_start_stays_ignored() {
+        // `nohup wegweiser build &` must survive the SIGHUP of a closed terminal.
+        let tmp = tempfile::tempdir().unwrap();
+        let root = big_portal(tmp.path(), 300);
+        let out = tmp.path().join("public");
+        let mut child = Command::new("sh")
+            .args([
+                "-c",
+                "trap '' HUP; exec \"$0\" build -q --out \"$1\" \"$2\"",
+            ])
+            .arg(env!("CARGO_BIN_EXE_wegweiser"))
+            .arg(&out)
+            .arg(&root)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let staging = tmp
+            .path()
+            .join(format!(".public.wegweiser-staging-{}", child.id()));
+        let started = Instant::now();
+        while !staging.exists() && child.try_wait().unwrap().is_none() {
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "no staging folder"
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        // SAFETY: the pid is our own child's, not yet waited for.
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGHUP) };
+        assert!(child.wait().unwrap().success(), "the build went on");
+        assert!(out.join("m/de/index.html").is_file());
+    }
+
+    #[test]
     fn the_next_build_removes_what_a_killed_build_left_and_nothing_else() {
         let tmp = tempfile::tempdir().unwrap();
         let (_t, root) = copy_fixture("tiny");
