@@ -17,6 +17,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Position, Severity, did_you_me
 use crate::frontmatter::{self, FrontMatter};
 use crate::language::{LanguageTable, is_language_code};
 use crate::markdown::{self, Body};
+use crate::symlinks::Root;
 use crate::theme::UiStrings;
 
 /// What kind of page a Markdown file is.
@@ -221,6 +222,11 @@ pub fn load_cached(
 ) -> Option<LoadedPortal> {
     let config_path = root.join("wegweiser.toml");
     let config_display = PathBuf::from("wegweiser.toml");
+    let guard = Root::new(root);
+    if let Err(d) = guard.check_if_present(&config_path) {
+        diagnostics.push(d);
+        return None;
+    }
     let text = match read_text(&config_path, &config_display) {
         Ok(t) => t,
         Err(mut d) => {
@@ -278,6 +284,10 @@ pub fn load_cached(
     }
 
     let content = root.join("content");
+    if let Err(d) = guard.check_if_present(&content) {
+        diagnostics.push(d);
+        return None;
+    }
     let mut folders = match list_municipality_folders(root, &content) {
         Ok(f) => f,
         Err(d) => {
@@ -468,6 +478,15 @@ pub fn load_municipality(
     let dir = root.join("content").join(slug);
     let config_path = dir.join("municipality.toml");
     let config_display = display_of(root, &config_path);
+    // No file is read through a link that leads out of the portal (crate::symlinks).
+    let scope_guard = Root::new(root);
+    if let Err(d) = scope_guard
+        .check(&dir)
+        .and_then(|()| scope_guard.check_if_present(&config_path))
+    {
+        diagnostics.push(d);
+        return None;
+    }
     let text = match read_text(&config_path, &config_display) {
         Ok(t) => t,
         Err(mut d) => {
@@ -501,7 +520,7 @@ pub fn load_municipality(
         ));
     }
 
-    let files = walk(root, &dir, diagnostics);
+    let files = scope_guard.files_below(&dir, diagnostics);
     let bundles = find_bundles(&files);
     if let Some(cache) = cache {
         cache.keep_if_bundles(&dir, &bundles);
@@ -545,6 +564,7 @@ pub fn load_municipality(
 
     let scope = Scope {
         root,
+        guard: &scope_guard,
         config: &config,
         languages,
         bundles: &bundles,
@@ -657,6 +677,11 @@ fn load_actors(
     let path = dir.join(crate::actor::FILE_NAME);
     if !path.is_file() {
         return Some(Vec::new());
+    }
+    // A link that may not be followed was reported by the walk of the folder; which
+    // ids are actors is then unknown (no "unknown actor" on every page).
+    if Root::new(root).check(&path).is_err() {
+        return None;
     }
     let display = display_of(root, &path);
     let text = match read_text(&path, &display) {
@@ -846,58 +871,6 @@ fn value_diagnostic(
     }
 }
 
-/// All files below `dir`, as (relative `/` path, absolute path), sorted.
-fn walk(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
-    let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_str().is_some_and(is_ignored));
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let path = e
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| dir.to_path_buf());
-                let message = if let Some(ancestor) = e.loop_ancestor() {
-                    format!(
-                        "symbolic link loop: this folder links back to {}",
-                        display_of(root, ancestor).display()
-                    )
-                } else {
-                    format!(
-                        "cannot read: {}",
-                        e.io_error().map_or(e.to_string(), |io| io.to_string())
-                    )
-                };
-                diagnostics.push(Diagnostic::file(
-                    Severity::Error,
-                    display_of(root, &path),
-                    message,
-                ));
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel_path = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let Some(rel) = rel_path.to_str() else {
-            diagnostics.push(Diagnostic::file(
-                Severity::Error,
-                display_of(root, entry.path()),
-                "file name is not valid UTF-8",
-            ));
-            continue;
-        };
-        files.push((rel.replace('\\', "/"), entry.into_path()));
-    }
-    files
-}
-
 /// Folders holding an `index.md` / `index.<lang>.md`.
 fn find_bundles(files: &[(String, PathBuf)]) -> BTreeSet<String> {
     files
@@ -938,8 +911,10 @@ pub fn reload_document(
     cache: &DocumentCache,
 ) -> (Result<Document, Option<String>>, Vec<Diagnostic>) {
     let path = root.join("content").join(&loaded.slug).join(rel);
+    let guard = Root::new(root);
     let scope = Scope {
         root,
+        guard: &guard,
         config: &loaded.config,
         languages,
         bundles: &loaded.bundles,
@@ -955,6 +930,7 @@ pub fn reload_document(
 /// What loading one file of a municipality needs to know.
 struct Scope<'a> {
     root: &'a Path,
+    guard: &'a Root,
     config: &'a MunicipalityConfig,
     languages: &'a LanguageTable,
     bundles: &'a BTreeSet<String>,
@@ -970,6 +946,7 @@ fn load_document(
 ) -> Result<Document, Option<String>> {
     let Scope {
         root,
+        guard,
         config,
         languages,
         bundles,
@@ -1067,7 +1044,11 @@ fn load_document(
         return Err(None);
     }
 
-    let text = match read_text(path, &display) {
+    // `wegweiser serve` parses a changed file again without a walk of its folder.
+    let text = match guard
+        .check_file(path)
+        .and_then(|()| read_text(path, &display))
+    {
         Ok(t) => t,
         Err(d) => {
             diagnostics.push(d);

@@ -346,6 +346,8 @@ impl From<OutputFormat> for Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Ctrl-C and SIGTERM remove the staging folder of a build before wegweiser ends.
+    wegweiser::interrupt::install();
     match cli.command {
         Command::Build(args) => run_build(&args.common, args.shard, args.out, args.no_minify, true),
         Command::Check(common) => run_build(&common, None, None, false, false),

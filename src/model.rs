@@ -93,6 +93,10 @@ pub struct Redirect {
     pub to: String,
     /// The page file that declares it.
     pub file: PathBuf,
+    /// Path on disk of that file (to point at the alias in it).
+    pub path: PathBuf,
+    /// The alias as written in the front matter.
+    pub alias: String,
 }
 
 /// Whether a page lists other pages.

@@ -1,6 +1,6 @@
 //! The build: load → resolve → render → write, with every problem collected.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -417,6 +417,22 @@ fn build_in_pool(
     // What `check` renders is not written: no need to ask git.
     if options.write {
         renderer = renderer.with_source_dates(&options.root);
+    }
+    // Aliases in the way of the theme's and the portal's static files (the files of
+    // the model are checked when it is resolved): `check` finds them as `build` would.
+    let statics: BTreeMap<String, &'static str> = renderer
+        .assets()
+        .files
+        .keys()
+        .map(|rel| (rel.clone(), "a static file"))
+        .collect();
+    let mut clashes = Vec::new();
+    for m in &site.municipalities {
+        resolve::check_alias_files(m, &statics, &mut clashes);
+    }
+    if !clashes.is_empty() {
+        diagnostics.extend(clashes);
+        return Err(fail(diagnostics));
     }
     timings.push(("theme", stage.elapsed()));
     let stage = Instant::now();

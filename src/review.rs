@@ -503,16 +503,12 @@ pub fn check_reserved_paths(
         }
         for r in &m.redirects {
             if inside(&r.dir) && reported.insert((r.file.clone(), r.dir.clone())) {
+                let message = format!(
+                    "alias `{}` would be written to /{}/, where wegweiser puts {what}",
+                    r.alias, r.dir
+                );
                 diagnostics.push(
-                    Diagnostic::file(
-                        Severity::Error,
-                        &r.file,
-                        format!(
-                            "an alias would be written to /{}/, where wegweiser puts {what}",
-                            r.dir
-                        ),
-                    )
-                    .with_hint("choose another alias"),
+                    crate::resolve::alias_diagnostic(r, message).with_hint("choose another alias"),
                 );
             }
         }

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::load::{display_of, is_ignored, read_text};
+use crate::load::{display_of, read_text};
+use crate::symlinks::Root;
 
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 
@@ -164,8 +165,10 @@ impl Layers {
         }
     }
 
-    fn add_dir(&mut self, root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) {
-        for (rel, path) in files_below(&dir.join("templates")) {
+    fn add_dir(&mut self, guard: &Root, dir: &Path, diagnostics: &mut Vec<Diagnostic>) {
+        let files_below = |sub: &str, d: &mut Vec<Diagnostic>| guard.files_below(&dir.join(sub), d);
+        let root = guard.given();
+        for (rel, path) in files_below("templates", diagnostics) {
             let display = display_of(root, &path);
             match read_text(&path, &display) {
                 Ok(text) => {
@@ -174,10 +177,10 @@ impl Layers {
                 Err(d) => diagnostics.push(d),
             }
         }
-        for (rel, path) in files_below(&dir.join("static")) {
+        for (rel, path) in files_below("static", diagnostics) {
             self.static_files.insert(rel, FileSource::Disk(path));
         }
-        for (rel, path) in files_below(&dir.join("i18n")) {
+        for (rel, path) in files_below("i18n", diagnostics) {
             if let Some(code) = rel.strip_suffix(".toml") {
                 let display = display_of(root, &path);
                 match read_text(&path, &display) {
@@ -187,32 +190,6 @@ impl Layers {
             }
         }
     }
-}
-
-/// Files below `dir` as (relative `/` path, path), sorted; none if it does not exist.
-fn files_below(dir: &Path) -> Vec<(String, PathBuf)> {
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    let mut files: Vec<(String, PathBuf)> = walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_str().is_some_and(is_ignored))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .ok()?
-                .to_str()?
-                .replace('\\', "/");
-            Some((rel, e.into_path()))
-        })
-        .collect();
-    files.sort();
-    files
 }
 
 impl Theme {
@@ -231,6 +208,8 @@ impl Theme {
         minify: bool,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<Theme> {
+        // Links in templates/, static/, i18n/ and themes/ may not lead out of the portal.
+        let guard = Root::new(root);
         let mut layers = Layers::default();
         layers.add_embedded();
         if let Some(name) = name.filter(|n| *n != "default") {
@@ -246,9 +225,9 @@ impl Theme {
                 );
                 return None;
             }
-            layers.add_dir(root, &dir, diagnostics);
+            layers.add_dir(&guard, &dir, diagnostics);
         }
-        layers.add_dir(root, root, diagnostics);
+        layers.add_dir(&guard, root, diagnostics);
 
         let mut ui = UiStrings::default();
         for (code, display, text) in &layers.i18n {

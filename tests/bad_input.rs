@@ -590,11 +590,20 @@ fn symlink_to_its_own_folder() {
 
 #[cfg(unix)]
 #[test]
-fn unreadable_file() {
+fn dangling_link() {
     let (_tmp, root) = copy_fixture("tiny");
     std::os::unix::fs::symlink("nirgendwo.de.md", root.join("content/m/x.de.md")).unwrap();
     let diags = failure(&check_options(&root));
-    assert_sole_error(&diags, "content/m/x.de.md", (0, 0), "cannot read");
+    let d = assert_sole_error(
+        &diags,
+        "content/m/x.de.md",
+        (0, 0),
+        "symbolic link to `nirgendwo.de.md`, which does not exist",
+    );
+    assert_eq!(
+        d.hint.as_deref(),
+        Some("remove the link, or restore the file it points to")
+    );
 }
 
 // ---------------------------------------------------------------------------------------

@@ -529,6 +529,10 @@ impl Session {
             &sources.portal.base_url,
             &mut problems,
         );
+        if !resolved.redirects.is_empty() {
+            let generated = resolve::generated_files(&resolved, sources.site.offline);
+            resolve::check_alias_files(&resolved, &generated, &mut problems);
+        }
         pipeline::apply_today(&mut resolved, &self.options);
         self.resolve_problems.insert(slug.to_string(), problems);
         sources.site.municipalities[index] = resolved;
