@@ -118,8 +118,17 @@ fn page<'a>(doc: &'a Document, label: &str) -> &'a xliff::File {
         .unwrap_or_else(|| panic!("no <file> for {label}"))
 }
 
+/// The unit ids of a `<file>` without the file's id, which each starts with so that
+/// ids are unique in the document.
 fn unit_ids(file: &xliff::File) -> Vec<&str> {
-    file.units.iter().map(|u| u.id.as_str()).collect()
+    let prefix = format!("{}:", file.id);
+    file.units
+        .iter()
+        .map(|u| {
+            u.id.strip_prefix(&prefix)
+                .unwrap_or_else(|| panic!("unit id {} does not start with {prefix}", u.id))
+        })
+        .collect()
 }
 
 #[test]
@@ -275,19 +284,24 @@ fn an_outdated_translation_round_trips_keeping_its_slug() {
         ["title", "description", "body-1", "body-2", "body-3"]
     );
     assert_eq!(b.units[1].source, "Wann & wie");
-    // The blocks no longer line up: the old body goes along as a note.
+    // The old paragraph is still the first: it goes along as the draft of its unit;
+    // the new heading and paragraph have none, and the old body goes along as a note.
     assert_eq!(b.units[0].target.as_deref(), Some("Rent"));
-    assert!(b.units[2..].iter().all(|u| u.target.is_none()));
+    assert_eq!(b.units[2].target.as_deref(), Some("The rent."));
+    assert!(b.units[3..].iter().all(|u| u.target.is_none()));
     assert_eq!(b.note(xliff::note::PREVIOUS_BODY), Some("The rent."));
 
     let done = fill(&xml, |s| match s {
         "Wann &amp; wie" => "When &amp; how".to_string(),
-        "Die Miete ist am Monatsanfang fällig." => "Rent is due at the start of the month.".into(),
-        "## Kaution" => "## Deposit {#kaution}".into(),
+        "Kaution" => "Deposit".into(),
         "Drei Monatsmieten." => "Three months' rent.".into(),
         other => panic!("unexpected source {other}"),
     })
-    .replace("<target>Rent</target>", "<target>Rent and deposit</target>");
+    .replace("<target>Rent</target>", "<target>Rent and deposit</target>")
+    .replace(
+        "<target>The rent.</target>",
+        "<target>Rent is due at the start of the month.</target>",
+    );
     ok(&import(&root, &done, &[]));
     let written = fs::read_to_string(&en).unwrap();
     let digest = b.note(xliff::note::SOURCE_DIGEST).unwrap();
@@ -332,8 +346,20 @@ fn newer_work_is_not_overwritten_without_force() {
     );
     assert!(err.contains("--force"), "{err}");
     assert!(err.contains("done.xlf:"), "{err}");
-    // Nothing written, not even the start page, which had no conflict.
-    assert_eq!(tree(&root.join("content")), before);
+    // Neither is touched; the start page, which had no conflict, is imported.
+    assert_eq!(fs::read_to_string(&b).unwrap(), revised);
+    assert_eq!(
+        fs::read_to_string(&d).unwrap(),
+        "+++\ntitle = \"Only German\"\n+++\nMine.\n"
+    );
+    let after = tree(&root.join("content"));
+    assert_eq!(
+        after
+            .keys()
+            .filter(|k| !before.contains_key(*k))
+            .collect::<Vec<_>>(),
+        ["ort/_index.en.md"]
+    );
 
     let out = import(&root, &done, &["--force"]);
     ok(&out);
@@ -346,22 +372,27 @@ fn newer_work_is_not_overwritten_without_force() {
 }
 
 #[test]
-fn a_unit_without_target_is_an_error_and_nothing_is_written() {
+fn a_unit_without_target_refuses_its_page_only() {
     let (_tmp, root) = copy_fixture("translations");
     let xml = export(&root, &["--language", "en"]);
     // The translator skipped one unit.
     let done =
         fill(&xml, |s| format!("EN {s}")).replace("<target>EN Nur auf Deutsch.</target>", "");
-    let before = tree(&root.join("content"));
     let out = import(&root, &done, &[]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.contains("page ort/d: unit `body-1` has no <target>"),
+        err.contains("page ort/d: unit `ort:d:body-1` has no <target>"),
         "{err}"
     );
-    assert!(err.contains("nothing was written"), "{err}");
-    assert_eq!(tree(&root.join("content")), before);
+    // d is not imported; the others are.
+    assert!(!root.join("content/ort/d.en.md").exists());
+    assert!(root.join("content/ort/_index.en.md").is_file());
+    assert!(
+        err.contains("Imported 2 translation(s); 1 error(s)"),
+        "{err}"
+    );
+    let before = tree(&root.join("content"));
     // An empty target is no translation either.
     let out = import(
         &root,
@@ -370,11 +401,13 @@ fn a_unit_without_target_is_an_error_and_nothing_is_written() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("page ort/d: unit `title`"),
+        stderr(&out).contains("page ort/d: unit `ort:d:title`"),
         "{}",
         stderr(&out)
     );
-    assert_eq!(tree(&root.join("content")), before);
+    assert!(!root.join("content/ort/d.en.md").exists());
+    let after = tree(&root.join("content"));
+    assert_eq!(after.len(), before.len());
 }
 
 #[test]
@@ -400,7 +433,8 @@ fn a_page_that_no_longer_exists_is_an_error_at_its_xliff_line() {
         "{err}"
     );
     assert!(err.contains(&format!("done.xlf:{line}")), "{err}");
-    assert!(!root.join("content/ort/_index.en.md").exists());
+    // The pages that still exist are imported.
+    assert!(root.join("content/ort/_index.en.md").is_file());
 }
 
 #[test]
@@ -452,15 +486,24 @@ fn markup_characters_and_non_latin_scripts_survive_the_round_trip() {
     let doc = parse(&xml);
     let d = page(&doc, "ort/d");
     assert_eq!(d.units[0].source, title);
-    assert_eq!(unit_ids(d), ["title", "body-1", "body-2", "body-3"]);
+    // The paragraph and three table cells; the code block (and the cell `&`) have
+    // nothing to translate and stay in the skeleton.
+    assert_eq!(
+        unit_ids(d),
+        ["title", "body-1", "body-2", "body-3", "body-4"]
+    );
     assert_eq!(
         d.units[1].source,
         "Bring <b>Pass</b> & \"Meldebescheinigung\" mit; a < b > c, &amp; bleibt."
     );
-    assert_eq!(
-        d.units[2].source,
-        "```html\n<p>Code & mehr</p>\n\n<p>zwei</p>\n```"
+    assert!(
+        xml.contains("Bring <ph id=\"1\" dataRef=\"d1\"/>Pass<ph id=\"2\" dataRef=\"d2\"/> &amp;"),
+        "{xml}"
     );
+    assert!(
+        xml.contains("```html\n&lt;p&gt;Code &amp; mehr&lt;/p&gt;\n\n&lt;p&gt;zwei&lt;/p&gt;\n```")
+    );
+    assert_eq!(d.units[4].source, "<1>");
 
     let ar_title = "توم & جيري <\"أطفال\"> 'ሓጺር' ትግርኛ";
     let ar_body1 = "أحضر <b>جواز السفر</b> & \"شهادة التسجيل\"؛ a < b > c, &amp; ቀጻሊ ጽሑፍ.";
@@ -473,7 +516,15 @@ fn markup_characters_and_non_latin_scripts_survive_the_round_trip() {
         if s == esc(title) {
             esc(ar_title)
         } else if s.starts_with("Bring") {
-            esc(ar_body1)
+            // The translator keeps the tags that stand for `<b>` and `</b>`.
+            let (before, rest) = ar_body1.split_once("<b>").unwrap();
+            let (bold, after) = rest.split_once("</b>").unwrap();
+            format!(
+                "{}<ph id=\"1\" dataRef=\"d1\"/>{}<ph id=\"2\" dataRef=\"d2\"/>{}",
+                esc(before),
+                esc(bold),
+                esc(after)
+            )
         } else {
             s.to_string()
         }
