@@ -501,7 +501,8 @@ fn markup_characters_and_non_latin_scripts_survive_the_round_trip() {
         "{xml}"
     );
     assert!(
-        xml.contains("```html\n&lt;p&gt;Code &amp; mehr&lt;/p&gt;\n\n&lt;p&gt;zwei&lt;/p&gt;\n```")
+        xml.contains("```html&#10;&lt;p&gt;Code &amp; mehr&lt;/p&gt;&#10;&#10;&lt;p&gt;zwei&lt;/p&gt;&#10;```"),
+        "{xml}"
     );
     assert_eq!(d.units[4].source, "<1>");
 
@@ -819,8 +820,13 @@ fn markdown_syntax_travels_in_inline_codes_and_comes_back() {
     assert!(xml.contains("<data id=\"d2e\">](b.md)</data>"), "{xml}");
     assert!(xml.contains("<source>Kaution</source>"));
     // The heading's id and the alert are in the skeleton, not in a unit.
-    assert!(xml.contains("## <ww:segment unit=\"ort:d:body-2\" kind=\"h2\"/> {#kaution}"));
-    assert!(xml.contains("&gt; [!TIP]\n&gt; <ww:segment"));
+    assert!(
+        xml.contains(
+            "<ww:md text=\"&#10;&#10;## \"/>\n        <ww:segment unit=\"ort:d:body-2\" kind=\"h2\"/>\n        \
+             <ww:md text=\" {#kaution}&#10;&#10;&gt; [!TIP]&#10;&gt; \"/>\n        <ww:segment unit=\"ort:d:body-3\" kind=\"quote/p\"/>"
+        ),
+        "{xml}"
+    );
 
     // The translator translates the text and keeps the tags (here: moves them).
     let done = fill(&xml, |s| {
@@ -828,7 +834,9 @@ fn markdown_syntax_travels_in_inline_codes_and_comes_back() {
             .replace("rechtzeitig", "in time")
             .replace("Kaution", "Deposit");
         format!("EN {s}")
-    });
+    })
+    // and its tool indents the skeleton anew (Translate Toolkit does).
+    .replace("\n        <ww:", "\n\n            <ww:");
     ok(&import(&root, &done, &[]));
     let (_, body) = read_page(&root.join("content/ort/d.en.md"));
     assert_eq!(

@@ -436,21 +436,28 @@ fn write_file(
 
     // The skeleton first: the body with each segment cut out (XLIFF 2.0 §4.3.1.2).
     let unit_id = |local: &str| format!("{id}:{local}");
-    let _ = write!(out, "    <skeleton><ww:body xmlns:ww=\"{SKELETON_NS}\">");
+    // Its Markdown is in attributes, which tools keep as they are; text between
+    // elements is white space that pretty-printing tools re-indent.
+    let _ = writeln!(
+        out,
+        "    <skeleton>\n      <ww:body xmlns:ww=\"{SKELETON_NS}\">"
+    );
     for part in &segmented.skeleton {
         match part {
-            segment::Part::Text(t) => out.push_str(&escape_text(t)),
+            segment::Part::Text(t) => {
+                let _ = writeln!(out, "        <ww:md text=\"{}\"/>", escape_attr(t));
+            }
             segment::Part::Segment(i) => {
-                let _ = write!(
+                let _ = writeln!(
                     out,
-                    "<ww:segment unit=\"{}\" kind=\"{}\"/>",
+                    "        <ww:segment unit=\"{}\" kind=\"{}\"/>",
                     escape_attr(&unit_id(&format!("body-{}", i + 1))),
                     escape_attr(&segmented.segments[*i].kind)
                 );
             }
         }
     }
-    out.push_str("</ww:body></skeleton>\n");
+    out.push_str("      </ww:body>\n    </skeleton>\n");
 
     out.push_str("    <notes>\n");
     for (note_id, text) in &notes {
@@ -567,34 +574,73 @@ fn content_xml(content: &[Inline], mut data: Option<&mut Vec<(String, String)>>)
 }
 
 /// Drafts for the source's segments from an old translation's: segments are paired
-/// in order where their kinds agree (a heading with the heading of the same id), the
-/// longest such pairing (so that a paragraph added to the source leaves the others
-/// paired). A draft's codes are the source's where their Markdown is the same; others
-/// stay as Markdown text for the translator to fix.
+/// in order where their kinds agree (a heading with an explicit id only with the
+/// heading of that id), the pairing that agrees best (so that a paragraph added to the
+/// source leaves the others paired): each pair counts, and more where the two share
+/// link targets, code, numbers or words kept untranslated (`Kaltmiete`). A draft's
+/// codes are the source's where their Markdown is the same; others stay as Markdown
+/// text for the translator to fix.
 fn align(source: &[segment::Segment], old: &[segment::Segment]) -> Vec<Option<Vec<Inline>>> {
-    let same = |a: &segment::Segment, b: &segment::Segment| {
-        a.kind == b.kind && (a.heading_id.is_none() || a.heading_id == b.heading_id)
+    fn cues(content: &[Inline], out: &mut BTreeSet<String>) {
+        for c in content {
+            match c {
+                Inline::Text(t) => {
+                    for w in t.split(|c: char| !c.is_ascii_alphanumeric()) {
+                        if w.chars().any(|c| c.is_ascii_digit())
+                            || (w.len() >= 2 && w.chars().any(|c| c.is_ascii_uppercase()))
+                        {
+                            out.insert(w.to_string());
+                        }
+                    }
+                }
+                Inline::Ph { data, .. } | Inline::Sc { data, .. } | Inline::Ec { data, .. } => {
+                    out.insert(data.clone());
+                }
+                Inline::Pc { end, content, .. } => {
+                    out.insert(end.clone());
+                    cues(content, out);
+                }
+            }
+        }
+    }
+    let all_cues = |segments: &[segment::Segment]| -> Vec<BTreeSet<String>> {
+        segments
+            .iter()
+            .map(|s| {
+                let mut out = BTreeSet::new();
+                cues(&s.content, &mut out);
+                out
+            })
+            .collect()
+    };
+    let (source_cues, old_cues) = (all_cues(source), all_cues(old));
+    let weight = |i: usize, j: usize| -> Option<usize> {
+        let (a, b) = (&source[i], &old[j]);
+        if a.kind != b.kind || (b.explicit_id && a.heading_id != b.heading_id) {
+            return None;
+        }
+        let heading = usize::from(a.heading_id.is_some() && a.heading_id == b.heading_id);
+        Some(1 + 2 * (source_cues[i].intersection(&old_cues[j]).count() + heading))
     };
     let (n, m) = (source.len(), old.len());
-    // Longest common subsequence, from the back.
-    let mut lcs = vec![vec![0usize; m + 1]; n + 1];
+    // The best total weight of pairs from (i, j) on.
+    let mut best = vec![vec![0usize; m + 1]; n + 1];
     for i in (0..n).rev() {
         for j in (0..m).rev() {
-            lcs[i][j] = if same(&source[i], &old[j]) {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
+            let pair = weight(i, j).map_or(0, |w| w + best[i + 1][j + 1]);
+            best[i][j] = pair.max(best[i + 1][j]).max(best[i][j + 1]);
         }
     }
     let mut out = vec![None; n];
     let (mut i, mut j) = (0, 0);
     while i < n && j < m {
-        if same(&source[i], &old[j]) && lcs[i][j] == lcs[i + 1][j + 1] + 1 {
+        if let Some(w) = weight(i, j)
+            && best[i][j] == w + best[i + 1][j + 1]
+        {
             out[i] = Some(remap(&old[j].content, &source[i].content));
             i += 1;
             j += 1;
-        } else if lcs[i + 1][j] >= lcs[i][j + 1] {
+        } else if best[i + 1][j] >= best[i][j + 1] {
             i += 1;
         } else {
             j += 1;
@@ -903,7 +949,7 @@ fn plan_file(
         .iter()
         .flatten()
         .filter_map(|p| match p {
-            SkeletonPart::Unit { id, kind } if kind == "td" => Some(id.as_str()),
+            SkeletonPart::Unit { id, kind } if segment::is_cell(kind) => Some(id.as_str()),
             _ => None,
         })
         .collect();
@@ -1554,7 +1600,13 @@ fn read_skeleton(e: &xml::Element) -> Result<Option<Vec<SkeletonPart>>, ReadErro
     let mut parts = Vec::new();
     for n in &body.children {
         match n {
-            xml::Node::Text(t) => parts.push(SkeletonPart::Text(t.clone())),
+            // White space between the elements, as tools indent it.
+            xml::Node::Text(_) => {}
+            xml::Node::Element(s) if s.ns == SKELETON_NS && s.name == "md" => {
+                parts.push(SkeletonPart::Text(
+                    s.attr("text").unwrap_or_default().to_string(),
+                ));
+            }
             xml::Node::Element(s) if s.ns == SKELETON_NS && s.name == "segment" => {
                 let id = s.attr("unit").ok_or_else(|| {
                     read_error(s.line, "<ww:segment> in the skeleton has no `unit`")
@@ -2274,6 +2326,37 @@ mod tests {
         let e = read("<xliff xmlns='urn:oasis:names:tc:xliff:document:2.0' version='2.0' srcLang='de'>\n<file id='f'><unit id='u'><segment><source>x<bx id='1'/></source></segment></unit></file></xliff>").unwrap_err();
         assert_eq!(e.line, 2);
         assert!(e.message.contains("<bx> is not supported"), "{}", e.message);
+    }
+
+    #[test]
+    fn an_old_translation_is_paired_with_the_source_by_structure_and_cues() {
+        let source = segment::segment(
+            "## Miete\n\nNeu: der Mieterverein.\n\nZahlen Sie bis zum 3. Tag.\n\n> [!TIP]\n> Siehe [Jobcenter](../jc.md).\n\nLetzter Absatz.\n",
+        );
+        let old = segment::segment(
+            "## Rent\n\nPay by day 3.\n\n> [!TIP]\n> See [the job centre](../jc.md).\n\nLast paragraph.\n",
+        );
+        let drafts = align(&source.segments, &old.segments);
+        let shown: Vec<Option<String>> = drafts
+            .iter()
+            .map(|d| d.as_deref().map(segment::to_raw))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                Some("Rent".to_string()),
+                // The added paragraph comes first; the number 3 pairs the next one.
+                None,
+                Some("Pay by day 3.".to_string()),
+                Some("See [the job centre](../jc.md).".to_string()),
+                Some("Last paragraph.".to_string()),
+            ]
+        );
+        // The link of the draft is the source's code, so the translator keeps it.
+        assert!(matches!(&drafts[3].as_ref().unwrap()[1], Inline::Pc { id, .. } if id == "1"));
+        // A heading with an explicit id pairs only with the heading of that id.
+        let old = segment::segment("## Rent {#kaution}\n");
+        assert_eq!(align(&source.segments, &old.segments)[0], None);
     }
 
     #[test]

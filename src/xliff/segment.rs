@@ -60,11 +60,26 @@ pub enum Part {
 /// One translatable segment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Segment {
-    /// What holds it: `h2`, `p`, `li`, `td`, … (to align an old translation).
+    /// What holds it, outermost first: `h2`, `p`, `list/li`, `quote/p`,
+    /// `table/tr/td`, … (to align an old translation).
     pub kind: String,
     /// For a heading: its id (explicit or as the build generates it).
     pub heading_id: Option<String>,
+    /// The heading's id is written in the text (`{#id}`).
+    pub explicit_id: bool,
     pub content: Vec<Inline>,
+}
+
+impl Segment {
+    /// Whether it is a table cell, where `|` must be escaped.
+    pub fn is_cell(&self) -> bool {
+        is_cell(&self.kind)
+    }
+}
+
+/// Whether a segment of this kind is a table cell.
+pub fn is_cell(kind: &str) -> bool {
+    kind.ends_with("td")
 }
 
 /// A body cut into skeleton and segments.
@@ -146,8 +161,13 @@ pub fn segment(body: &str) -> Segmented {
                 out.skeleton.push(Part::Segment(out.segments.len()));
                 let heading = current_heading.as_ref();
                 out.segments.push(Segment {
-                    kind: blocks.last().cloned().unwrap_or_else(|| "p".into()),
+                    kind: if blocks.is_empty() {
+                        "p".into()
+                    } else {
+                        blocks.join("/")
+                    },
                     heading_id: heading.map(|(id, _)| id.clone()),
+                    explicit_id: heading.is_some_and(|(_, explicit)| *explicit),
                     content: inline_content(body, run),
                 });
                 copied = span.end;
@@ -169,6 +189,9 @@ pub fn segment(body: &str) -> Segmented {
                     Tag::Paragraph => "p".into(),
                     Tag::Item => "li".into(),
                     Tag::TableCell => "td".into(),
+                    Tag::List(_) => "list".into(),
+                    Tag::Table(_) => "table".into(),
+                    Tag::TableHead | Tag::TableRow => "tr".into(),
                     Tag::BlockQuote(_) => "quote".into(),
                     Tag::CodeBlock(_) => "pre".into(),
                     Tag::HtmlBlock => "html".into(),
@@ -189,8 +212,16 @@ pub fn segment(body: &str) -> Segmented {
         i += 1;
     }
     out.skeleton.push(Part::Text(body[copied..].to_string()));
-    out.skeleton
-        .retain(|p| !matches!(p, Part::Text(t) if t.is_empty()));
+    // One text part between segments.
+    let mut merged: Vec<Part> = Vec::new();
+    for p in out.skeleton {
+        match (merged.last_mut(), p) {
+            (_, Part::Text(t)) if t.is_empty() => {}
+            (Some(Part::Text(a)), Part::Text(b)) => a.push_str(&b),
+            (_, p) => merged.push(p),
+        }
+    }
+    out.skeleton = merged;
     out
 }
 
@@ -517,7 +548,7 @@ mod tests {
     fn md(s: &Segmented) -> Vec<String> {
         s.segments
             .iter()
-            .map(|x| to_markdown(&x.content, x.kind == "td"))
+            .map(|x| to_markdown(&x.content, x.is_cell()))
             .collect()
     }
 
@@ -545,7 +576,18 @@ mod tests {
         let kinds: Vec<&str> = s.segments.iter().map(|x| x.kind.as_str()).collect();
         assert_eq!(
             kinds,
-            ["h2", "p", "li", "li", "p", "td", "td", "td", "td", "h2"]
+            [
+                "h2",
+                "p",
+                "list/li",
+                "list/li",
+                "quote/p",
+                "table/tr/td",
+                "table/tr/td",
+                "table/tr/td",
+                "table/tr/td",
+                "h2"
+            ]
         );
         assert_eq!(s.segments[0].heading_id.as_deref(), Some("kaution"));
         assert_eq!(s.segments[9].heading_id.as_deref(), Some("wohnen-miete"));
