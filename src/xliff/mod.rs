@@ -26,18 +26,26 @@
 //!
 //! # The file
 //!
-//! One `<file>` per page, event, news item or place: a unit `title`, a unit `description`
-//! (when the source has one) and units `body-1`, `body-2`, … with the Markdown blocks of
-//! the body (split on blank lines, never inside a fenced code block), each as Markdown
-//! text. Events, news items and places are named as in `wegweiser translations`
-//! (`ort/events/sprachcafe`); only their texts are translated, their data stays in the
-//! source-language file.
+//! One `<file>` per page, event, news item or place: a unit `title`, a unit
+//! `description` (when the source has one) and units `body-1`, `body-2`, … with the
+//! paragraphs, list items, table cells and headings of the body, their Markdown syntax
+//! in inline codes ([`segment`]); each unit's id starts with its file's id, so that ids
+//! are unique in the document. The file's `<skeleton>` holds the rest of the body,
+//! with a `<ww:segment unit="…"/>` where each body unit goes. Events, news items and
+//! places are named as in `wegweiser translations` (`ort/events/sprachcafe`); only their
+//! texts are translated, their data stays in the source-language file. Pages named in
+//! `[legal]` and `[accessibility]` stay in the source language and are left out unless
+//! asked for ([`not_for_translation`]).
 //!
 //! XML is written by hand and read by a small strict reader ([`read`]) that accepts
 //! what wegweiser writes plus what translation tools commonly add on the way back:
-//! other namespaces (ignored), re-segmented units (segments are joined again),
-//! `<ignorable>`, `<mrk>`/`<pc>` annotations (their text is kept), `<sm>`/`<em>` markers
-//! and `<cp>` code points. DTDs are refused.
+//! other namespaces (ignored), re-indented skeletons, re-segmented units (segments are
+//! joined again), `<ignorable>`, `<mrk>` annotations (their text is kept), `<sc>`/`<ec>`
+//! for a split `<pc>`, `<sm>`/`<em>` markers and `<cp>` code points. DTDs are refused.
+//!
+//! Import ([`plan_import`], [`check_in_staging`], [`apply`]) refuses each page with a
+//! problem at its XLIFF line and writes the others, after checking links and anchors
+//! as a build does in a staging copy of the portal.
 
 mod check;
 pub mod segment;
