@@ -1027,3 +1027,58 @@ fn a_translation_with_a_broken_link_is_refused_before_anything_is_written() {
     assert_eq!(changed, ["content/ort/b.en.md"]);
     assert_eq!(after.len(), before.len() + 1, "{:?}", after.keys());
 }
+
+/// `xml` without the elements named `name` (and what they hold).
+fn without(xml: &str, name: &str) -> String {
+    let (open, close) = (format!("<{name}>"), format!("</{name}>"));
+    let mut out = String::new();
+    let mut rest = xml;
+    while let Some(start) = rest.find(&open) {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find(&close).unwrap() + start + close.len();
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn a_tool_that_drops_the_skeleton_or_original_data_loses_no_markdown() {
+    let (_tmp, root) = copy_fixture("translations");
+    fs::write(root.join("content/ort/d.de.md"), RICH).unwrap();
+    let xml = export(&root, &["--language", "en", "--state", "missing"]);
+    let done = fill(&xml, |s| format!("EN {s}"));
+    let stripped = without(&without(&done, "skeleton"), "originalData");
+    assert!(!stripped.contains("<skeleton>") && !stripped.contains("<data "));
+    // The source is as exported: skeleton and Markdown come from it.
+    ok(&import(&root, &stripped, &[]));
+    let (_, body) = read_page(&root.join("content/ort/d.en.md"));
+    assert_eq!(
+        body,
+        "EN Bitte **rechtzeitig** zur [Miete](b.md) gehen, Nummer `123`.\n\n\
+         ## EN Kaution {#kaution}\n\n\
+         > [!TIP]\n> EN Bringen Sie den Pass mit.\n\n\
+         - EN erstens\n- EN zweitens\n\n\
+         | EN Amt | EN Zeit |\n|---|---|\n| EN Rathaus | EN früh |\n"
+    );
+
+    // Once the source changed, what was dropped is gone: refused, not guessed.
+    fs::remove_file(root.join("content/ort/d.en.md")).unwrap();
+    fs::write(root.join("content/ort/d.de.md"), format!("{RICH}\nNeu.\n")).unwrap();
+    let out = import(&root, &stripped, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("page ort/d: the file has no <skeleton> (the translation tool dropped it), and content/ort/d.de.md changed since the export"),
+        "{err}"
+    );
+    assert!(!root.join("content/ort/d.en.md").exists());
+    let out = import(&root, &without(&done, "originalData"), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("page ort/d: unit `ort:d:body-1` has tags without their Markdown"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!root.join("content/ort/d.en.md").exists());
+}

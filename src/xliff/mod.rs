@@ -952,8 +952,54 @@ fn plan_file(
     let mut body = Vec::new();
     let mut ids = BTreeSet::new();
     let prefix = format!("{}:", file.id);
-    let cells: BTreeSet<&str> = file
-        .skeleton
+    // When the source is still the exported version, its skeleton and the Markdown of
+    // its codes are taken from it, not from what the tool sent back (which may have
+    // dropped or changed them).
+    let fresh = if source.digest() == made_from {
+        let text = read_page(source.path(), source.file()).map_err(|d| vec![d])?;
+        Some(segment::segment(&text.body.replace("\r\n", "\n")))
+    } else {
+        None
+    };
+    let new_format = file.units.iter().any(|u| u.id.starts_with(&prefix));
+    let skeleton: Option<Vec<SkeletonPart>> = match (&fresh, &file.skeleton) {
+        (Some(f), _) if new_format => Some(
+            f.skeleton
+                .iter()
+                .map(|p| match p {
+                    segment::Part::Text(t) => SkeletonPart::Text(t.clone()),
+                    segment::Part::Segment(i) => SkeletonPart::Unit {
+                        id: format!("{prefix}body-{}", i + 1),
+                        kind: f.segments[*i].kind.clone(),
+                    },
+                })
+                .collect(),
+        ),
+        (_, Some(s)) => Some(s.clone()),
+        (None, None) if new_format => {
+            return Err(vec![
+                error_at(
+                    input.display,
+                    file.line,
+                    format!(
+                        "page {label}: the file has no <skeleton> (the translation tool dropped it), and {} changed since the export",
+                        slash_path(source.file())
+                    ),
+                )
+                .with_hint("export the page again, and keep the <skeleton> in the translation tool"),
+            ]);
+        }
+        _ => None,
+    };
+    let fresh_source = |unit_id: &str| -> Option<&[Inline]> {
+        let n: usize = unit_id
+            .strip_prefix(&prefix)?
+            .strip_prefix("body-")?
+            .parse()
+            .ok()?;
+        Some(&fresh.as_ref()?.segments.get(n.checked_sub(1)?)?.content)
+    };
+    let cells: BTreeSet<&str> = skeleton
         .iter()
         .flatten()
         .filter_map(|p| match p {
@@ -984,7 +1030,23 @@ fn plan_file(
             );
             continue;
         };
-        let text = match restore_codes(&unit.source_content, target) {
+        let source_content = fresh_source(&unit.id).unwrap_or(&unit.source_content);
+        if fresh.is_none() && codes_without_data(source_content) {
+            errors.push(
+                error_at(
+                    input.display,
+                    unit.line,
+                    format!(
+                        "page {label}: unit `{}` has tags without their Markdown (the translation tool dropped <originalData>), and {} changed since the export",
+                        unit.id,
+                        slash_path(source.file())
+                    ),
+                )
+                .with_hint("export the page again, and keep <originalData> in the translation tool"),
+            );
+            continue;
+        }
+        let text = match restore_codes(source_content, target) {
             Ok(content) => segment::to_markdown(&content, cells.contains(unit.id.as_str())),
             Err(problems) => {
                 errors.push(
@@ -1004,7 +1066,7 @@ fn plan_file(
                 continue;
             }
         };
-        let text = if file.skeleton.is_some() {
+        let text = if skeleton.is_some() {
             text
         } else {
             trim_blank_lines(unit.target.as_deref().unwrap_or_default())
@@ -1024,7 +1086,7 @@ fn plan_file(
         match local {
             "title" => title = Some(text.trim().to_string()),
             "description" => description = Some(text.trim().to_string()),
-            _ if file.skeleton.is_some() && local.starts_with("body-") => {
+            _ if skeleton.is_some() && local.starts_with("body-") => {
                 segments.insert(unit.id.as_str(), (text, unit.line));
             }
             id => match id
@@ -1061,7 +1123,7 @@ fn plan_file(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let body = match &file.skeleton {
+    let body = match &skeleton {
         Some(skeleton) => {
             let mut out = String::new();
             for part in skeleton {
@@ -1279,6 +1341,17 @@ fn restore_codes(source: &[Inline], target: &[Inline]) -> Result<Vec<Inline>, Ve
     } else {
         Err(problems)
     }
+}
+
+/// Whether a code has no Markdown: `<originalData>` was lost on the way.
+fn codes_without_data(content: &[Inline]) -> bool {
+    content.iter().any(|c| match c {
+        Inline::Text(_) => false,
+        Inline::Pc { start, content, .. } => start.is_empty() || codes_without_data(content),
+        Inline::Ph { data, .. } | Inline::Sc { data, .. } | Inline::Ec { data, .. } => {
+            data.is_empty()
+        }
+    })
 }
 
 /// A code as a translator can find it: `<pc id="2">` (`[`…`](../x.md)`).
@@ -1729,19 +1802,12 @@ fn inline_into(
     data: &HashMap<String, String>,
     out: &mut Vec<Inline>,
 ) -> Result<(), ReadError> {
+    // A reference to data the tool dropped reads as no Markdown: import takes it from
+    // the source, or refuses the unit if the source changed.
     let lookup = |c: &xml::Element, attr: &str| -> Result<String, ReadError> {
-        match c.attr(attr) {
-            None => Ok(String::new()),
-            Some(r) => data.get(r).cloned().ok_or_else(|| {
-                read_error(
-                    c.line,
-                    format!(
-                        "<{} {attr}=\"{r}\">: the unit has no <data id=\"{r}\">",
-                        c.name
-                    ),
-                )
-            }),
-        }
+        Ok(c.attr(attr)
+            .and_then(|r| data.get(r).cloned())
+            .unwrap_or_default())
     };
     for node in &e.children {
         match node {
@@ -2328,9 +2394,14 @@ mod tests {
             let e = read(doc).unwrap_err();
             assert!(e.message.contains(expected), "{doc}: {}", e.message);
         }
-        let e = read("<xliff xmlns='urn:oasis:names:tc:xliff:document:2.0' version='2.0' srcLang='de'>\n\n<file id='f'><unit id='u'><segment><source>x<ph id='1' dataRef='d1'/></source></segment></unit></file></xliff>").unwrap_err();
-        assert_eq!(e.line, 3);
-        assert!(e.message.contains("no <data id=\"d1\">"), "{}", e.message);
+        let doc = read("<xliff xmlns='urn:oasis:names:tc:xliff:document:2.0' version='2.0' srcLang='de'>\n\n<file id='f'><unit id='u'><segment><source>x<ph id='1' dataRef='d1'/></source></segment></unit></file></xliff>").unwrap();
+        assert_eq!(
+            doc.files[0].units[0].source_content[1],
+            Inline::Ph {
+                id: "1".into(),
+                data: String::new()
+            }
+        );
         let e = read("<xliff xmlns='urn:oasis:names:tc:xliff:document:2.0' version='2.0' srcLang='de'>\n<file id='f'><unit id='u'><segment><source>x<bx id='1'/></source></segment></unit></file></xliff>").unwrap_err();
         assert_eq!(e.line, 2);
         assert!(e.message.contains("<bx> is not supported"), "{}", e.message);
