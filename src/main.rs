@@ -130,6 +130,11 @@ enum TranslationsAction {
         /// Only this municipality.
         #[arg(long, value_name = "M")]
         municipality: Option<String>,
+        /// Also the pages that stay in the source language: those named in
+        /// municipality.toml's [legal] (imprint_page, privacy_page, accessibility_page)
+        /// and [accessibility] (leichte_sprache, gebaerdensprache).
+        #[arg(long)]
+        all_pages: bool,
         #[command(flatten)]
         portal: Portal,
         /// The XLIFF file to write (`-`: standard output).
@@ -763,6 +768,7 @@ fn run_translations(args: &TranslationsArgs) -> ExitCode {
         language,
         state,
         municipality,
+        all_pages,
         portal,
         out,
     }) = &args.action
@@ -785,7 +791,14 @@ fn run_translations(args: &TranslationsArgs) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        return run_export(language, state, municipality.as_deref(), root, &out);
+        return run_export(
+            language,
+            state,
+            municipality.as_deref(),
+            *all_pages,
+            root,
+            &out,
+        );
     }
     if let Some(TranslationsAction::Import { file, force, root }) = &args.action {
         return run_import(file, *force, root.as_deref());
@@ -893,6 +906,7 @@ fn run_export(
     language: &str,
     states: &[String],
     municipality: Option<&str>,
+    all_pages: bool,
     root: Option<&Path>,
     out: &Path,
 ) -> ExitCode {
@@ -925,6 +939,7 @@ fn run_export(
         language: language.to_string(),
         states: parsed,
         municipality: municipality.map(str::to_string),
+        all_pages,
     };
     let export = match wegweiser::xliff::export(&site, &options) {
         Ok(e) => e,
@@ -934,6 +949,13 @@ fn run_export(
         }
     };
     print_diagnostics(&export.warnings, Format::Human, color);
+    if !export.left_out.is_empty() {
+        eprintln!(
+            "Left out {} page(s) that stay in the source language (legal pages, Leichte Sprache, Gebärdensprache): {}; --all-pages includes them",
+            export.left_out.len(),
+            export.left_out.join(", ")
+        );
+    }
     if export.is_empty() {
         eprintln!(
             "Nothing to translate into {language} ({}): no file written",
@@ -982,7 +1004,7 @@ fn run_import(file: &Path, force: bool, root: Option<&Path>) -> ExitCode {
     let Some(site) = load_model(&root) else {
         return ExitCode::FAILURE;
     };
-    let plan = match wegweiser::xliff::plan_import(&site, file, &text, force) {
+    let mut plan = match wegweiser::xliff::plan_import(&site, file, &text, force) {
         Ok(plan) => plan,
         Err(errors) => {
             print_diagnostics(&errors, Format::Human, color);
@@ -993,7 +1015,13 @@ fn run_import(file: &Path, force: bool, root: Option<&Path>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Links and anchors of what is imported, checked as a build does, before writing.
+    if let Err(d) = wegweiser::xliff::check_in_staging(&root, file, &mut plan) {
+        print_diagnostics(&[d], Format::Human, color);
+        return ExitCode::FAILURE;
+    }
     print_diagnostics(&plan.warnings, Format::Human, color);
+    print_diagnostics(&plan.errors, Format::Human, color);
     if let Err(d) = wegweiser::xliff::apply(&plan) {
         print_diagnostics(&[d], Format::Human, color);
         return ExitCode::FAILURE;
@@ -1002,8 +1030,17 @@ fn run_import(file: &Path, force: bool, root: Option<&Path>) -> ExitCode {
         let what = if w.replaces { "updated" } else { "created" };
         eprintln!("{}: {what}", w.file.display());
     }
-    eprintln!("Imported {} translation(s)", plan.writes.len());
-    ExitCode::SUCCESS
+    if plan.errors.is_empty() {
+        eprintln!("Imported {} translation(s)", plan.writes.len());
+        ExitCode::SUCCESS
+    } else {
+        eprintln!(
+            "Imported {} translation(s); {} error(s): the pages named there were not imported",
+            plan.writes.len(),
+            plan.errors.len()
+        );
+        ExitCode::FAILURE
+    }
 }
 
 fn run_serve(args: ServeArgs) -> ExitCode {

@@ -118,8 +118,17 @@ fn page<'a>(doc: &'a Document, label: &str) -> &'a xliff::File {
         .unwrap_or_else(|| panic!("no <file> for {label}"))
 }
 
+/// The unit ids of a `<file>` without the file's id, which each starts with so that
+/// ids are unique in the document.
 fn unit_ids(file: &xliff::File) -> Vec<&str> {
-    file.units.iter().map(|u| u.id.as_str()).collect()
+    let prefix = format!("{}:", file.id);
+    file.units
+        .iter()
+        .map(|u| {
+            u.id.strip_prefix(&prefix)
+                .unwrap_or_else(|| panic!("unit id {} does not start with {prefix}", u.id))
+        })
+        .collect()
 }
 
 #[test]
@@ -275,19 +284,24 @@ fn an_outdated_translation_round_trips_keeping_its_slug() {
         ["title", "description", "body-1", "body-2", "body-3"]
     );
     assert_eq!(b.units[1].source, "Wann & wie");
-    // The blocks no longer line up: the old body goes along as a note.
+    // The old paragraph is still the first: it goes along as the draft of its unit;
+    // the new heading and paragraph have none, and the old body goes along as a note.
     assert_eq!(b.units[0].target.as_deref(), Some("Rent"));
-    assert!(b.units[2..].iter().all(|u| u.target.is_none()));
+    assert_eq!(b.units[2].target.as_deref(), Some("The rent."));
+    assert!(b.units[3..].iter().all(|u| u.target.is_none()));
     assert_eq!(b.note(xliff::note::PREVIOUS_BODY), Some("The rent."));
 
     let done = fill(&xml, |s| match s {
         "Wann &amp; wie" => "When &amp; how".to_string(),
-        "Die Miete ist am Monatsanfang fällig." => "Rent is due at the start of the month.".into(),
-        "## Kaution" => "## Deposit {#kaution}".into(),
+        "Kaution" => "Deposit".into(),
         "Drei Monatsmieten." => "Three months' rent.".into(),
         other => panic!("unexpected source {other}"),
     })
-    .replace("<target>Rent</target>", "<target>Rent and deposit</target>");
+    .replace("<target>Rent</target>", "<target>Rent and deposit</target>")
+    .replace(
+        "<target>The rent.</target>",
+        "<target>Rent is due at the start of the month.</target>",
+    );
     ok(&import(&root, &done, &[]));
     let written = fs::read_to_string(&en).unwrap();
     let digest = b.note(xliff::note::SOURCE_DIGEST).unwrap();
@@ -332,8 +346,20 @@ fn newer_work_is_not_overwritten_without_force() {
     );
     assert!(err.contains("--force"), "{err}");
     assert!(err.contains("done.xlf:"), "{err}");
-    // Nothing written, not even the start page, which had no conflict.
-    assert_eq!(tree(&root.join("content")), before);
+    // Neither is touched; the start page, which had no conflict, is imported.
+    assert_eq!(fs::read_to_string(&b).unwrap(), revised);
+    assert_eq!(
+        fs::read_to_string(&d).unwrap(),
+        "+++\ntitle = \"Only German\"\n+++\nMine.\n"
+    );
+    let after = tree(&root.join("content"));
+    assert_eq!(
+        after
+            .keys()
+            .filter(|k| !before.contains_key(*k))
+            .collect::<Vec<_>>(),
+        ["ort/_index.en.md"]
+    );
 
     let out = import(&root, &done, &["--force"]);
     ok(&out);
@@ -346,22 +372,27 @@ fn newer_work_is_not_overwritten_without_force() {
 }
 
 #[test]
-fn a_unit_without_target_is_an_error_and_nothing_is_written() {
+fn a_unit_without_target_refuses_its_page_only() {
     let (_tmp, root) = copy_fixture("translations");
     let xml = export(&root, &["--language", "en"]);
     // The translator skipped one unit.
     let done =
         fill(&xml, |s| format!("EN {s}")).replace("<target>EN Nur auf Deutsch.</target>", "");
-    let before = tree(&root.join("content"));
     let out = import(&root, &done, &[]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.contains("page ort/d: unit `body-1` has no <target>"),
+        err.contains("page ort/d: unit `ort:d:body-1` has no <target>"),
         "{err}"
     );
-    assert!(err.contains("nothing was written"), "{err}");
-    assert_eq!(tree(&root.join("content")), before);
+    // d is not imported; the others are.
+    assert!(!root.join("content/ort/d.en.md").exists());
+    assert!(root.join("content/ort/_index.en.md").is_file());
+    assert!(
+        err.contains("Imported 2 translation(s); 1 error(s)"),
+        "{err}"
+    );
+    let before = tree(&root.join("content"));
     // An empty target is no translation either.
     let out = import(
         &root,
@@ -370,11 +401,13 @@ fn a_unit_without_target_is_an_error_and_nothing_is_written() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("page ort/d: unit `title`"),
+        stderr(&out).contains("page ort/d: unit `ort:d:title`"),
         "{}",
         stderr(&out)
     );
-    assert_eq!(tree(&root.join("content")), before);
+    assert!(!root.join("content/ort/d.en.md").exists());
+    let after = tree(&root.join("content"));
+    assert_eq!(after.len(), before.len());
 }
 
 #[test]
@@ -400,7 +433,8 @@ fn a_page_that_no_longer_exists_is_an_error_at_its_xliff_line() {
         "{err}"
     );
     assert!(err.contains(&format!("done.xlf:{line}")), "{err}");
-    assert!(!root.join("content/ort/_index.en.md").exists());
+    // The pages that still exist are imported.
+    assert!(root.join("content/ort/_index.en.md").is_file());
 }
 
 #[test]
@@ -452,15 +486,25 @@ fn markup_characters_and_non_latin_scripts_survive_the_round_trip() {
     let doc = parse(&xml);
     let d = page(&doc, "ort/d");
     assert_eq!(d.units[0].source, title);
-    assert_eq!(unit_ids(d), ["title", "body-1", "body-2", "body-3"]);
+    // The paragraph and three table cells; the code block (and the cell `&`) have
+    // nothing to translate and stay in the skeleton.
+    assert_eq!(
+        unit_ids(d),
+        ["title", "body-1", "body-2", "body-3", "body-4"]
+    );
     assert_eq!(
         d.units[1].source,
         "Bring <b>Pass</b> & \"Meldebescheinigung\" mit; a < b > c, &amp; bleibt."
     );
-    assert_eq!(
-        d.units[2].source,
-        "```html\n<p>Code & mehr</p>\n\n<p>zwei</p>\n```"
+    assert!(
+        xml.contains("Bring <ph id=\"1\" dataRef=\"d1\"/>Pass<ph id=\"2\" dataRef=\"d2\"/> &amp;"),
+        "{xml}"
     );
+    assert!(
+        xml.contains("```html&#10;&lt;p&gt;Code &amp; mehr&lt;/p&gt;&#10;&#10;&lt;p&gt;zwei&lt;/p&gt;&#10;```"),
+        "{xml}"
+    );
+    assert_eq!(d.units[4].source, "<1>");
 
     let ar_title = "توم & جيري <\"أطفال\"> 'ሓጺር' ትግርኛ";
     let ar_body1 = "أحضر <b>جواز السفر</b> & \"شهادة التسجيل\"؛ a < b > c, &amp; ቀጻሊ ጽሑፍ.";
@@ -473,7 +517,15 @@ fn markup_characters_and_non_latin_scripts_survive_the_round_trip() {
         if s == esc(title) {
             esc(ar_title)
         } else if s.starts_with("Bring") {
-            esc(ar_body1)
+            // The translator keeps the tags that stand for `<b>` and `</b>`.
+            let (before, rest) = ar_body1.split_once("<b>").unwrap();
+            let (bold, after) = rest.split_once("</b>").unwrap();
+            format!(
+                "{}<ph id=\"1\" dataRef=\"d1\"/>{}<ph id=\"2\" dataRef=\"d2\"/>{}",
+                esc(before),
+                esc(bold),
+                esc(after)
+            )
         } else {
             s.to_string()
         }
@@ -557,4 +609,476 @@ fn events_places_and_news_items_round_trip_through_xliff() {
             .unwrap()
             .starts_with("outdated: the German source changed")
     );
+}
+
+/// An independent reading of an XLIFF document (quick-xml, not src/xliff's reader):
+/// well-formed; `<file>` ids and `<unit>` ids unique in the whole document (tools key
+/// units by id); inline code ids unique within each unit's source and each target,
+/// every target code one of the source's; every `dataRef*` naming a `<data>` of its
+/// unit; every body unit placed once by its file's skeleton. Returns the unit ids.
+fn validate_independently(xml: &str) -> Vec<String> {
+    use quick_xml::Reader;
+    use quick_xml::events::{BytesStart, Event};
+    use std::collections::{BTreeMap, BTreeSet};
+
+    fn attrs(e: &BytesStart<'_>) -> BTreeMap<String, String> {
+        e.attributes()
+            .map(|a| {
+                let a = a.expect("well-formed attribute");
+                (
+                    String::from_utf8(a.key.as_ref().to_vec()).unwrap(),
+                    a.normalized_value(quick_xml::XmlVersion::Explicit1_0)
+                        .expect("attribute value")
+                        .into_owned(),
+                )
+            })
+            .collect()
+    }
+    #[derive(Default)]
+    struct Unit {
+        id: String,
+        data: BTreeSet<String>,
+        refs: Vec<String>,
+        source_codes: Vec<String>,
+        target_codes: Vec<Vec<String>>,
+    }
+    let mut reader = Reader::from_str(xml);
+    let mut files = BTreeSet::new();
+    let mut units = Vec::new();
+    let mut all_units: Vec<String> = Vec::new();
+    let mut stack: Vec<String> = Vec::new();
+    let mut unit: Option<Unit> = None;
+    let mut file_units: BTreeSet<String> = BTreeSet::new();
+    let mut placed: Vec<String> = Vec::new();
+    let mut root_seen = false;
+    loop {
+        let event = reader
+            .read_event()
+            .unwrap_or_else(|e| panic!("not well-formed at {}: {e}", reader.buffer_position()));
+        let (e, empty) = match &event {
+            Event::Start(e) => (e.clone(), false),
+            Event::Empty(e) => (e.clone(), true),
+            Event::End(end) => {
+                let name = String::from_utf8(end.name().as_ref().to_vec()).unwrap();
+                assert_eq!(stack.pop().as_deref(), Some(name.as_str()));
+                match name.as_str() {
+                    "unit" => units.push(unit.take().unwrap()),
+                    "file" => {
+                        let body_units: BTreeSet<String> = file_units
+                            .iter()
+                            .filter(|u| u.contains(":body-"))
+                            .cloned()
+                            .collect();
+                        let mut sorted = placed.clone();
+                        sorted.sort();
+                        assert_eq!(
+                            sorted,
+                            body_units.iter().cloned().collect::<Vec<_>>(),
+                            "the skeleton places each body unit once"
+                        );
+                        file_units.clear();
+                        placed.clear();
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            Event::Eof => break,
+            Event::Text(t) => {
+                assert!(
+                    !root_seen || !stack.is_empty() || t.trim_ascii().is_empty(),
+                    "text outside the root"
+                );
+                continue;
+            }
+            _ => continue,
+        };
+        let name = String::from_utf8(e.name().as_ref().to_vec()).unwrap();
+        let a = attrs(&e);
+        if stack.is_empty() {
+            assert!(!root_seen, "one root element");
+            root_seen = true;
+            assert_eq!(name, "xliff");
+            assert_eq!(
+                a.get("xmlns").map(String::as_str),
+                Some("urn:oasis:names:tc:xliff:document:2.0")
+            );
+            assert_eq!(a.get("version").map(String::as_str), Some("2.0"));
+        }
+        match name.as_str() {
+            "file" => assert!(files.insert(a["id"].clone()), "file id {} twice", a["id"]),
+            "unit" => {
+                let id = a["id"].clone();
+                assert!(
+                    !all_units.contains(&id),
+                    "unit id {id} twice in the document"
+                );
+                all_units.push(id.clone());
+                file_units.insert(id.clone());
+                unit = Some(Unit {
+                    id,
+                    ..Default::default()
+                });
+            }
+            "ww:segment" => placed.push(a["unit"].clone()),
+            "data" => {
+                let u = unit.as_mut().expect("<data> in a unit");
+                assert!(u.data.insert(a["id"].clone()), "data id twice in {}", u.id);
+            }
+            "target" => unit.as_mut().unwrap().target_codes.push(Vec::new()),
+            "ph" | "pc" | "sc" | "ec" => {
+                let u = unit.as_mut().expect("codes are in units");
+                for key in ["dataRef", "dataRefStart", "dataRefEnd"] {
+                    if let Some(r) = a.get(key) {
+                        u.refs.push(r.clone());
+                    }
+                }
+                let id = a.get("id").or(a.get("startRef")).unwrap().clone();
+                if stack.iter().any(|s| s == "target") {
+                    u.target_codes.last_mut().unwrap().push(id);
+                } else {
+                    assert!(
+                        stack.iter().any(|s| s == "source"),
+                        "<{name}> outside source/target"
+                    );
+                    u.source_codes.push(id);
+                }
+            }
+            _ => {}
+        }
+        if !empty {
+            stack.push(name);
+        }
+    }
+    assert!(stack.is_empty() && root_seen);
+    for u in &units {
+        for r in &u.refs {
+            assert!(u.data.contains(r), "{}: dataRef {r} names no <data>", u.id);
+        }
+        let unique: BTreeSet<&String> = u.source_codes.iter().collect();
+        assert_eq!(
+            unique.len(),
+            u.source_codes.len(),
+            "{}: code ids repeat",
+            u.id
+        );
+        for t in &u.target_codes {
+            let ids: BTreeSet<&String> = t.iter().collect();
+            assert_eq!(ids.len(), t.len(), "{}: target code ids repeat", u.id);
+            assert!(
+                ids.is_subset(&unique),
+                "{}: target codes not in the source",
+                u.id
+            );
+        }
+    }
+    all_units
+}
+
+/// A page with what Markdown puts around text: a link, emphasis, a code span, a
+/// heading without id, an alert, a list and a table.
+const RICH: &str = "+++\ntitle = \"Nur Deutsch\"\nweight = 4\n+++\n\
+    Bitte **rechtzeitig** zur [Miete](b.md) gehen, Nummer `123`.\n\n\
+    ## Kaution\n\n\
+    > [!TIP]\n> Bringen Sie den\n> Pass mit.\n\n\
+    - erstens\n- zweitens\n\n\
+    | Amt | Zeit |\n|---|---|\n| Rathaus | früh |\n";
+
+#[test]
+fn markdown_syntax_travels_in_inline_codes_and_comes_back() {
+    let (_tmp, root) = copy_fixture("translations");
+    fs::write(root.join("content/ort/d.de.md"), RICH).unwrap();
+    let xml = export(&root, &["--language", "en", "--state", "missing"]);
+    validate_independently(&xml);
+    let doc = parse(&xml);
+    let d = page(&doc, "ort/d");
+    // One unit per paragraph, heading, list item and table cell; no block syntax.
+    let sources: Vec<&str> = d.units.iter().map(|u| u.source.as_str()).collect();
+    assert_eq!(
+        sources,
+        [
+            "Nur Deutsch",
+            "Bitte **rechtzeitig** zur [Miete](b.md) gehen, Nummer `123`.",
+            "Kaution",
+            "Bringen Sie den Pass mit.",
+            "erstens",
+            "zweitens",
+            "Amt",
+            "Zeit",
+            "Rathaus",
+            "früh",
+        ]
+    );
+    // What a tool shows as text holds no Markdown: it is in codes.
+    assert!(
+        xml.contains(
+            "<source>Bitte <pc id=\"1\" dataRefStart=\"d1s\" dataRefEnd=\"d1e\">rechtzeitig</pc> zur \
+             <pc id=\"2\" dataRefStart=\"d2s\" dataRefEnd=\"d2e\">Miete</pc> gehen, Nummer <ph id=\"3\" dataRef=\"d3\"/>.</source>"
+        ),
+        "{xml}"
+    );
+    assert!(xml.contains("<data id=\"d2e\">](b.md)</data>"), "{xml}");
+    assert!(xml.contains("<source>Kaution</source>"));
+    // The heading's id and the alert are in the skeleton, not in a unit.
+    assert!(
+        xml.contains(
+            "<ww:md text=\"&#10;&#10;## \"/>\n        <ww:segment unit=\"ort:d:body-2\" kind=\"h2\"/>\n        \
+             <ww:md text=\" {#kaution}&#10;&#10;&gt; [!TIP]&#10;&gt; \"/>\n        <ww:segment unit=\"ort:d:body-3\" kind=\"quote/p\"/>"
+        ),
+        "{xml}"
+    );
+
+    // The translator translates the text and keeps the tags (here: moves them).
+    let done = fill(&xml, |s| {
+        let s = s
+            .replace("rechtzeitig", "in time")
+            .replace("Kaution", "Deposit");
+        format!("EN {s}")
+    })
+    // and its tool indents the skeleton anew (Translate Toolkit does).
+    .replace("\n        <ww:", "\n\n            <ww:");
+    ok(&import(&root, &done, &[]));
+    let (_, body) = read_page(&root.join("content/ort/d.en.md"));
+    assert_eq!(
+        body,
+        "EN Bitte **in time** zur [Miete](b.md) gehen, Nummer `123`.\n\n\
+         ## EN Deposit {#kaution}\n\n\
+         > [!TIP]\n> EN Bringen Sie den Pass mit.\n\n\
+         - EN erstens\n- EN zweitens\n\n\
+         | EN Amt | EN Zeit |\n|---|---|\n| EN Rathaus | EN früh |\n"
+    );
+    ok(&wegweiser(&["check"], &root));
+}
+
+#[test]
+fn a_translation_that_lost_or_broke_a_code_is_refused_at_its_line() {
+    let (_tmp, root) = copy_fixture("translations");
+    fs::write(root.join("content/ort/d.de.md"), RICH).unwrap();
+    let xml = export(&root, &["--language", "en"]);
+    let done = fill(&xml, |s| format!("EN {s}"));
+    // The tool lost the link's tag (its text stays) and repeated the code span's.
+    let lost = done.replace(
+        "<target>EN Bitte <pc id=\"1\" dataRefStart=\"d1s\" dataRefEnd=\"d1e\">rechtzeitig</pc> zur \
+         <pc id=\"2\" dataRefStart=\"d2s\" dataRefEnd=\"d2e\">Miete</pc> gehen, Nummer <ph id=\"3\" dataRef=\"d3\"/>.</target>",
+        "<target>EN Bitte <pc id=\"1\" dataRefStart=\"d1s\" dataRefEnd=\"d1e\">rechtzeitig</pc> zur \
+         Miete gehen, Nummer <ph id=\"3\" dataRef=\"d3\"/> <ph id=\"3\" dataRef=\"d3\"/> <ph id=\"9\"/>.</target>",
+    );
+    assert_ne!(lost, done);
+    let line = lost
+        .lines()
+        .position(|l| l.contains("<target>EN Bitte"))
+        .unwrap()
+        + 1;
+    let out = import(&root, &lost, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains(&format!("done.xlf:{line}")), "{err}");
+    assert!(
+        err.contains("page ort/d: unit `ort:d:body-1`: the translation has a <ph id=\"9\"> the source does not have; lost <pc id=\"2\"> (`[…](b.md)`); has <ph id=\"3\"> (``123``) 2 times"),
+        "{err}"
+    );
+    // Only d is refused.
+    assert!(!root.join("content/ort/d.en.md").exists());
+    assert!(root.join("content/ort/_index.en.md").is_file());
+    assert!(root.join("content/ort/b.en.md").is_file());
+}
+
+#[test]
+fn unit_ids_are_unique_in_the_document() {
+    let (_tmp, root) = copy_fixture("translations");
+    let xml = export(&root, &["--language", "en"]);
+    let ids = validate_independently(&xml);
+    assert_eq!(
+        ids,
+        [
+            "ort:title",
+            "ort:body-1",
+            "ort:b:title",
+            "ort:b:body-1",
+            "ort:d:title",
+            "ort:d:body-1"
+        ]
+    );
+}
+
+#[test]
+fn the_demo_portal_exports_valid_xliff() {
+    // Everything the demo portal has, into a right-to-left language.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("ar.xlf");
+    let run = Command::new(env!("CARGO_BIN_EXE_wegweiser"))
+        .args(["translations", "export"])
+        .arg(&root)
+        .args([
+            "--language",
+            "ar",
+            "--state",
+            "missing,outdated,machine-translated,up-to-date,in-translation",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    ok(&run);
+    let xml = fs::read_to_string(&out).unwrap();
+    let ids = validate_independently(&xml);
+    assert!(ids.len() > 100, "{}", ids.len());
+    // wegweiser's reader takes it too, codes and all.
+    let doc = parse(&xml);
+    assert!(doc.files.iter().any(|f| f.units.iter().any(|u| {
+        u.source_content
+            .iter()
+            .any(|c| matches!(c, xliff::Inline::Pc { .. }))
+    })));
+}
+
+#[test]
+fn pages_that_stay_german_are_left_out_unless_asked_for() {
+    let (_tmp, root) = copy_fixture("legal");
+    let labels = |xml: &str| -> Vec<String> {
+        parse(xml)
+            .files
+            .iter()
+            .map(|f| f.note(xliff::note::PAGE).unwrap().to_string())
+            .collect()
+    };
+    // Kreis names recht/impressum.md as its imprint and leicht.md as Leichte Sprache.
+    let mut all = vec![
+        "translations",
+        "export",
+        "--language",
+        "en",
+        "--municipality",
+        "kreis",
+        "--out",
+        "out.xlf",
+    ];
+    let out = wegweiser(&all, &root);
+    ok(&out);
+    let xml = fs::read_to_string(root.join("out.xlf")).unwrap();
+    let exported = labels(&xml);
+    assert!(
+        exported.contains(&"kreis/recht".to_string()),
+        "{exported:?}"
+    );
+    assert!(
+        !exported
+            .iter()
+            .any(|l| l == "kreis/recht/impressum" || l == "kreis/leicht"),
+        "{exported:?}"
+    );
+    assert!(
+        stderr(&out).contains("Left out 2 page(s) that stay in the source language (legal pages, Leichte Sprache, Gebärdensprache): kreis/leicht, kreis/recht/impressum; --all-pages includes them"),
+        "{}",
+        stderr(&out)
+    );
+    all.push("--all-pages");
+    ok(&wegweiser(&all, &root));
+    let exported = labels(&fs::read_to_string(root.join("out.xlf")).unwrap());
+    assert!(
+        exported.contains(&"kreis/recht/impressum".to_string()),
+        "{exported:?}"
+    );
+    assert!(
+        exported.contains(&"kreis/leicht".to_string()),
+        "{exported:?}"
+    );
+}
+
+#[test]
+fn a_translation_with_a_broken_link_is_refused_before_anything_is_written() {
+    let (_tmp, root) = copy_fixture("translations");
+    let xml = export(&root, &["--language", "en"]);
+    // The translator added Markdown of their own: a link to a page that does not
+    // exist, and one to an anchor b does not have.
+    let done = fill(&xml, |s| match s {
+        "Nur auf Deutsch." => "Only in German, see [help](hilfe.md).".to_string(),
+        "Willkommen." => "Welcome, see [rent](b.md#nirgends).".to_string(),
+        s => format!("EN {s}"),
+    });
+    let file_line = |id: &str| {
+        xml.lines()
+            .position(|l| l.contains(&format!("<file id=\"{id}\"")))
+            .unwrap()
+            + 1
+    };
+    let before = tree(&root);
+    let out = import(&root, &done, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("done.xlf:{}", file_line("ort:d")))
+            && err.contains("page ort/d: not imported: content/ort/d.en.md:"),
+        "{err}"
+    );
+    assert!(err.contains("hilfe.md"), "{err}");
+    assert!(
+        err.contains(&format!("done.xlf:{}", file_line("ort"))) && err.contains("#nirgends"),
+        "{err}"
+    );
+    // b, whose translation is fine, is imported; nothing else changed, no staging
+    // copy left in the portal.
+    let after = tree(&root);
+    let changed: Vec<&String> = after
+        .keys()
+        .filter(|k| before.get(*k) != after.get(*k) && k.as_str() != "done.xlf")
+        .collect();
+    assert_eq!(changed, ["content/ort/b.en.md"]);
+    assert_eq!(after.len(), before.len() + 1, "{:?}", after.keys());
+}
+
+/// `xml` without the elements named `name` (and what they hold).
+fn without(xml: &str, name: &str) -> String {
+    let (open, close) = (format!("<{name}>"), format!("</{name}>"));
+    let mut out = String::new();
+    let mut rest = xml;
+    while let Some(start) = rest.find(&open) {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find(&close).unwrap() + start + close.len();
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn a_tool_that_drops_the_skeleton_or_original_data_loses_no_markdown() {
+    let (_tmp, root) = copy_fixture("translations");
+    fs::write(root.join("content/ort/d.de.md"), RICH).unwrap();
+    let xml = export(&root, &["--language", "en", "--state", "missing"]);
+    let done = fill(&xml, |s| format!("EN {s}"));
+    let stripped = without(&without(&done, "skeleton"), "originalData");
+    assert!(!stripped.contains("<skeleton>") && !stripped.contains("<data "));
+    // The source is as exported: skeleton and Markdown come from it.
+    ok(&import(&root, &stripped, &[]));
+    let (_, body) = read_page(&root.join("content/ort/d.en.md"));
+    assert_eq!(
+        body,
+        "EN Bitte **rechtzeitig** zur [Miete](b.md) gehen, Nummer `123`.\n\n\
+         ## EN Kaution {#kaution}\n\n\
+         > [!TIP]\n> EN Bringen Sie den Pass mit.\n\n\
+         - EN erstens\n- EN zweitens\n\n\
+         | EN Amt | EN Zeit |\n|---|---|\n| EN Rathaus | EN früh |\n"
+    );
+
+    // Once the source changed, what was dropped is gone: refused, not guessed.
+    fs::remove_file(root.join("content/ort/d.en.md")).unwrap();
+    fs::write(root.join("content/ort/d.de.md"), format!("{RICH}\nNeu.\n")).unwrap();
+    let out = import(&root, &stripped, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("page ort/d: the file has no <skeleton> (the translation tool dropped it), and content/ort/d.de.md changed since the export"),
+        "{err}"
+    );
+    assert!(!root.join("content/ort/d.en.md").exists());
+    let out = import(&root, &without(&done, "originalData"), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("page ort/d: unit `ort:d:body-1` has tags without their Markdown"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!root.join("content/ort/d.en.md").exists());
 }

@@ -26,18 +26,31 @@
 //!
 //! # The file
 //!
-//! One `<file>` per page, event, news item or place: a unit `title`, a unit `description`
-//! (when the source has one) and units `body-1`, `body-2`, … with the Markdown blocks of
-//! the body (split on blank lines, never inside a fenced code block), each as Markdown
-//! text. Events, news items and places are named as in `wegweiser translations`
-//! (`ort/events/sprachcafe`); only their texts are translated, their data stays in the
-//! source-language file.
+//! One `<file>` per page, event, news item or place: a unit `title`, a unit
+//! `description` (when the source has one) and units `body-1`, `body-2`, … with the
+//! paragraphs, list items, table cells and headings of the body, their Markdown syntax
+//! in inline codes ([`segment`]); each unit's id starts with its file's id, so that ids
+//! are unique in the document. The file's `<skeleton>` holds the rest of the body,
+//! with a `<ww:segment unit="…"/>` where each body unit goes. Events, news items and
+//! places are named as in `wegweiser translations` (`ort/events/sprachcafe`); only their
+//! texts are translated, their data stays in the source-language file. Pages named in
+//! `[legal]` and `[accessibility]` stay in the source language and are left out unless
+//! asked for ([`not_for_translation`]).
 //!
 //! XML is written by hand and read by a small strict reader ([`read`]) that accepts
 //! what wegweiser writes plus what translation tools commonly add on the way back:
-//! other namespaces (ignored), re-segmented units (segments are joined again),
-//! `<ignorable>`, `<mrk>`/`<pc>` annotations (their text is kept), `<sm>`/`<em>` markers
-//! and `<cp>` code points. DTDs are refused.
+//! other namespaces (ignored), re-indented skeletons, re-segmented units (segments are
+//! joined again), `<ignorable>`, `<mrk>` annotations (their text is kept), `<sc>`/`<ec>`
+//! for a split `<pc>`, `<sm>`/`<em>` markers and `<cp>` code points. DTDs are refused.
+//!
+//! Import ([`plan_import`], [`check_in_staging`], [`apply`]) refuses each page with a
+//! problem at its XLIFF line and writes the others, after checking links and anchors
+//! as a build does in a staging copy of the portal.
+
+mod check;
+pub mod segment;
+
+pub use check::check_in_staging;
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -54,8 +67,14 @@ use crate::model::{Municipality, Site, Translatable};
 use crate::translation::{self, State, Translated};
 use crate::xml::{escape_attr, escape_text, escape_with};
 
+pub use segment::Inline;
+
 /// The XLIFF 2 core namespace.
 pub const XLIFF_NS: &str = "urn:oasis:names:tc:xliff:document:2.0";
+
+/// The namespace of wegweiser's skeleton: `<ww:body>` holds the body's Markdown with a
+/// `<ww:segment unit="…"/>` where each body unit goes.
+pub const SKELETON_NS: &str = "urn:x-wegweiser:xliff:skeleton";
 
 /// Note ids wegweiser writes into each `<file>`'s `<notes>`.
 pub mod note {
@@ -85,6 +104,8 @@ pub struct ExportOptions {
     pub states: Vec<State>,
     /// Only this municipality.
     pub municipality: Option<String>,
+    /// Also the pages that stay in the source language ([`not_for_translation`]).
+    pub all_pages: bool,
 }
 
 /// One exported page.
@@ -105,6 +126,8 @@ pub struct Export {
     pub pages: Vec<ExportedPage>,
     /// Pages that could not be exported (their source text is missing).
     pub warnings: Vec<Diagnostic>,
+    /// Pages left out because they stay in the source language (`municipality/key`).
+    pub left_out: Vec<String>,
 }
 
 impl Export {
@@ -176,6 +199,7 @@ pub fn export(site: &Site, options: &ExportOptions) -> Result<Export, Diagnostic
     let mut warnings = Vec::new();
     let mut source_language: Option<(&str, &str)> = None;
     let mut ids = BTreeSet::new();
+    let mut left_out = Vec::new();
     for m in with_language {
         let Some(lang) = m.language_index(lang_code) else {
             continue;
@@ -183,12 +207,17 @@ pub fn export(site: &Site, options: &ExportOptions) -> Result<Export, Diagnostic
         let Some(source) = m.translation_sources[lang] else {
             continue;
         };
+        let apart = not_for_translation(m);
         for t in m.translatables() {
             let status = &m.statuses_of(t)[lang];
             if !options.states.contains(&status.state) {
                 continue;
             }
             let label = page_label(m, &m.translatable_key(t));
+            if !options.all_pages && matches!(t, Translatable::Page(id) if apart.contains(&id)) {
+                left_out.push(label);
+                continue;
+            }
             let Some(source_text) = m.translated(t, source) else {
                 let shown = std::iter::once(m.source_language)
                     .chain(0..m.languages.len())
@@ -250,7 +279,16 @@ pub fn export(site: &Site, options: &ExportOptions) -> Result<Export, Diagnostic
         source_language: source_language.map(|(s, _)| s.to_string()),
         pages,
         warnings,
+        left_out,
     })
+}
+
+/// The pages that stay in the source language and are not exported by default: those
+/// named in municipality.toml's `[legal]` (`imprint_page`, `privacy_page`,
+/// `accessibility_page`: the German text is the binding one) and `[accessibility]`
+/// (`leichte_sprache`, `gebaerdensprache`: offers in a form of German).
+pub fn not_for_translation(m: &Municipality) -> BTreeSet<crate::model::PageId> {
+    crate::legal::pages_linked_apart(m).into_iter().collect()
 }
 
 /// `municipality/key`, or just the municipality for the start page.
@@ -373,7 +411,6 @@ fn write_file(
         m.languages[source_lang].dir,
         m.languages[lang].dir
     );
-    out.push_str("    <notes>\n");
     let mut notes: Vec<(&str, String)> = vec![
         (note::PAGE, label.to_string()),
         (note::SOURCE_FILE, source_file),
@@ -389,16 +426,48 @@ fn write_file(
     };
     notes.push((note::STATE, state));
 
-    let src_blocks = blocks(&src.body);
-    let previous_blocks = previous.as_ref().map(|p| blocks(&p.body));
-    let aligned = previous_blocks
+    let src_body = src.body.replace("\r\n", "\n");
+    let segmented = segment::segment(&src_body);
+    let previous_segmented = previous
         .as_ref()
-        .is_some_and(|b| b.len() == src_blocks.len());
-    if let (Some(p), false) = (&previous, aligned)
+        .map(|p| segment::segment(&p.body.replace("\r\n", "\n")));
+    let drafts = match &previous_segmented {
+        Some(old) => align(&segmented.segments, &old.segments),
+        None => vec![None; segmented.segments.len()],
+    };
+    if let Some(p) = &previous
+        && drafts.iter().any(Option::is_none)
         && !p.body.trim().is_empty()
     {
         notes.push((note::PREVIOUS_BODY, p.body.trim().to_string()));
     }
+
+    // The skeleton first: the body with each segment cut out (XLIFF 2.0 §4.3.1.2).
+    let unit_id = |local: &str| format!("{id}:{local}");
+    // Its Markdown is in attributes, which tools keep as they are; text between
+    // elements is white space that pretty-printing tools re-indent.
+    let _ = writeln!(
+        out,
+        "    <skeleton>\n      <ww:body xmlns:ww=\"{SKELETON_NS}\">"
+    );
+    for part in &segmented.skeleton {
+        match part {
+            segment::Part::Text(t) => {
+                let _ = writeln!(out, "        <ww:md text=\"{}\"/>", escape_attr(t));
+            }
+            segment::Part::Segment(i) => {
+                let _ = writeln!(
+                    out,
+                    "        <ww:segment unit=\"{}\" kind=\"{}\"/>",
+                    escape_attr(&unit_id(&format!("body-{}", i + 1))),
+                    escape_attr(&segmented.segments[*i].kind)
+                );
+            }
+        }
+    }
+    out.push_str("      </ww:body>\n    </skeleton>\n");
+
+    out.push_str("    <notes>\n");
     for (note_id, text) in &notes {
         let _ = writeln!(
             out,
@@ -409,34 +478,50 @@ fn write_file(
     out.push_str("    </notes>\n");
 
     let mut units = 0;
-    let mut unit = |out: &mut String, unit_id: &str, text: &str, draft: Option<&str>| {
+    let mut unit = |out: &mut String, local: &str, source: &[Inline], draft: Option<&[Inline]>| {
         units += 1;
-        let _ = writeln!(out, "    <unit id=\"{unit_id}\" xml:space=\"preserve\">");
+        let _ = writeln!(
+            out,
+            "    <unit id=\"{}\" xml:space=\"preserve\">",
+            escape_attr(&unit_id(local))
+        );
+        let mut data = Vec::new();
+        let source_xml = content_xml(source, Some(&mut data));
+        if !data.is_empty() {
+            out.push_str("      <originalData>\n");
+            for (data_id, text) in &data {
+                let _ = writeln!(
+                    out,
+                    "        <data id=\"{data_id}\">{}</data>",
+                    inline(text)
+                );
+            }
+            out.push_str("      </originalData>\n");
+        }
         match draft {
             Some(d) => {
                 let _ = writeln!(
                     out,
-                    "      <segment state=\"initial\">\n        <source>{}</source>\n        <target>{}</target>\n      </segment>",
-                    inline(text),
-                    inline(d)
+                    "      <segment state=\"initial\">\n        <source>{source_xml}</source>\n        <target>{}</target>\n      </segment>",
+                    content_xml(d, None)
                 );
             }
             None => {
                 let _ = writeln!(
                     out,
-                    "      <segment>\n        <source>{}</source>\n      </segment>",
-                    inline(text)
+                    "      <segment>\n        <source>{source_xml}</source>\n      </segment>"
                 );
             }
         }
         out.push_str("    </unit>\n");
     };
+    let text = |s: &str| vec![Inline::Text(s.to_string())];
     let prev_front = previous.as_ref().map(|p| &p.front);
     unit(
         out,
         "title",
-        src.front.title.trim(),
-        prev_front.map(|f| f.title.trim()),
+        &text(src.front.title.trim()),
+        prev_front.map(|f| text(f.title.trim())).as_deref(),
     );
     if let Some(description) = src.front.description.as_deref().map(str::trim)
         && !description.is_empty()
@@ -444,18 +529,206 @@ fn write_file(
         let draft = prev_front
             .and_then(|f| f.description.as_deref())
             .map(str::trim)
-            .filter(|d| !d.is_empty());
-        unit(out, "description", description, draft);
+            .filter(|d| !d.is_empty())
+            .map(text);
+        unit(out, "description", &text(description), draft.as_deref());
     }
-    for (i, block) in src_blocks.iter().enumerate() {
-        let draft = previous_blocks
-            .as_ref()
-            .filter(|_| aligned)
-            .map(|b| b[i].as_str());
-        unit(out, &format!("body-{}", i + 1), block, draft);
+    for (i, s) in segmented.segments.iter().enumerate() {
+        unit(
+            out,
+            &format!("body-{}", i + 1),
+            &s.content,
+            drafts[i].as_deref(),
+        );
     }
     out.push_str("  </file>\n");
     Ok(units)
+}
+
+/// The XLIFF inline content of a segment; with `data`, the Markdown its codes stand
+/// for is collected for `<originalData>`. A code's data ids follow from its id, so a
+/// target refers to the source's data.
+fn content_xml(content: &[Inline], mut data: Option<&mut Vec<(String, String)>>) -> String {
+    let mut out = String::new();
+    for c in content {
+        match c {
+            Inline::Text(t) => out.push_str(&inline(t)),
+            Inline::Ph { id, data: d } | Inline::Sc { id, data: d } => {
+                if let Some(all) = data.as_deref_mut() {
+                    all.push((format!("d{id}"), d.clone()));
+                }
+                let _ = write!(out, "<ph id=\"{id}\" dataRef=\"d{id}\"/>");
+            }
+            Inline::Ec { .. } => {}
+            Inline::Pc {
+                id,
+                start,
+                end,
+                content,
+            } => {
+                if let Some(all) = data.as_deref_mut() {
+                    all.push((format!("d{id}s"), start.clone()));
+                    all.push((format!("d{id}e"), end.clone()));
+                }
+                let inner = content_xml(content, data.as_deref_mut());
+                let _ = write!(
+                    out,
+                    "<pc id=\"{id}\" dataRefStart=\"d{id}s\" dataRefEnd=\"d{id}e\">{inner}</pc>"
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Drafts for the source's segments from an old translation's: segments are paired
+/// in order where their kinds agree (a heading with an explicit id only with the
+/// heading of that id), the pairing that agrees best (so that a paragraph added to the
+/// source leaves the others paired): each pair counts, and more where the two share
+/// link targets, code, numbers or words kept untranslated (`Kaltmiete`). A draft's
+/// codes are the source's where their Markdown is the same; others stay as Markdown
+/// text for the translator to fix.
+fn align(source: &[segment::Segment], old: &[segment::Segment]) -> Vec<Option<Vec<Inline>>> {
+    fn cues(content: &[Inline], out: &mut BTreeSet<String>) {
+        for c in content {
+            match c {
+                Inline::Text(t) => {
+                    for w in t.split(|c: char| !c.is_ascii_alphanumeric()) {
+                        if w.chars().any(|c| c.is_ascii_digit())
+                            || (w.len() >= 2 && w.chars().any(|c| c.is_ascii_uppercase()))
+                        {
+                            out.insert(w.to_string());
+                        }
+                    }
+                }
+                Inline::Ph { data, .. } | Inline::Sc { data, .. } | Inline::Ec { data, .. } => {
+                    out.insert(data.clone());
+                }
+                Inline::Pc { end, content, .. } => {
+                    out.insert(end.clone());
+                    cues(content, out);
+                }
+            }
+        }
+    }
+    let all_cues = |segments: &[segment::Segment]| -> Vec<BTreeSet<String>> {
+        segments
+            .iter()
+            .map(|s| {
+                let mut out = BTreeSet::new();
+                cues(&s.content, &mut out);
+                out
+            })
+            .collect()
+    };
+    let (source_cues, old_cues) = (all_cues(source), all_cues(old));
+    let weight = |i: usize, j: usize| -> Option<usize> {
+        let (a, b) = (&source[i], &old[j]);
+        if a.kind != b.kind || (b.explicit_id && a.heading_id != b.heading_id) {
+            return None;
+        }
+        let heading = usize::from(a.heading_id.is_some() && a.heading_id == b.heading_id);
+        Some(1 + 2 * (source_cues[i].intersection(&old_cues[j]).count() + heading))
+    };
+    let (n, m) = (source.len(), old.len());
+    // The best total weight of pairs from (i, j) on.
+    let mut best = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            let pair = weight(i, j).map_or(0, |w| w + best[i + 1][j + 1]);
+            best[i][j] = pair.max(best[i + 1][j]).max(best[i][j + 1]);
+        }
+    }
+    let mut out = vec![None; n];
+    let (mut i, mut j) = (0, 0);
+    while i < n && j < m {
+        if let Some(w) = weight(i, j)
+            && best[i][j] == w + best[i + 1][j + 1]
+        {
+            out[i] = Some(remap(&old[j].content, &source[i].content));
+            i += 1;
+            j += 1;
+        } else if best[i + 1][j] >= best[i][j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
+
+/// `old` with each code given the id of the source's code with the same Markdown.
+fn remap(old: &[Inline], source: &[Inline]) -> Vec<Inline> {
+    fn codes<'a>(content: &'a [Inline], out: &mut Vec<&'a Inline>) {
+        for c in content {
+            match c {
+                Inline::Pc { content, .. } => {
+                    out.push(c);
+                    codes(content, out);
+                }
+                Inline::Text(_) => {}
+                c => out.push(c),
+            }
+        }
+    }
+    fn walk(old: &[Inline], available: &mut Vec<&Inline>) -> Vec<Inline> {
+        let mut out: Vec<Inline> = Vec::new();
+        let text = |out: &mut Vec<Inline>, t: &str| match out.last_mut() {
+            Some(Inline::Text(x)) => x.push_str(t),
+            _ => out.push(Inline::Text(t.to_string())),
+        };
+        for c in old {
+            match c {
+                Inline::Text(t) => text(&mut out, t),
+                Inline::Ph { data, .. } => {
+                    let found = available
+                        .iter()
+                        .position(|s| matches!(s, Inline::Ph { data: d, .. } if d == data));
+                    match found.map(|k| available.remove(k)) {
+                        Some(Inline::Ph { id, .. }) => out.push(Inline::Ph {
+                            id: id.clone(),
+                            data: data.clone(),
+                        }),
+                        _ => text(&mut out, data),
+                    }
+                }
+                Inline::Pc {
+                    start,
+                    end,
+                    content,
+                    ..
+                } => {
+                    let found = available.iter().position(|s| {
+                        matches!(s, Inline::Pc { start: a, end: b, .. } if a == start && b == end)
+                    });
+                    let inner = walk(content, available);
+                    match found.map(|k| available.remove(k)) {
+                        Some(Inline::Pc { id, .. }) => out.push(Inline::Pc {
+                            id: id.clone(),
+                            start: start.clone(),
+                            end: end.clone(),
+                            content: inner,
+                        }),
+                        _ => {
+                            text(&mut out, start);
+                            for x in inner {
+                                match x {
+                                    Inline::Text(t) => text(&mut out, &t),
+                                    x => out.push(x),
+                                }
+                            }
+                            text(&mut out, end);
+                        }
+                    }
+                }
+                Inline::Sc { data, .. } | Inline::Ec { data, .. } => text(&mut out, data),
+            }
+        }
+        out
+    }
+    let mut available = Vec::new();
+    codes(source, &mut available);
+    walk(old, &mut available)
 }
 
 /// The blocks of a Markdown body: text between blank lines, each as written (without
@@ -507,12 +780,17 @@ pub struct PlannedWrite {
     pub contents: String,
     /// A file existed there before.
     pub replaces: bool,
+    /// The page (`municipality/key`) and the line of its `<file>` in the XLIFF.
+    pub page: String,
+    pub line: usize,
 }
 
 /// Everything an import will write, checked.
 #[derive(Debug, Clone)]
 pub struct ImportPlan {
     pub writes: Vec<PlannedWrite>,
+    /// Why pages were refused, at their XLIFF line: nothing is written for them.
+    pub errors: Vec<Diagnostic>,
     /// For example: the source changed since the export.
     pub warnings: Vec<Diagnostic>,
 }
@@ -524,9 +802,10 @@ fn error_at(file: &Path, line: usize, message: impl Into<String>) -> Diagnostic 
 }
 
 /// Check an XLIFF document (`text`, read from `display`) against the portal and work
-/// out every file to write. Nothing is written; any problem is an error, and then the
-/// whole import is refused. With `force`, translation files that changed since the
-/// export are overwritten.
+/// out every file to write. Nothing is written. A page with any problem is refused
+/// (its errors are in [`ImportPlan::errors`]); the others are planned. `Err` when the
+/// document as a whole cannot be imported. With `force`, translation files that
+/// changed since the export are overwritten.
 pub fn plan_import(
     site: &Site,
     display: &Path,
@@ -562,7 +841,7 @@ pub fn plan_import(
                         display,
                         file.line,
                         format!(
-                            "{} is imported twice (first at line {first})",
+                            "{} is imported twice (first at line {first}): the second is not imported",
                             write.file.display()
                         ),
                     ));
@@ -573,11 +852,11 @@ pub fn plan_import(
             Err(e) => errors.extend(e),
         }
     }
-    if errors.is_empty() {
-        Ok(ImportPlan { writes, warnings })
-    } else {
-        Err(errors)
-    }
+    Ok(ImportPlan {
+        writes,
+        errors,
+        warnings,
+    })
 }
 
 struct FileInput<'a> {
@@ -667,8 +946,67 @@ fn plan_file(
     let mut errors = Vec::new();
     let mut title = None;
     let mut description = None;
+    // Body units by id (with a skeleton) or in order (files exported before
+    // wegweiser had skeletons: one unit of raw Markdown per block).
+    let mut segments: HashMap<&str, (String, usize)> = HashMap::new();
     let mut body = Vec::new();
     let mut ids = BTreeSet::new();
+    let prefix = format!("{}:", file.id);
+    // When the source is still the exported version, its skeleton and the Markdown of
+    // its codes are taken from it, not from what the tool sent back (which may have
+    // dropped or changed them).
+    let fresh = if source.digest() == made_from {
+        let text = read_page(source.path(), source.file()).map_err(|d| vec![d])?;
+        Some(segment::segment(&text.body.replace("\r\n", "\n")))
+    } else {
+        None
+    };
+    let new_format = file.units.iter().any(|u| u.id.starts_with(&prefix));
+    let skeleton: Option<Vec<SkeletonPart>> = match (&fresh, &file.skeleton) {
+        (Some(f), _) if new_format => Some(
+            f.skeleton
+                .iter()
+                .map(|p| match p {
+                    segment::Part::Text(t) => SkeletonPart::Text(t.clone()),
+                    segment::Part::Segment(i) => SkeletonPart::Unit {
+                        id: format!("{prefix}body-{}", i + 1),
+                        kind: f.segments[*i].kind.clone(),
+                    },
+                })
+                .collect(),
+        ),
+        (_, Some(s)) => Some(s.clone()),
+        (None, None) if new_format => {
+            return Err(vec![
+                error_at(
+                    input.display,
+                    file.line,
+                    format!(
+                        "page {label}: the file has no <skeleton> (the translation tool dropped it), and {} changed since the export",
+                        slash_path(source.file())
+                    ),
+                )
+                .with_hint("export the page again, and keep the <skeleton> in the translation tool"),
+            ]);
+        }
+        _ => None,
+    };
+    let fresh_source = |unit_id: &str| -> Option<&[Inline]> {
+        let n: usize = unit_id
+            .strip_prefix(&prefix)?
+            .strip_prefix("body-")?
+            .parse()
+            .ok()?;
+        Some(&fresh.as_ref()?.segments.get(n.checked_sub(1)?)?.content)
+    };
+    let cells: BTreeSet<&str> = skeleton
+        .iter()
+        .flatten()
+        .filter_map(|p| match p {
+            SkeletonPart::Unit { id, kind } if segment::is_cell(kind) => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
     for unit in &file.units {
         if !ids.insert(unit.id.as_str()) {
             errors.push(error_at(
@@ -678,7 +1016,7 @@ fn plan_file(
             ));
             continue;
         }
-        let Some(target) = &unit.target else {
+        let Some(target) = &unit.target_content else {
             errors.push(
                 error_at(
                     input.display,
@@ -688,15 +1026,55 @@ fn plan_file(
                         unit.id
                     ),
                 )
-                .with_hint("translate every unit, then import again; nothing was written"),
+                .with_hint("translate every unit of the page, then import it again"),
             );
             continue;
         };
-        let text = trim_blank_lines(target);
+        let source_content = fresh_source(&unit.id).unwrap_or(&unit.source_content);
+        if fresh.is_none() && codes_without_data(source_content) {
+            errors.push(
+                error_at(
+                    input.display,
+                    unit.line,
+                    format!(
+                        "page {label}: unit `{}` has tags without their Markdown (the translation tool dropped <originalData>), and {} changed since the export",
+                        unit.id,
+                        slash_path(source.file())
+                    ),
+                )
+                .with_hint("export the page again, and keep <originalData> in the translation tool"),
+            );
+            continue;
+        }
+        let text = match restore_codes(source_content, target) {
+            Ok(content) => segment::to_markdown(&content, cells.contains(unit.id.as_str())),
+            Err(problems) => {
+                errors.push(
+                    error_at(
+                        input.display,
+                        unit.target_line,
+                        format!(
+                            "page {label}: unit `{}`: the translation {}",
+                            unit.id,
+                            problems.join("; ")
+                        ),
+                    )
+                    .with_hint(
+                        "the tags (<ph>, <pc>) hold the Markdown of links, emphasis and code: keep each one of the source in the translation, once",
+                    ),
+                );
+                continue;
+            }
+        };
+        let text = if skeleton.is_some() {
+            text
+        } else {
+            trim_blank_lines(unit.target.as_deref().unwrap_or_default())
+        };
         if text.trim().is_empty() && !unit.source.trim().is_empty() {
             errors.push(error_at(
                 input.display,
-                unit.line,
+                unit.target_line,
                 format!(
                     "page {label}: unit `{}` has an empty <target>: it is not translated",
                     unit.id
@@ -704,9 +1082,13 @@ fn plan_file(
             ));
             continue;
         }
-        match unit.id.as_str() {
+        let local = unit.id.strip_prefix(&prefix).unwrap_or(&unit.id);
+        match local {
             "title" => title = Some(text.trim().to_string()),
             "description" => description = Some(text.trim().to_string()),
+            _ if skeleton.is_some() && local.starts_with("body-") => {
+                segments.insert(unit.id.as_str(), (text, unit.line));
+            }
             id => match id
                 .strip_prefix("body-")
                 .and_then(|n| n.parse::<usize>().ok())
@@ -723,7 +1105,7 @@ fn plan_file(
                 None => errors.push(error_at(
                     input.display,
                     unit.line,
-                    format!("page {label}: unknown unit `{id}`"),
+                    format!("page {label}: unknown unit `{}`", unit.id),
                 )),
             },
         }
@@ -741,6 +1123,38 @@ fn plan_file(
     if !errors.is_empty() {
         return Err(errors);
     }
+    let body = match &skeleton {
+        Some(skeleton) => {
+            let mut out = String::new();
+            for part in skeleton {
+                match part {
+                    SkeletonPart::Text(t) => out.push_str(t),
+                    SkeletonPart::Unit { id, .. } => match segments.remove(id.as_str()) {
+                        Some((text, _)) => out.push_str(&text),
+                        None => errors.push(error_at(
+                            input.display,
+                            file.line,
+                            format!(
+                                "page {label}: the skeleton names unit `{id}`, which is not in the file (or named twice)"
+                            ),
+                        )),
+                    },
+                }
+            }
+            for (id, (_, line)) in &segments {
+                errors.push(error_at(
+                    input.display,
+                    *line,
+                    format!("page {label}: unit `{id}` has no place in the skeleton"),
+                ));
+            }
+            if !errors.is_empty() {
+                return Err(errors);
+            }
+            trim_blank_lines(&out)
+        }
+        None => body.join("\n\n"),
+    };
 
     // Never overwrite newer work.
     let existing = m.translated(t, lang);
@@ -800,7 +1214,6 @@ fn plan_file(
         source_digest: made_from,
     };
     let head = front_matter(syntax, &new).map_err(|m| here(format!("page {label}: {m}")))?;
-    let body = body.join("\n\n");
     let contents = if body.is_empty() {
         head
     } else {
@@ -811,7 +1224,145 @@ fn plan_file(
         path: target_path,
         contents,
         replaces,
+        page: label.to_string(),
+        line: file.line,
     })
+}
+
+/// The target's content with each code's Markdown taken from the source's code of the
+/// same id, or what is wrong: a code of the source missing or repeated, a code the
+/// source does not have, a split code (`<sc>`/`<ec>`) that is not whole.
+fn restore_codes(source: &[Inline], target: &[Inline]) -> Result<Vec<Inline>, Vec<String>> {
+    fn collect<'a>(content: &'a [Inline], out: &mut HashMap<&'a str, &'a Inline>) {
+        for c in content {
+            match c {
+                Inline::Text(_) => {}
+                Inline::Pc { id, content, .. } => {
+                    out.insert(id, c);
+                    collect(content, out);
+                }
+                Inline::Ph { id, .. } | Inline::Sc { id, .. } | Inline::Ec { id, .. } => {
+                    out.insert(id, c);
+                }
+            }
+        }
+    }
+    let mut codes = HashMap::new();
+    collect(source, &mut codes);
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut problems = Vec::new();
+    fn walk(
+        content: &[Inline],
+        codes: &HashMap<&str, &Inline>,
+        seen: &mut HashMap<String, usize>,
+        open: &mut Vec<String>,
+        problems: &mut Vec<String>,
+    ) -> Vec<Inline> {
+        let mut out = Vec::new();
+        for c in content {
+            let (id, tag) = match c {
+                Inline::Text(t) => {
+                    out.push(Inline::Text(t.clone()));
+                    continue;
+                }
+                Inline::Ph { id, .. } => (id, "ph"),
+                Inline::Pc { id, .. } => (id, "pc"),
+                Inline::Sc { id, .. } => (id, "sc"),
+                Inline::Ec { id, .. } => (id, "ec"),
+            };
+            let Some(original) = codes.get(id.as_str()) else {
+                problems.push(format!(
+                    "has a <{tag} id=\"{id}\"> the source does not have"
+                ));
+                continue;
+            };
+            if tag != "ec" {
+                *seen.entry(id.clone()).or_default() += 1;
+            }
+            match (c, original) {
+                (Inline::Ph { .. }, Inline::Ph { data, .. }) => out.push(Inline::Ph {
+                    id: id.clone(),
+                    data: data.clone(),
+                }),
+                (Inline::Pc { content, .. }, Inline::Pc { start, end, .. }) => {
+                    let inner = walk(content, codes, seen, open, problems);
+                    out.push(Inline::Pc {
+                        id: id.clone(),
+                        start: start.clone(),
+                        end: end.clone(),
+                        content: inner,
+                    });
+                }
+                (Inline::Sc { .. }, Inline::Pc { start, .. }) => {
+                    open.push(id.clone());
+                    out.push(Inline::Sc {
+                        id: id.clone(),
+                        data: start.clone(),
+                    });
+                }
+                (Inline::Ec { .. }, Inline::Pc { end, .. }) => {
+                    match open.iter().position(|o| o == id) {
+                        Some(k) => {
+                            open.remove(k);
+                        }
+                        None => problems.push(format!(
+                            "closes <pc id=\"{id}\"> (`{end}`) where it is not open"
+                        )),
+                    }
+                    out.push(Inline::Ec {
+                        id: id.clone(),
+                        data: end.clone(),
+                    });
+                }
+                _ => problems.push(format!(
+                    "has <{tag} id=\"{id}\"> where the source has {}",
+                    describe(original)
+                )),
+            }
+        }
+        out
+    }
+    let mut open = Vec::new();
+    let restored = walk(target, &codes, &mut seen, &mut open, &mut problems);
+    for id in &open {
+        problems.push(format!("opens <sc id=\"{id}\"> and never closes it"));
+    }
+    let mut ids: Vec<&&str> = codes.keys().collect();
+    ids.sort_by_key(|id| id.parse::<usize>().unwrap_or(usize::MAX));
+    for id in ids {
+        match seen.get(*id).copied().unwrap_or(0) {
+            0 => problems.push(format!("lost {}", describe(codes[*id]))),
+            1 => {}
+            n => problems.push(format!("has {} {n} times", describe(codes[*id]))),
+        }
+    }
+    if problems.is_empty() {
+        Ok(restored)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Whether a code has no Markdown: `<originalData>` was lost on the way.
+fn codes_without_data(content: &[Inline]) -> bool {
+    content.iter().any(|c| match c {
+        Inline::Text(_) => false,
+        Inline::Pc { start, content, .. } => start.is_empty() || codes_without_data(content),
+        Inline::Ph { data, .. } | Inline::Sc { data, .. } | Inline::Ec { data, .. } => {
+            data.is_empty()
+        }
+    })
+}
+
+/// A code as a translator can find it: `<pc id="2">` (`[`…`](../x.md)`).
+fn describe(code: &Inline) -> String {
+    match code {
+        Inline::Pc { id, start, end, .. } => format!("<pc id=\"{id}\"> (`{start}…{end}`)"),
+        Inline::Ph { id, data } => format!("<ph id=\"{id}\"> (`{}`)", data.trim()),
+        Inline::Sc { id, data } => format!("<sc id=\"{id}\"> (`{data}`)"),
+        Inline::Ec { id, data } => format!("<ec startRef=\"{id}\"> (`{data}`)"),
+        Inline::Text(t) => t.clone(),
+    }
 }
 
 /// `text` without blank lines at its start and white space at its end.
@@ -974,7 +1525,21 @@ pub struct File {
     pub line: usize,
     /// `(id, text)` of each `<note>` in the file's `<notes>`.
     pub notes: Vec<(Option<String>, String)>,
+    /// wegweiser's skeleton of the body, when the file has one.
+    pub skeleton: Option<Vec<SkeletonPart>>,
     pub units: Vec<Unit>,
+}
+
+/// Part of a `<ww:body>` skeleton.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkeletonPart {
+    Text(String),
+    /// `<ww:segment unit="…" kind="…"/>`: the unit whose translation goes here, and what
+    /// holds it (`td` for a table cell).
+    Unit {
+        id: String,
+        kind: String,
+    },
 }
 
 impl File {
@@ -992,9 +1557,16 @@ impl File {
 pub struct Unit {
     pub id: String,
     pub line: usize,
+    /// The source's text with each code as the Markdown it stands for.
     pub source: String,
-    /// `None` when a segment has no `<target>`.
+    /// The same for the target; `None` when a segment has no `<target>`.
     pub target: Option<String>,
+    /// The source with its codes.
+    pub source_content: Vec<Inline>,
+    /// The target with its codes.
+    pub target_content: Option<Vec<Inline>>,
+    /// Line of the (first) `<target>`, else of the unit.
+    pub target_line: usize,
 }
 
 /// A problem reading XLIFF, with its line.
@@ -1079,10 +1651,12 @@ fn read_file(f: &xml::Element) -> Result<File, ReadError> {
         original: f.attr("original").map(str::to_string),
         line: f.line,
         notes: Vec::new(),
+        skeleton: None,
         units: Vec::new(),
     };
     for child in f.xliff_children() {
         match child.name.as_str() {
+            "skeleton" => file.skeleton = read_skeleton(child)?,
             "notes" => {
                 for n in child.xliff_children().filter(|n| n.name == "note") {
                     file.notes
@@ -1096,6 +1670,44 @@ fn read_file(f: &xml::Element) -> Result<File, ReadError> {
     Ok(file)
 }
 
+/// wegweiser's `<ww:body>` in a `<skeleton>`; `None` for other skeletons.
+fn read_skeleton(e: &xml::Element) -> Result<Option<Vec<SkeletonPart>>, ReadError> {
+    let Some(body) = e.children.iter().find_map(|n| match n {
+        xml::Node::Element(b) if b.ns == SKELETON_NS && b.name == "body" => Some(b),
+        _ => None,
+    }) else {
+        return Ok(None);
+    };
+    let mut parts = Vec::new();
+    for n in &body.children {
+        match n {
+            // White space between the elements, as tools indent it.
+            xml::Node::Text(_) => {}
+            xml::Node::Element(s) if s.ns == SKELETON_NS && s.name == "md" => {
+                parts.push(SkeletonPart::Text(
+                    s.attr("text").unwrap_or_default().to_string(),
+                ));
+            }
+            xml::Node::Element(s) if s.ns == SKELETON_NS && s.name == "segment" => {
+                let id = s.attr("unit").ok_or_else(|| {
+                    read_error(s.line, "<ww:segment> in the skeleton has no `unit`")
+                })?;
+                parts.push(SkeletonPart::Unit {
+                    id: id.to_string(),
+                    kind: s.attr("kind").unwrap_or("p").to_string(),
+                });
+            }
+            xml::Node::Element(s) => {
+                return Err(read_error(
+                    s.line,
+                    format!("unexpected <{}> in the skeleton", s.name),
+                ));
+            }
+        }
+    }
+    Ok(Some(parts))
+}
+
 fn read_units(e: &xml::Element, units: &mut Vec<Unit>) -> Result<(), ReadError> {
     if e.name == "group" {
         for child in e.xliff_children() {
@@ -1105,12 +1717,24 @@ fn read_units(e: &xml::Element, units: &mut Vec<Unit>) -> Result<(), ReadError> 
         }
         return Ok(());
     }
+    let mut data = HashMap::new();
+    for od in e.xliff_children().filter(|c| c.name == "originalData") {
+        for d in od.xliff_children().filter(|c| c.name == "data") {
+            let mut text = Vec::new();
+            inline_into(d, &HashMap::new(), &mut text)?;
+            data.insert(required_id(d)?, segment::to_raw(&text));
+        }
+    }
     let mut unit = Unit {
         id: required_id(e)?,
         line: e.line,
         source: String::new(),
-        target: Some(String::new()),
+        target: None,
+        source_content: Vec::new(),
+        target_content: Some(Vec::new()),
+        target_line: e.line,
     };
+    let mut first_target = None;
     for part in e.xliff_children() {
         let ignorable = match part.name.as_str() {
             "segment" => false,
@@ -1121,8 +1745,11 @@ fn read_units(e: &xml::Element, units: &mut Vec<Unit>) -> Result<(), ReadError> 
         let mut target = None;
         for c in part.xliff_children() {
             match c.name.as_str() {
-                "source" => source = Some(inline_text(c)?),
-                "target" => target = Some(inline_text(c)?),
+                "source" => source = Some(inline_text(c, &data)?),
+                "target" => {
+                    first_target.get_or_insert(c.line);
+                    target = Some(inline_text(c, &data)?);
+                }
                 other => {
                     return Err(read_error(
                         c.line,
@@ -1138,31 +1765,53 @@ fn read_units(e: &xml::Element, units: &mut Vec<Unit>) -> Result<(), ReadError> 
             None if ignorable => Some(source.clone()),
             None => None,
         };
-        unit.source.push_str(&source);
-        unit.target = match (unit.target, target) {
+        unit.source_content.extend(source);
+        unit.target_content = match (unit.target_content, target) {
             (Some(mut all), Some(t)) => {
-                all.push_str(&t);
+                all.extend(t);
                 Some(all)
             }
             _ => None,
         };
     }
+    unit.source = segment::to_raw(&unit.source_content);
+    unit.target = unit.target_content.as_deref().map(segment::to_raw);
+    unit.target_line = first_target.unwrap_or(e.line);
     units.push(unit);
     Ok(())
 }
 
-/// The text of `<source>` or `<target>`: annotations keep their text; inline codes that
-/// stand for original formatting are refused, since wegweiser exports plain Markdown.
-fn inline_text(e: &xml::Element) -> Result<String, ReadError> {
-    let mut out = String::new();
-    inline_into(e, &mut out)?;
+/// The content of `<source>` or `<target>`: text, and the codes wegweiser writes
+/// (`<ph>`, `<pc>`) or tools make of them (`<sc>`/`<ec>`), each with the Markdown of
+/// its `<originalData>`; annotations (`<mrk>`) keep their text, markers are dropped.
+fn inline_text(e: &xml::Element, data: &HashMap<String, String>) -> Result<Vec<Inline>, ReadError> {
+    let mut out = Vec::new();
+    inline_into(e, data, &mut out)?;
     Ok(out)
 }
 
-fn inline_into(e: &xml::Element, out: &mut String) -> Result<(), ReadError> {
+fn push_text(out: &mut Vec<Inline>, t: &str) {
+    match out.last_mut() {
+        Some(Inline::Text(x)) => x.push_str(t),
+        _ => out.push(Inline::Text(t.to_string())),
+    }
+}
+
+fn inline_into(
+    e: &xml::Element,
+    data: &HashMap<String, String>,
+    out: &mut Vec<Inline>,
+) -> Result<(), ReadError> {
+    // A reference to data the tool dropped reads as no Markdown: import takes it from
+    // the source, or refuses the unit if the source changed.
+    let lookup = |c: &xml::Element, attr: &str| -> Result<String, ReadError> {
+        Ok(c.attr(attr)
+            .and_then(|r| data.get(r).cloned())
+            .unwrap_or_default())
+    };
     for node in &e.children {
         match node {
-            xml::Node::Text(t) => out.push_str(t),
+            xml::Node::Text(t) => push_text(out, t),
             xml::Node::Element(c) if c.ns != XLIFF_NS => {
                 return Err(read_error(
                     c.line,
@@ -1173,8 +1822,34 @@ fn inline_into(e: &xml::Element, out: &mut String) -> Result<(), ReadError> {
                 ));
             }
             xml::Node::Element(c) => match c.name.as_str() {
-                "mrk" | "pc" => inline_into(c, out)?,
+                "mrk" => inline_into(c, data, out)?,
                 "sm" | "em" => {}
+                "ph" => out.push(Inline::Ph {
+                    id: required_id(c)?,
+                    data: lookup(c, "dataRef")?,
+                }),
+                "pc" => {
+                    let mut content = Vec::new();
+                    inline_into(c, data, &mut content)?;
+                    out.push(Inline::Pc {
+                        id: required_id(c)?,
+                        start: lookup(c, "dataRefStart")?,
+                        end: lookup(c, "dataRefEnd")?,
+                        content,
+                    });
+                }
+                "sc" => out.push(Inline::Sc {
+                    id: required_id(c)?,
+                    data: lookup(c, "dataRef")?,
+                }),
+                "ec" => out.push(Inline::Ec {
+                    id: c
+                        .attr("startRef")
+                        .or_else(|| c.attr("id"))
+                        .ok_or_else(|| read_error(c.line, "<ec> has no startRef"))?
+                        .to_string(),
+                    data: lookup(c, "dataRef")?,
+                }),
                 "cp" => {
                     let hex = c.attr("hex").unwrap_or_default();
                     let ch = u32::from_str_radix(hex, 16)
@@ -1183,14 +1858,12 @@ fn inline_into(e: &xml::Element, out: &mut String) -> Result<(), ReadError> {
                         .ok_or_else(|| {
                             read_error(c.line, format!("<cp hex=\"{hex}\"> is not a character"))
                         })?;
-                    out.push(ch);
+                    push_text(out, ch.encode_utf8(&mut [0; 4]));
                 }
                 other => {
                     return Err(read_error(
                         c.line,
-                        format!(
-                            "inline code <{other}> is not supported: the texts are Markdown; write formatting as Markdown"
-                        ),
+                        format!("inline element <{other}> is not supported in <{}>", e.name),
                     ));
                 }
             },
@@ -1721,9 +2394,48 @@ mod tests {
             let e = read(doc).unwrap_err();
             assert!(e.message.contains(expected), "{doc}: {}", e.message);
         }
-        let e = read("<xliff xmlns='urn:oasis:names:tc:xliff:document:2.0' version='2.0' srcLang='de'>\n\n<file id='f'><unit id='u'><segment><source>x<ph id='1'/></source></segment></unit></file></xliff>").unwrap_err();
-        assert_eq!(e.line, 3);
-        assert!(e.message.contains("<ph>"), "{}", e.message);
+        let doc = read("<xliff xmlns='urn:oasis:names:tc:xliff:document:2.0' version='2.0' srcLang='de'>\n\n<file id='f'><unit id='u'><segment><source>x<ph id='1' dataRef='d1'/></source></segment></unit></file></xliff>").unwrap();
+        assert_eq!(
+            doc.files[0].units[0].source_content[1],
+            Inline::Ph {
+                id: "1".into(),
+                data: String::new()
+            }
+        );
+        let e = read("<xliff xmlns='urn:oasis:names:tc:xliff:document:2.0' version='2.0' srcLang='de'>\n<file id='f'><unit id='u'><segment><source>x<bx id='1'/></source></segment></unit></file></xliff>").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.message.contains("<bx> is not supported"), "{}", e.message);
+    }
+
+    #[test]
+    fn an_old_translation_is_paired_with_the_source_by_structure_and_cues() {
+        let source = segment::segment(
+            "## Miete\n\nNeu: der Mieterverein.\n\nZahlen Sie bis zum 3. Tag.\n\n> [!TIP]\n> Siehe [Jobcenter](../jc.md).\n\nLetzter Absatz.\n",
+        );
+        let old = segment::segment(
+            "## Rent\n\nPay by day 3.\n\n> [!TIP]\n> See [the job centre](../jc.md).\n\nLast paragraph.\n",
+        );
+        let drafts = align(&source.segments, &old.segments);
+        let shown: Vec<Option<String>> = drafts
+            .iter()
+            .map(|d| d.as_deref().map(segment::to_raw))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                Some("Rent".to_string()),
+                // The added paragraph comes first; the number 3 pairs the next one.
+                None,
+                Some("Pay by day 3.".to_string()),
+                Some("See [the job centre](../jc.md).".to_string()),
+                Some("Last paragraph.".to_string()),
+            ]
+        );
+        // The link of the draft is the source's code, so the translator keeps it.
+        assert!(matches!(&drafts[3].as_ref().unwrap()[1], Inline::Pc { id, .. } if id == "1"));
+        // A heading with an explicit id pairs only with the heading of that id.
+        let old = segment::segment("## Rent {#kaution}\n");
+        assert_eq!(align(&source.segments, &old.segments)[0], None);
     }
 
     #[test]
