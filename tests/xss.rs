@@ -179,7 +179,13 @@ fn every_removal_is_reported_where_it_was_written() {
     let root = fixture("xss");
     let mut missing = Vec::new();
     let mut vectors = 0;
-    for page in ["markdown", "tags", "attributes", "obfuscated"] {
+    for page in [
+        "markdown",
+        "markdown-only",
+        "tags",
+        "attributes",
+        "obfuscated",
+    ] {
         let rel = format!("content/x/{page}.de.md");
         let text = std::fs::read_to_string(root.join(&rel)).unwrap();
         let lines: Vec<&str> = text.lines().collect();
