@@ -42,6 +42,7 @@ pub mod resolve;
 pub mod review;
 pub mod review_report;
 pub mod safe_url;
+pub mod sanitize;
 pub mod search;
 pub mod seo;
 pub mod serve;

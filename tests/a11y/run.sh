@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The accessibility and validity check as CI runs it (`step "a11y"` in .ci/run):
 # installs what it needs on a clean machine, builds the release binary once, and runs
-# check.mjs over content-example/. Exits non-zero on any violation.
+# check.mjs over content-example/ (and offline.mjs, search.mjs, and xss.mjs over
+# tests/fixtures/xss). Exits non-zero on any violation.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -32,3 +33,5 @@ cargo build --release --locked
 WEGWEISER_BIN="${CARGO_TARGET_DIR:-$repo/target}/release/wegweiser" node "$here/check.mjs"
 WEGWEISER_BIN="${CARGO_TARGET_DIR:-$repo/target}/release/wegweiser" node "$here/offline.mjs"
 WEGWEISER_BIN="${CARGO_TARGET_DIR:-$repo/target}/release/wegweiser" node "$here/search.mjs"
+# The XSS fixture without the CSP: the sanitiser alone keeps scripts out.
+WEGWEISER_BIN="${CARGO_TARGET_DIR:-$repo/target}/release/wegweiser" node "$here/xss.mjs"
