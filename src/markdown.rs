@@ -1181,11 +1181,13 @@ mod tests {
             }),
         ];
         for (name, make) in shapes {
-            // Large enough that the smaller input takes 50 ms: below that, the clock
-            // and other work on the machine decide the ratio.
+            // Large enough that the smaller input takes 100 ms: below that, the clock,
+            // the caches and other work on the machine decide the ratio (nested quotes
+            // measured 10.1× at 60 ms in pulldown-cmark's own parsing, 8.8× at twice
+            // the size).
             let mut n = 1000;
             let (mut small, mut d_small) = render_time(&make(n));
-            while small < std::time::Duration::from_millis(50) && n < 256_000 {
+            while small < std::time::Duration::from_millis(100) && n < 512_000 {
                 n *= 2;
                 (small, d_small) = render_time(&make(n));
             }
@@ -1197,7 +1199,11 @@ mod tests {
                 let (l, d_large) = render_time(&make(8 * n));
                 assert!(d_large >= d_small, "{name}");
                 let (s, _) = render_time(&make(n));
-                (small, large) = (s.min(small), l);
+                // The best of the runs so far, for both sizes.
+                (small, large) = (
+                    s.min(small),
+                    if ratio.is_finite() { l.min(large) } else { l },
+                );
                 ratio = large.as_secs_f64() / small.as_secs_f64();
                 eprintln!("{name}: {n}: {small:?} → {large:?} ({ratio:.1}×)");
                 if ratio <= 10.0 {
