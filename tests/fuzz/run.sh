@@ -41,12 +41,14 @@ trap 'rm -rf "$scratch"' EXIT
 for target in "${targets[@]}"; do
   echo "── fuzzing $target for $each s"
   mkdir -p "$scratch/$target" "tests/fuzz/artifacts/$target"
-  # The first corpus folder receives new inputs; the committed one is only read.
-  # libFuzzer's line per new input is left out of the log.
+  # The first corpus folder receives new inputs; the committed one is only read. The
+  # _xss variants share the corpus of their target.
+  # libFuzzer's line per new input and its dictionary of recommendations are left
+  # out of the log.
   set +e
-  cargo fuzz run "${fuzz[@]}" "$target" "$scratch/$target" "tests/fuzz/corpus/$target" -- \
+  cargo fuzz run "${fuzz[@]}" "$target" "$scratch/$target" "tests/fuzz/corpus/${target%_xss}" -- \
     -max_total_time="$each" -timeout=20 -dict=tests/fuzz/wegweiser.dict \
-    -print_final_stats=1 2>&1 | grep -v '^#[0-9]*[[:space:]]*\(NEW\|REDUCE\|pulse\)'
+    -print_final_stats=1 2>&1 | grep -av -e '^#[0-9]*[[:space:]]*\(NEW\|REDUCE\|pulse\)' -e '# Uses: [0-9]*$'
   status=${PIPESTATUS[0]}
   set -e
   if (( status != 0 )); then

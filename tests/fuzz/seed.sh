@@ -13,7 +13,13 @@ for p in "${pages[@]}"; do
   f="$repo/$p"
   name=$(printf '%s' "$p" | tr '/' '_')
   cp "$f" "corpus/markdown/$name"
-  cp "$f" "corpus/page/$name"
+  # In the fuzzed portal, links to other pages of the example fail (and a portal
+  # with errors is not rendered): they point to the bundle and its image instead,
+  # and actors (there is no actors.toml) are left out.
+  perl -0pe 's/^actors? *[=:].*\n//mg;
+    s/!\[([^\]]*)\]\((?!https?:)[^)\s]*\)/![$1](b\/plan.svg)/g;
+    s/(?<!!)\[([^\]]*)\]\((?!https?:|mailto:|tel:|#)[^)\s]*\)/[$1](b\/index.md)/g' \
+    "$f" > "corpus/page/$name"
   # rewrite: [selector][value] NUL [page]; selectors cycle through the keys, every
   # seventh with a raw date value.
   sel=$(( i % 5 ))
@@ -24,7 +30,10 @@ done
 # page: a page and a bundle that link each other, and a translation.
 n=${#pages[@]}
 for (( j = 0; j + 2 < n; j += 9 )); do
-  { cat "$repo/${pages[j]}"; printf '\0'; cat "$repo/${pages[j+1]}"; printf '\0'; cat "$repo/${pages[j+2]}"; } > "corpus/page/triple-$j"
+  a=$(printf '%s' "${pages[j]}" | tr '/' '_')
+  b=$(printf '%s' "${pages[j+1]}" | tr '/' '_')
+  c=$(printf '%s' "${pages[j+2]}" | tr '/' '_')
+  { cat "corpus/page/$a"; printf '\0'; cat "corpus/page/$b"; printf '\0'; cat "corpus/page/$c"; } > "corpus/page/triple-$j"
 done
 # Attacks a sanitiser must stop, as Markdown and raw HTML.
 attacks=(
