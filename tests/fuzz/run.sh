@@ -46,7 +46,12 @@ for target in "${targets[@]}"; do
   # libFuzzer's line per new input and its dictionary of recommendations are left
   # out of the log.
   set +e
-  cargo fuzz run "${fuzz[@]}" "$target" "$scratch/$target" "tests/fuzz/corpus/${target%_xss}" -- \
+  corpora=("tests/fuzz/corpus/${target%_xss}")
+  # Inputs that once crashed a target, kept whatever the minimised corpus drops.
+  if [[ -d "tests/fuzz/regressions/${target%_xss}" ]]; then
+    corpora+=("tests/fuzz/regressions/${target%_xss}")
+  fi
+  cargo fuzz run "${fuzz[@]}" "$target" "$scratch/$target" "${corpora[@]}" -- \
     -max_total_time="$each" -timeout=20 -dict=tests/fuzz/wegweiser.dict \
     -print_final_stats=1 2>&1 | grep -av -e '^#[0-9]*[[:space:]]*\(NEW\|REDUCE\|pulse\)' -e '# Uses: [0-9]*$'
   status=${PIPESTATUS[0]}

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Seed the fuzz corpora from the example portal's and the test fixtures' pages, plus a
 # few hand-written attacks. Only needed to start over: the minimised corpora in
-# corpus/ are committed. Afterwards: `cargo fuzz cmin --fuzz-dir tests/fuzz
-# --sanitizer none <target>` keeps the inputs that add coverage.
+# corpus/ are committed. Afterwards, tests/fuzz/cmin.sh keeps the inputs that add
+# coverage.
 set -euo pipefail
 cd "$(dirname "$0")"
 repo=../..
