@@ -1,6 +1,7 @@
 //! `wegweiser translations stamp`: record in a translation which version of its source
 //! it was made from, changing nothing else in the file.
 
+use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,13 +24,45 @@ pub struct Stamped {
 /// else byte for byte: an existing `key` line gets the new value, otherwise a line is
 /// added (in TOML before the first table, so that the key stays at the top level).
 pub fn set_key(text: &str, key: &str, value: &str) -> Result<String, String> {
-    let quoted = format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""));
-    set_key_raw(text, key, &quoted)
+    set_key_raw(text, key, &quote(value))
+}
+
+/// `value` as a double-quoted string that TOML and YAML read alike, on one line:
+/// backslashes, quotes, line breaks and other control characters are escaped (a line
+/// break in a value would otherwise end the string, or the key's line).
+fn quote(value: &str) -> String {
+    let mut quoted = String::with_capacity(value.len() + 2);
+    quoted.push('"');
+    for c in value.chars() {
+        match c {
+            '\\' => quoted.push_str("\\\\"),
+            '"' => quoted.push_str("\\\""),
+            '\n' => quoted.push_str("\\n"),
+            '\r' => quoted.push_str("\\r"),
+            '\t' => quoted.push_str("\\t"),
+            // Not printable in YAML or TOML: `\u` is the one escape both know.
+            c if c.is_control()
+                || matches!(
+                    c,
+                    '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+                ) =>
+            {
+                let _ = write!(quoted, "\\u{:04X}", u32::from(c));
+            }
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
 }
 
 /// [`set_key`] with a value written as it is (a TOML date, a number): the caller makes
 /// sure it is valid in both TOML and YAML. In TOML only top-level keys (before the first
 /// table) are replaced.
+///
+/// The edit is of lines, but its result is checked: when the front matter could be read
+/// before, it must read the same afterwards but for `key` (a line that only looks like
+/// the key, inside a multi-line string or array, is never taken for it).
 pub fn set_key_raw(text: &str, key: &str, quoted: &str) -> Result<String, String> {
     // A byte-order mark stays where it is.
     if let Some(rest) = text.strip_prefix(crate::frontmatter::BOM) {
@@ -42,12 +75,40 @@ pub fn set_key_raw(text: &str, key: &str, quoted: &str) -> Result<String, String
     } else {
         return Err("the file has no front matter".into());
     };
+    let updated = edit_line(text, key, quoted, fence, sep)?;
+    check_edit(
+        text,
+        &updated,
+        key,
+        &format!("{fence}\n{key}{sep}{quoted}\n{fence}\n"),
+    )?;
+    Ok(updated)
+}
+
+/// `text` with the line of `key` replaced, or one added.
+fn edit_line(
+    text: &str,
+    key: &str,
+    quoted: &str,
+    fence: &str,
+    sep: &str,
+) -> Result<String, String> {
+    let first_line = text.split('\n').next().unwrap_or(text);
+    if first_line.trim_end() != fence {
+        // As the front matter parser reads it: `---title` opens nothing.
+        return Err(format!(
+            "the opening `{fence}` must stand alone on its line"
+        ));
+    }
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let mut offset = text.find('\n').map_or(text.len(), |i| i + 1);
     let mut insert_at = None;
     // End of the last line with something on it: a new key goes there rather than
     // after the blank lines that set a table apart.
     let mut last_filled = offset;
+    // The key's line (start, end, line ending), if it has one: replaced once the
+    // closing fence is found (without one, no line is front matter).
+    let mut existing = None;
     while offset < text.len() {
         let end = text[offset..]
             .find('\n')
@@ -55,17 +116,20 @@ pub fn set_key_raw(text: &str, key: &str, quoted: &str) -> Result<String, String
         let line = &text[offset..end];
         let content = line.trim_end_matches(['\r', '\n']);
         if content.trim_end() == fence {
+            if let Some((start, end, ending)) = existing {
+                let replaced = format!("{key}{sep}{quoted}{ending}");
+                return Ok(format!("{}{replaced}{}", &text[..start], &text[end..]));
+            }
             let at = insert_at.unwrap_or(offset);
             let added = format!("{key}{sep}{quoted}{newline}");
             return Ok(format!("{}{added}{}", &text[..at], &text[at..]));
         }
         let rest = content.strip_prefix(key).map(str::trim_start);
-        let is_key = insert_at.is_none()
+        let is_key = existing.is_none()
+            && insert_at.is_none()
             && rest.is_some_and(|r| r.starts_with(if fence == "+++" { '=' } else { ':' }));
         if is_key {
-            let ending = &line[content.len()..];
-            let replaced = format!("{key}{sep}{quoted}{ending}");
-            return Ok(format!("{}{replaced}{}", &text[..offset], &text[end..]));
+            existing = Some((offset, end, &line[content.len()..]));
         }
         if fence == "+++" && insert_at.is_none() && content.trim_start().starts_with('[') {
             insert_at = Some(last_filled);
@@ -76,6 +140,35 @@ pub fn set_key_raw(text: &str, key: &str, quoted: &str) -> Result<String, String
         offset = end;
     }
     Err(format!("the front matter is never closed with `{fence}`"))
+}
+
+/// Whether `updated` is `text` with only `key` changed, to what `expected` (a front
+/// matter holding `key` alone) says, and the body unchanged. A front matter that cannot
+/// be read before is not checked.
+fn check_edit(text: &str, updated: &str, key: &str, expected: &str) -> Result<(), String> {
+    type Table = serde_json::Map<String, serde_json::Value>;
+    let read = |text: &str| frontmatter::parse_as::<Table>(Path::new(""), text, &[]);
+    let Ok((mut before, _, body_start)) = read(text) else {
+        return Ok(());
+    };
+    let refused = || {
+        format!(
+            "`{key}` cannot be set here without changing the rest of the front matter: \
+             set it by hand"
+        )
+    };
+    let (mut after, _, updated_body_start) = read(updated).map_err(|_| refused())?;
+    let value = read(expected).map_err(|_| refused())?.0.remove(key);
+    before.remove(key);
+    let set = after.remove(key);
+    if set.is_none()
+        || set != value
+        || before != after
+        || text[body_start..] != updated[updated_body_start..]
+    {
+        return Err(refused());
+    }
+    Ok(())
 }
 
 /// Where a file is in the model: (municipality, the page, event, news item or place it
@@ -257,5 +350,58 @@ mod tests {
     fn refuses_files_without_front_matter() {
         assert!(set_key("# Hi\n", "source_digest", "x").is_err());
         assert!(set_key("+++\ntitle = \"x\"\n", "source_digest", "x").is_err());
+        // Found by the `rewrite` fuzz target: a first line that only starts with the
+        // fence opens no front matter (the parser says so), and an edit there lands
+        // wherever the next `---` is.
+        assert!(set_key("---tti\nle: x\n---\nBody\n", "source_digest", "x").is_err());
+        assert!(set_key("+++ x\ntitle = \"x\"\n+++\n", "source_digest", "x").is_err());
+        // A key line in a front matter that is never closed is not changed either.
+        assert!(
+            set_key(
+                "+++\nsource_digest = \"a\"\n+\nBody\n",
+                "source_digest",
+                "x"
+            )
+            .is_err()
+        );
+    }
+
+    fn read(text: &str) -> serde_json::Map<String, serde_json::Value> {
+        frontmatter::parse_as(Path::new("x.md"), text, &[])
+            .unwrap()
+            .0
+    }
+
+    #[test]
+    fn line_breaks_and_control_characters_in_a_value_stay_on_the_line() {
+        let value = "Frau \"A\"\ndraft = true\r\t\\ \u{1}\u{7f}\u{85}\u{2028}ä";
+        for text in [
+            "+++\ntitle = \"x\"\n+++\nBody\n",
+            "---\ntitle: x\n---\nBody\n",
+        ] {
+            let updated = set_key(text, "reviewed_by", value).unwrap();
+            assert_eq!(
+                updated.lines().count(),
+                text.lines().count() + 1,
+                "{updated}"
+            );
+            let front = read(&updated);
+            assert_eq!(front["reviewed_by"], value, "{updated}");
+            assert_eq!(front.len(), 2, "{updated}");
+        }
+    }
+
+    #[test]
+    fn a_line_that_only_looks_like_the_key_is_left_alone() {
+        // Inside a multi-line string the line is part of the title, not a key.
+        let text = "+++\ntitle = \"\"\"\nreviewed = 1\n\"\"\"\n+++\nBody\n";
+        assert!(set_key_raw(text, "reviewed", "2026-05-12").is_err());
+        // A table's line inside an array of arrays is not the first table.
+        let text = "+++\ntitle = \"x\"\nweight = 1\n[extra]\na = [\n[1],\n]\n+++\n";
+        let updated = set_key(text, "source_digest", "0123").unwrap();
+        assert_eq!(
+            updated,
+            "+++\ntitle = \"x\"\nweight = 1\nsource_digest = \"0123\"\n[extra]\na = [\n[1],\n]\n+++\n"
+        );
     }
 }
