@@ -16,7 +16,8 @@
 //! as metadata, which is what the search page shows.
 //!
 //! Pagefind's API is async; a current-thread tokio runtime per bundle drives it here and
-//! nowhere else, and the bundles are built in parallel with rayon.
+//! nowhere else, on a small rayon pool of its own (see [`bundle`]), and the bundles are
+//! built in parallel with rayon.
 
 pub mod normalize;
 
@@ -325,33 +326,46 @@ pub fn bundle(code: &str, records: &[Record]) -> Result<Vec<(String, Vec<u8>)>, 
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
 
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    // Pagefind runs rayon inside its async API. On a worker of the pool that builds
+    // the bundles, a wait there may steal the next bundle and start its runtime on a
+    // thread already inside one, which tokio refuses with a panic. So the runtime runs
+    // on a pool of its own, which only ever holds this bundle's work; the caller, if
+    // it is a rayon worker, keeps taking other jobs while it waits.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(rayon::current_num_threads())
+        .thread_name(|i| format!("wegweiser-search-{i}"))
         .build()
         .map_err(|e| format!("cannot start the indexer: {e}"))?;
-    let files = runtime.block_on(async {
-        let config = PagefindServiceConfig::builder()
-            .keep_index_url(true)
-            .build();
-        let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
-        for r in records {
-            let meta = BTreeMap::from([
-                ("title".to_string(), r.title.clone()),
-                ("description".to_string(), r.description.clone()),
-                ("kind".to_string(), r.kind.as_str().to_string()),
-            ]);
-            index
-                .add_custom_record(
-                    r.url.clone(),
-                    normalize::normalize(&r.text),
-                    code.to_string(),
-                    Some(meta),
-                    None,
-                    None,
-                )
-                .await
-                .map_err(|e| format!("cannot index {}: {e}", r.url))?;
-        }
-        index.get_files().await.map_err(|e| e.to_string())
+    let files = pool.install(|| {
+        // Made and dropped on the pool: dropping waits for its blocking threads.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map_err(|e| format!("cannot start the indexer: {e}"))?;
+        runtime.block_on(async {
+            let config = PagefindServiceConfig::builder()
+                .keep_index_url(true)
+                .build();
+            let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
+            for r in records {
+                let meta = BTreeMap::from([
+                    ("title".to_string(), r.title.clone()),
+                    ("description".to_string(), r.description.clone()),
+                    ("kind".to_string(), r.kind.as_str().to_string()),
+                ]);
+                index
+                    .add_custom_record(
+                        r.url.clone(),
+                        normalize::normalize(&r.text),
+                        code.to_string(),
+                        Some(meta),
+                        None,
+                        None,
+                    )
+                    .await
+                    .map_err(|e| format!("cannot index {}: {e}", r.url))?;
+            }
+            index.get_files().await.map_err(|e| e.to_string())
+        })
     })?;
     let files: Vec<(String, Vec<u8>)> = files
         .into_iter()
@@ -560,5 +574,26 @@ mod tests {
         assert!(!names.iter().any(|n| n.contains("-ui")), "{names:?}");
         // Deterministic: the same records give the same files.
         assert_eq!(files, bundle("de", &records).unwrap());
+    }
+
+    /// Pagefind runs rayon inside its async API. A rayon worker waiting there for
+    /// stolen work may pick up the next bundle and so start a second runtime on a
+    /// thread that is inside one ("Cannot start a runtime from within a runtime",
+    /// seen in CI when tests or `wegweiser serve` index on one pool at once). A
+    /// bundle must therefore never need the caller's thread to be outside a runtime.
+    #[test]
+    fn a_bundle_can_be_built_on_a_thread_that_runs_another_bundle() {
+        let records = vec![Record {
+            kind: Kind::Page,
+            url: "/m/de/anmeldung/".into(),
+            title: "Anmeldung".into(),
+            description: "Wohnung anmelden".into(),
+            text: "Anmeldung\nWohnung anmelden im Bürgerbüro".into(),
+        }];
+        let outer = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let nested = outer.block_on(async { bundle("de", &records) });
+        assert_eq!(nested.unwrap(), bundle("de", &records).unwrap());
     }
 }
