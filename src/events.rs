@@ -25,8 +25,9 @@ use serde_json::{Value, json};
 
 use crate::diagnostics::{Diagnostic, Severity, did_you_mean};
 use crate::ics::Writer;
+use crate::load_place::{FileScope, LoadedFile, at_key};
 use crate::model::{LangIdx, Municipality, Site};
-use crate::places::{FileScope, LoadedFile, Text, at_key};
+use crate::model_place::Text;
 use crate::recurrence::{End, Freq, Rule};
 use crate::review::Day;
 use crate::theme::{LanguageStrings, Theme};
@@ -339,7 +340,7 @@ pub struct Event {
 impl Event {
     /// The text for readers of `lang`, and its language.
     pub fn text(&self, lang: LangIdx) -> (&Text, LangIdx) {
-        crate::places::shown_text(&self.texts, &self.shown, lang)
+        crate::model_place::shown_text(&self.texts, &self.shown, lang)
     }
 
     /// The days occurrences start on that are not over before `from` and start no
@@ -405,7 +406,7 @@ pub fn load_file(
     name: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<LoadedFile<EventData>> {
-    crate::places::load_item_file(scope, path, name, diagnostics, |display, text, problems| {
+    crate::load_place::load_item_file(scope, path, name, diagnostics, |display, text, problems| {
         let (front, _, body_start) =
             crate::frontmatter::parse_as::<EventFront>(display, text, EVENT_KEYS)
                 .map_err(|d| {
@@ -418,7 +419,7 @@ pub fn load_file(
                 })
                 .ok()?;
         let data = check(display, text, &front, problems);
-        Some(crate::places::SourceFront {
+        Some(crate::load_place::SourceFront {
             data,
             title: front.title,
             description: front.description,
@@ -708,7 +709,7 @@ pub fn resolve(
     languages: &[String],
     source_language: usize,
     chains: &[Vec<LangIdx>],
-    places: &[crate::places::Place],
+    places: &[crate::model_place::Place],
     // `None`: actors.toml failed to load, so an unknown id is not reported.
     actors: Option<&[crate::actor::Actor]>,
     tz_name: &str,
@@ -718,7 +719,7 @@ pub fn resolve(
     let actors = actors.unwrap_or_default();
     let tz = crate::review::time_zone(tz_name).ok();
     let mut events = Vec::new();
-    for a in crate::places::assemble(
+    for a in crate::resolve_place::assemble(
         files,
         languages,
         source_language,
@@ -891,7 +892,7 @@ fn local_time_problem(tz: &TimeZone, name: &str, dt: DateTime) -> Option<(String
 
 /// The URL path of the events page in `lang`.
 pub fn list_url(m: &Municipality, lang: LangIdx) -> Option<String> {
-    crate::places::section_location(m, lang, FOLDER).map(|(_, url)| url)
+    crate::model_place::section_location(m, lang, FOLDER).map(|(_, url)| url)
 }
 
 /// The URL path of event `event`'s page in `lang`.
@@ -1096,7 +1097,7 @@ fn place_value(m: &Municipality, place: usize, lang: LangIdx) -> Value {
     let l = &m.languages[shown];
     json!({
         "title": text.title,
-        "url": crate::places::place_url(m, lang, place),
+        "url": crate::model_place::place_url(m, lang, place),
         "lang": l.code,
         "dir": l.dir.as_str(),
         "address": p.data.address,
@@ -1186,7 +1187,7 @@ pub fn list_context(
     let url = list_url(m, lang).unwrap_or_default();
     ctx.insert(
         "page",
-        &crate::places::page_value(
+        &crate::render_item::page_value(
             site,
             m,
             "events",
@@ -1226,10 +1227,13 @@ pub fn list_context(
     );
     ctx.insert("feed", &feed_value(m, lang, ui));
     let (languages, alternates) =
-        crate::places::switcher(site, m, lang, |_| true, marker, |l| list_url(m, l));
+        crate::render_item::switcher(site, m, lang, |_| true, marker, |l| list_url(m, l));
     ctx.insert("languages", &languages);
     ctx.insert("alternates", &alternates);
-    ctx.insert("breadcrumbs", &crate::places::breadcrumbs(m, lang, None));
+    ctx.insert(
+        "breadcrumbs",
+        &crate::render_item::breadcrumbs(m, lang, None),
+    );
 }
 
 fn feed_value(m: &Municipality, lang: LangIdx, ui: &LanguageStrings<'_>) -> Value {
@@ -1306,7 +1310,7 @@ fn schema_org(site: &Site, m: &Municipality, event: usize, lang: LangIdx, day: D
         if let Some(c) = place.data.coordinates {
             l["geo"] = json!({"@type": "GeoCoordinates", "latitude": c.lat, "longitude": c.lon});
         }
-        if let Some(url) = crate::places::place_url(m, lang, p) {
+        if let Some(url) = crate::model_place::place_url(m, lang, p) {
             l["url"] = json!(site.base_url.absolute(&url));
         }
         locations.push(l);
@@ -1375,7 +1379,7 @@ pub fn event_context(
     ctx: &mut tera::Context,
 ) {
     let e = &m.events[event];
-    let (text, shown) = crate::places::item_page(
+    let (text, shown) = crate::render_item::item_page(
         site,
         m,
         "event",
@@ -1435,7 +1439,7 @@ pub fn event_context(
     ctx.insert("sep", list_separator(code));
     ctx.insert(
         "json_ld",
-        &crate::places::json_ld(&schema_org(site, m, event, lang, shown_day)),
+        &crate::render_item::json_ld(&schema_org(site, m, event, lang, shown_day)),
     );
     ctx.insert("feed", &feed_value(m, lang, ui));
 }
@@ -1707,7 +1711,7 @@ pub fn write(
             continue;
         }
         for lang in 0..m.languages.len() {
-            let Some((dir, _)) = crate::places::section_location(m, lang, FOLDER) else {
+            let Some((dir, _)) = crate::model_place::section_location(m, lang, FOLDER) else {
                 continue;
             };
             put(

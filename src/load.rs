@@ -150,11 +150,11 @@ pub struct LoadedMunicipality {
     /// pages naming them are not reported (the file's own problem is).
     pub actors_failed: bool,
     /// The files below `places/` that could be parsed.
-    pub place_files: Vec<crate::places::LoadedFile<crate::places::PlaceData>>,
+    pub place_files: Vec<crate::load_place::LoadedFile<crate::model_place::PlaceData>>,
     /// The files below `news/` that could be parsed.
-    pub news_files: Vec<crate::places::LoadedFile<crate::news::NewsDates>>,
+    pub news_files: Vec<crate::load_place::LoadedFile<crate::model_news::NewsDates>>,
     /// The files below `events/` that could be parsed.
-    pub event_files: Vec<crate::places::LoadedFile<crate::events::EventData>>,
+    pub event_files: Vec<crate::load_place::LoadedFile<crate::events::EventData>>,
 }
 
 /// The whole portal as found on disk.
@@ -621,7 +621,7 @@ pub fn load_municipality(
         assets = rest;
         theme_files = taken;
     }
-    let file_scope = crate::places::FileScope {
+    let file_scope = crate::load_place::FileScope {
         root,
         languages: &config.languages,
         source_language: &config.source_language,
@@ -631,14 +631,14 @@ pub fn load_municipality(
     let place_files: Vec<_> = place_paths
         .iter()
         .filter_map(|(name, path)| {
-            crate::places::load_file(&file_scope, path, name, diagnostics)
+            crate::load_place::load_file(&file_scope, path, name, diagnostics)
                 .filter(|f| options.drafts || !f.draft)
         })
         .collect();
     let news_files: Vec<_> = news_paths
         .iter()
         .filter_map(|(name, path)| {
-            crate::news::load_file(&file_scope, path, name, diagnostics)
+            crate::load_news::load_file(&file_scope, path, name, diagnostics)
                 .filter(|f| options.drafts || !f.draft)
         })
         .collect();

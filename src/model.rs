@@ -74,10 +74,10 @@ pub struct Municipality {
     /// The day review dates are compared with: today in the municipality's time zone,
     /// or the day given with `--today`.
     pub today: Date,
-    /// Places from `places/` (see [`crate::places`]), sorted by id.
-    pub places: Vec<crate::places::Place>,
-    /// News items from `news/` (see [`crate::news`]), newest first.
-    pub news: Vec<crate::news::NewsItem>,
+    /// Places from `places/` (see [`crate::model_place`]), sorted by id.
+    pub places: Vec<crate::model_place::Place>,
+    /// News items from `news/` (see [`crate::model_news`]), newest first.
+    pub news: Vec<crate::model_news::NewsItem>,
     /// Events from `events/` (see [`crate::events`]), by first day.
     pub events: Vec<crate::events::Event>,
     /// `[events] window_days`: how many days ahead the events page lists.
@@ -269,9 +269,9 @@ impl Municipality {
             Translatable::Event(i) => {
                 format!("{}/{}", crate::events::FOLDER, self.events[i].stem)
             }
-            Translatable::News(i) => format!("{}/{}", crate::news::FOLDER, self.news[i].stem),
+            Translatable::News(i) => format!("{}/{}", crate::model_news::FOLDER, self.news[i].stem),
             Translatable::Place(i) => {
-                format!("{}/{}", crate::places::FOLDER, self.places[i].stem)
+                format!("{}/{}", crate::model_place::FOLDER, self.places[i].stem)
             }
         }
     }
@@ -289,14 +289,14 @@ impl Municipality {
                 .position(|e| e.stem == stem)
                 .map(Translatable::Event);
         }
-        if let Some(stem) = item(crate::news::FOLDER) {
+        if let Some(stem) = item(crate::model_news::FOLDER) {
             return self
                 .news
                 .iter()
                 .position(|n| n.stem == stem)
                 .map(Translatable::News);
         }
-        if let Some(stem) = item(crate::places::FOLDER) {
+        if let Some(stem) = item(crate::model_place::FOLDER) {
             return self
                 .places
                 .iter()
@@ -307,7 +307,7 @@ impl Municipality {
     }
 
     /// The texts of an event, news item or place by language; `None` for pages.
-    fn item_texts(&self, t: Translatable) -> Option<&[Option<crate::places::Text>]> {
+    fn item_texts(&self, t: Translatable) -> Option<&[Option<crate::model_place::Text>]> {
         match t {
             Translatable::Page(_) => None,
             Translatable::Event(i) => Some(&self.events[i].texts),
@@ -343,8 +343,8 @@ impl Municipality {
                 .as_ref()
                 .map(|l| l.url.clone()),
             Translatable::Event(i) => crate::events::event_url(self, lang, i),
-            Translatable::News(i) => crate::news::item_url(self, lang, i),
-            Translatable::Place(i) => crate::places::place_url(self, lang, i),
+            Translatable::News(i) => crate::model_news::item_url(self, lang, i),
+            Translatable::Place(i) => crate::model_place::place_url(self, lang, i),
         }
     }
 

@@ -23,7 +23,6 @@ use crate::resolve::link_url;
 use crate::theme::{FileSource, LanguageStrings, Theme};
 use crate::translation::State;
 use crate::write::Sink;
-use crate::{news, places};
 
 /// What a render run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -193,7 +192,7 @@ pub struct Notices<'a> {
 
 impl Notices<'_> {
     /// Put the notices into the `page` value of a generated page (see
-    /// [`crate::places::page_value`]).
+    /// [`crate::render_item::page_value`]).
     pub fn apply(self, page: &mut serde_json::Value) {
         page["outdated"] = serde_json::to_value(&self.outdated).expect("notices serialise");
         page["machine_translated"] = self.machine_translated.into();
@@ -758,8 +757,8 @@ impl<'a> Renderer<'a> {
             .collect();
         for written in [
             crate::feed::write(self.site, self.theme, &self.source_dates, &in_scope, out),
-            places::write(self.site, &in_scope, out),
-            news::write(self.site, self.theme, &in_scope, out),
+            crate::output_geojson::write(self.site, &in_scope, out),
+            crate::output_news_feed::write(self.site, self.theme, &in_scope, out),
             crate::events::write(self.site, self.theme, &self.source_dates, &in_scope, out),
             crate::search::write(
                 self.site,
@@ -874,11 +873,18 @@ impl<'a> Renderer<'a> {
                 self.render_folder_page(
                     m,
                     lang,
-                    places::FOLDER,
+                    crate::model_place::FOLDER,
                     None,
                     "places.html",
                     |ui, marker, ctx| {
-                        places::places_context(self.site, municipality, lang, ui, marker, ctx)
+                        crate::render_place::places_context(
+                            self.site,
+                            municipality,
+                            lang,
+                            ui,
+                            marker,
+                            ctx,
+                        )
                     },
                 )?
             }
@@ -888,14 +894,14 @@ impl<'a> Renderer<'a> {
                 self.render_folder_page(
                     m,
                     lang,
-                    places::FOLDER,
+                    crate::model_place::FOLDER,
                     Some(id),
                     "place.html",
                     |ui, marker, ctx| {
                         let shown = municipality.places[place].text(lang).1;
                         let notices =
                             self.notices(municipality, Translatable::Place(place), shown, lang, ui);
-                        places::place_context(
+                        crate::render_place::place_context(
                             self.site,
                             municipality,
                             place,
@@ -913,11 +919,18 @@ impl<'a> Renderer<'a> {
                 self.render_folder_page(
                     m,
                     lang,
-                    news::FOLDER,
+                    crate::model_news::FOLDER,
                     None,
                     "news.html",
                     |ui, marker, ctx| {
-                        news::list_context(self.site, municipality, lang, ui, marker, ctx)
+                        crate::render_news::list_context(
+                            self.site,
+                            municipality,
+                            lang,
+                            ui,
+                            marker,
+                            ctx,
+                        )
                     },
                 )?
             }
@@ -927,14 +940,14 @@ impl<'a> Renderer<'a> {
                 self.render_folder_page(
                     m,
                     lang,
-                    news::FOLDER,
+                    crate::model_news::FOLDER,
                     Some(stem),
                     "news_item.html",
                     |ui, marker, ctx| {
                         let shown = municipality.news[item].text(lang).1;
                         let notices =
                             self.notices(municipality, Translatable::News(item), shown, lang, ui);
-                        news::item_context(
+                        crate::render_news::item_context(
                             self.site,
                             municipality,
                             item,
@@ -1226,7 +1239,7 @@ impl<'a> Renderer<'a> {
             ctx.insert("feed", &serde_json::json!({"url": url, "title": title}));
         }
         if p.kind == PageKind::Start {
-            ctx.insert("sections", &places::start_links(m, lang, &ui));
+            ctx.insert("sections", &crate::render_item::start_links(m, lang, &ui));
         }
         if let Some(parent) = p.parent {
             if let Some(Some(entries)) = shared.children[parent].get(lang) {
@@ -1397,7 +1410,7 @@ impl<'a> Renderer<'a> {
         fill: impl FnOnce(&LanguageStrings<'_>, &dyn Fn(&str) -> String, &mut Context),
     ) -> Result<(String, Vec<u8>), Diagnostic> {
         let municipality = &self.site.municipalities[m];
-        let (dir, _) = places::section_location(municipality, lang, folder)
+        let (dir, _) = crate::model_place::section_location(municipality, lang, folder)
             .expect("folder pages are made where the start page is");
         let ui = self.ui(m, lang);
         let mut ctx = self.base_context(m, lang);

@@ -242,14 +242,14 @@ pub fn resolve_municipality(
             .iter()
             .map(|l| l.code.clone())
             .collect();
-        municipality.places = crate::places::resolve(
+        municipality.places = crate::resolve_place::resolve(
             &loaded.place_files,
             &codes,
             source_language,
             &fallback_chains,
             diagnostics,
         );
-        municipality.news = crate::news::resolve(
+        municipality.news = crate::resolve_news::resolve(
             &loaded.news_files,
             &codes,
             source_language,
@@ -293,8 +293,12 @@ pub fn resolve_municipality(
         crate::review::check_reserved_paths(
             &municipality,
             |lang| {
-                crate::places::section_location(&municipality, lang, crate::places::FOLDER)
-                    .map(|(dir, _)| dir)
+                crate::model_place::section_location(
+                    &municipality,
+                    lang,
+                    crate::model_place::FOLDER,
+                )
+                .map(|(dir, _)| dir)
             },
             "the place pages",
             diagnostics,
@@ -304,7 +308,7 @@ pub fn resolve_municipality(
         crate::review::check_reserved_paths(
             &municipality,
             |lang| {
-                crate::places::section_location(&municipality, lang, crate::news::FOLDER)
+                crate::model_place::section_location(&municipality, lang, crate::model_news::FOLDER)
                     .map(|(dir, _)| dir)
             },
             "the news pages",
@@ -315,7 +319,7 @@ pub fn resolve_municipality(
         crate::review::check_reserved_paths(
             &municipality,
             |lang| {
-                crate::places::section_location(&municipality, lang, crate::events::FOLDER)
+                crate::model_place::section_location(&municipality, lang, crate::events::FOLDER)
                     .map(|(dir, _)| dir)
             },
             "the event pages",
@@ -668,7 +672,7 @@ pub fn generated_files(m: &Municipality, offline: bool) -> BTreeMap<String, &'st
     );
     if !m.places.is_empty() {
         files.insert(
-            format!("{slug}/{}", crate::places::GEOJSON_FILE),
+            format!("{slug}/{}", crate::model_place::GEOJSON_FILE),
             "the places' map data",
         );
     }
@@ -701,15 +705,16 @@ pub fn generated_files(m: &Municipality, offline: bool) -> BTreeMap<String, &'st
         // The search page, the poster and the place, news and event pages are
         // folders that `crate::review::check_reserved_paths` keeps free.
         if !m.news.is_empty() {
-            let (news, _) = crate::places::section_location(m, lang, crate::news::FOLDER)
-                .expect("the start page is there");
+            let (news, _) =
+                crate::model_place::section_location(m, lang, crate::model_news::FOLDER)
+                    .expect("the start page is there");
             files.insert(
-                format!("{news}/{}", crate::news::FEED_FILE),
+                format!("{news}/{}", crate::model_news::FEED_FILE),
                 "the news feed",
             );
         }
         if !m.events.is_empty() {
-            let (events, _) = crate::places::section_location(m, lang, crate::events::FOLDER)
+            let (events, _) = crate::model_place::section_location(m, lang, crate::events::FOLDER)
                 .expect("the start page is there");
             files.insert(
                 format!("{events}/{}", crate::events::FEED_FILE),
@@ -967,13 +972,13 @@ fn place_or_news_url(
     reader: LangIdx,
     anchor: Option<&str>,
 ) -> Option<String> {
-    let mut url = if let Some(place) = crate::places::by_link_key(m, key) {
-        crate::places::place_url(m, reader, place)?
+    let mut url = if let Some(place) = crate::model_place::by_link_key(m, key) {
+        crate::model_place::place_url(m, reader, place)?
     } else if let Some(event) = crate::events::by_link_key(m, key) {
         crate::events::event_url(m, reader, event)?
     } else {
-        let item = crate::news::by_link_key(m, key)?;
-        crate::news::item_url(m, reader, item)?
+        let item = crate::model_news::by_link_key(m, key)?;
+        crate::model_news::item_url(m, reader, item)?
     };
     if let Some(anchor) = anchor {
         url.push('#');

@@ -92,7 +92,7 @@ pub fn head(site: &Site, m: &Municipality, lang: LangIdx, ctx: &Context) -> Opti
 
     let mut json_ld = Vec::new();
     if kind == "start" {
-        json_ld.push(crate::places::json_ld(&organization(
+        json_ld.push(crate::render_item::json_ld(&organization(
             site, m, &permalink, logo,
         )));
     }
@@ -109,13 +109,13 @@ pub fn head(site: &Site, m: &Municipality, lang: LangIdx, ctx: &Context) -> Opti
         })
         .collect();
     if !crumbs.is_empty() {
-        json_ld.push(crate::places::json_ld(&breadcrumb_list(
+        json_ld.push(crate::render_item::json_ld(&breadcrumb_list(
             &crumbs, title, &permalink,
         )));
     }
 
     let share_text = format!("{title}\n{permalink}");
-    let poster = crate::places::section_location(m, lang, POSTER).map(|(_, u)| u);
+    let poster = crate::model_place::section_location(m, lang, POSTER).map(|(_, u)| u);
     Some(json!({
         "title": title,
         "description": description,
@@ -390,7 +390,7 @@ pub fn trim_description(text: &str, max: usize) -> String {
 
 /// The folder and URL path of the poster page of `m` for readers of `lang`.
 pub fn poster_location(m: &Municipality, lang: LangIdx) -> Option<(String, String)> {
-    crate::places::section_location(m, lang, POSTER)
+    crate::model_place::section_location(m, lang, POSTER)
 }
 
 /// Values for `poster.html`: `page`, `codes` (one per language the start page is
@@ -410,7 +410,7 @@ pub fn poster_context<'t>(
     let url = poster_location(m, lang).map(|(_, u)| u).unwrap_or_default();
     ctx.insert(
         "page",
-        &crate::places::page_value(
+        &crate::render_item::page_value(
             site,
             m,
             "poster",
@@ -456,7 +456,7 @@ pub fn poster_context<'t>(
         })
         .collect();
     ctx.insert("codes", &codes);
-    let (languages, _) = crate::places::switcher(
+    let (languages, _) = crate::render_item::switcher(
         site,
         m,
         lang,
@@ -466,7 +466,10 @@ pub fn poster_context<'t>(
     );
     ctx.insert("languages", &languages);
     ctx.insert("alternates", &Vec::<()>::new());
-    ctx.insert("breadcrumbs", &crate::places::breadcrumbs(m, lang, None));
+    ctx.insert(
+        "breadcrumbs",
+        &crate::render_item::breadcrumbs(m, lang, None),
+    );
 }
 
 /// The URL path of the page whose `index.html` is at `dir` (a path below the output

@@ -138,18 +138,20 @@ fn actor_entries(base: &BaseUrl, m: &Municipality) -> Vec<Entry> {
         }
     }
     if !m.places.is_empty() {
-        pages.push(in_languages(&every, &|l| crate::places::list_url(m, l)));
+        pages.push(in_languages(&every, &|l| {
+            crate::model_place::list_url(m, l)
+        }));
         for (i, p) in m.places.iter().enumerate() {
             pages.push(in_languages(&|l| p.texts[l].is_some(), &|l| {
-                crate::places::place_url(m, l, i)
+                crate::model_place::place_url(m, l, i)
             }));
         }
     }
     if !m.news.is_empty() {
-        pages.push(in_languages(&every, &|l| crate::news::list_url(m, l)));
+        pages.push(in_languages(&every, &|l| crate::model_news::list_url(m, l)));
         for (i, n) in m.news.iter().enumerate() {
             pages.push(in_languages(&|l| n.texts[l].is_some(), &|l| {
-                crate::news::item_url(m, l, i)
+                crate::model_news::item_url(m, l, i)
             }));
         }
     }

@@ -58,7 +58,7 @@ pub fn check_source_digest(
     made_from: Option<&str>,
 ) -> Result<(), Diagnostic> {
     match made_from {
-        Some(made_from) if !is_digest(made_from) => Err(crate::places::at_key(
+        Some(made_from) if !is_digest(made_from) => Err(crate::load_place::at_key(
             display,
             text,
             0,

@@ -29,7 +29,7 @@ use serde_json::{Value, json};
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{LangIdx, Municipality, Site};
-use crate::places::Text;
+use crate::model_place::Text;
 use crate::theme::LanguageStrings;
 use crate::write::Sink;
 
@@ -121,8 +121,10 @@ fn page_records(m: &Municipality, lang: LangIdx, out: &mut Vec<Record>) {
 /// Places with a text in `lang`.
 fn place_records(m: &Municipality, lang: LangIdx, out: &mut Vec<Record>) {
     for (i, place) in m.places.iter().enumerate() {
-        if let (Some(text), Some(url)) = (&place.texts[lang], crate::places::place_url(m, lang, i))
-        {
+        if let (Some(text), Some(url)) = (
+            &place.texts[lang],
+            crate::model_place::place_url(m, lang, i),
+        ) {
             out.push(text_record(Kind::Place, url, text));
         }
     }
@@ -134,7 +136,9 @@ fn news_records(m: &Municipality, lang: LangIdx, out: &mut Vec<Record>) {
         if !item.is_current(m.today) {
             continue;
         }
-        if let (Some(text), Some(url)) = (&item.texts[lang], crate::news::item_url(m, lang, i)) {
+        if let (Some(text), Some(url)) =
+            (&item.texts[lang], crate::model_news::item_url(m, lang, i))
+        {
             out.push(text_record(Kind::News, url, text));
         }
     }
@@ -312,12 +316,12 @@ pub fn bundle_url(site: &Site, m: &Municipality, lang: LangIdx) -> String {
 
 /// The URL path of the search page in `lang`.
 pub fn page_url(m: &Municipality, lang: LangIdx) -> Option<String> {
-    crate::places::section_location(m, lang, FOLDER).map(|(_, url)| url)
+    crate::model_place::section_location(m, lang, FOLDER).map(|(_, url)| url)
 }
 
 /// The folder of the search page in `lang`, relative to the output root.
 pub fn page_dir(m: &Municipality, lang: LangIdx) -> Option<String> {
-    crate::places::section_location(m, lang, FOLDER).map(|(dir, _)| dir)
+    crate::model_place::section_location(m, lang, FOLDER).map(|(dir, _)| dir)
 }
 
 /// The files of one bundle: (path below the bundle folder, content). Only what
@@ -460,7 +464,7 @@ pub fn search_context(
     let url = page_url(m, lang).unwrap_or_default();
     ctx.insert(
         "page",
-        &crate::places::page_value(
+        &crate::render_item::page_value(
             site,
             m,
             "search",
@@ -495,10 +499,13 @@ pub fn search_context(
         }),
     );
     let (languages, alternates) =
-        crate::places::switcher(site, m, lang, |_| true, marker, |l| page_url(m, l));
+        crate::render_item::switcher(site, m, lang, |_| true, marker, |l| page_url(m, l));
     ctx.insert("languages", &languages);
     ctx.insert("alternates", &alternates);
-    ctx.insert("breadcrumbs", &crate::places::breadcrumbs(m, lang, None));
+    ctx.insert(
+        "breadcrumbs",
+        &crate::render_item::breadcrumbs(m, lang, None),
+    );
 }
 
 #[cfg(test)]

@@ -439,8 +439,8 @@ impl Session {
             .to_str()?
             .replace('\\', "/");
         let reserved = [
-            crate::places::FOLDER,
-            crate::news::FOLDER,
+            crate::model_place::FOLDER,
+            crate::model_news::FOLDER,
             crate::events::FOLDER,
         ]
         .iter()
