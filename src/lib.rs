@@ -31,6 +31,7 @@ pub mod merge;
 pub mod model;
 pub mod news;
 pub mod offline;
+pub mod output_remind;
 pub mod pipeline;
 pub mod places;
 pub mod qr;

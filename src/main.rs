@@ -635,7 +635,7 @@ fn run_review(args: &ReviewArgs) -> ExitCode {
     }
     if let Some(ReviewAction::Remind { out, .. }) = &args.action {
         let ui = wegweiser::theme::default_ui_strings();
-        let reminders = wegweiser::remind::reminders(&site, &ui, &filter);
+        let reminders = wegweiser::output_remind::reminders(&site, &ui, &filter);
         return match wegweiser::remind::write_all(&site, &reminders, out) {
             Ok(files) => {
                 for ((m, r), file) in reminders.iter().zip(&files) {
@@ -644,7 +644,7 @@ fn run_review(args: &ReviewArgs) -> ExitCode {
                             .unwrap_or("(no e-mail address in actors.toml)");
                     println!("{}  {} → {to}", file.display(), m.slug);
                 }
-                for (m, actor, pages) in wegweiser::remind::coordinators_own(&site, &filter) {
+                for (m, actor, pages) in wegweiser::output_remind::coordinators_own(&site, &filter) {
                     let plural = if pages == 1 { "page" } else { "pages" };
                     println!(
                         "{} {actor}: no reminder: its {pages} {plural} to check are the coordinator's own (the [contact] email of municipality.toml); `wegweiser review --actor {actor}` lists them",

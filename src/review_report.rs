@@ -1,6 +1,6 @@
 //! `wegweiser review`: the pages to check, grouped by municipality and actor, as text,
-//! JSON or CSV. The same list feeds the reminders ([`crate::remind`]) and the freshness
-//! part of the dashboard, so all three agree.
+//! JSON or CSV. The same list feeds the reminders ([`crate::output_remind`]) and the
+//! freshness part of the dashboard, so all three agree.
 
 use std::fmt::Write as _;
 
