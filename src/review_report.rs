@@ -121,6 +121,27 @@ impl Default for Filter {
     }
 }
 
+/// The states named on a command line (`overdue`, `due-soon`, `never-reviewed`,
+/// `current`, or `all` for every one), in the order given. The error names the first
+/// unknown one and the states there are.
+pub fn parse_states(names: &[String]) -> Result<Vec<Freshness>, String> {
+    let mut states = Vec::new();
+    for name in names {
+        match name.as_str() {
+            "all" => states.extend(Freshness::ALL),
+            other => match Freshness::parse(other) {
+                Some(f) => states.push(f),
+                None => {
+                    return Err(format!(
+                        "unknown state `{other}`: use overdue, due-soon, never-reviewed, current or all"
+                    ));
+                }
+            },
+        }
+    }
+    Ok(states)
+}
+
 /// The freshness of every page of `m` that has a file, in page order.
 pub fn entries(site: &Site, m: &Municipality, due_within: Interval) -> Vec<Entry> {
     let mut out = Vec::new();
@@ -356,6 +377,18 @@ pub fn overdue_count(site: &Site) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn states_are_parsed_with_all() {
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            parse_states(&names(&["due-soon", "overdue"])).unwrap(),
+            [Freshness::DueSoon, Freshness::Overdue]
+        );
+        assert_eq!(parse_states(&names(&["all"])).unwrap(), Freshness::ALL);
+        let e = parse_states(&names(&["overdue", "late"])).unwrap_err();
+        assert!(e.starts_with("unknown state `late`"), "{e}");
+    }
 
     #[test]
     fn nothing_to_check_without_pages() {
