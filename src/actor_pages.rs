@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::actor::ActorKind;
 use crate::model::{LangIdx, Municipality, PageId, Site};
-use crate::remind::{local_date, mailto_link};
+use crate::output_remind::{local_date, mailto_link};
 use crate::review::{actor_url, actors_url};
 use crate::theme::LanguageStrings;
 

@@ -1,6 +1,6 @@
 //! `wegweiser review`: the pages to check, grouped by municipality and actor, as text,
-//! JSON or CSV. The same list feeds the reminders ([`crate::remind`]) and the freshness
-//! part of the dashboard, so all three agree.
+//! JSON or CSV. The same list feeds the reminders ([`crate::output_remind`]) and the
+//! freshness part of the dashboard, so all three agree.
 
 use std::fmt::Write as _;
 
@@ -119,6 +119,27 @@ impl Default for Filter {
             states: vec![Freshness::Overdue, Freshness::DueSoon],
         }
     }
+}
+
+/// The states named on a command line (`overdue`, `due-soon`, `never-reviewed`,
+/// `current`, or `all` for every one), in the order given. The error names the first
+/// unknown one and the states there are.
+pub fn parse_states(names: &[String]) -> Result<Vec<Freshness>, String> {
+    let mut states = Vec::new();
+    for name in names {
+        match name.as_str() {
+            "all" => states.extend(Freshness::ALL),
+            other => match Freshness::parse(other) {
+                Some(f) => states.push(f),
+                None => {
+                    return Err(format!(
+                        "unknown state `{other}`: use overdue, due-soon, never-reviewed, current or all"
+                    ));
+                }
+            },
+        }
+    }
+    Ok(states)
 }
 
 /// The freshness of every page of `m` that has a file, in page order.
@@ -356,6 +377,18 @@ pub fn overdue_count(site: &Site) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn states_are_parsed_with_all() {
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            parse_states(&names(&["due-soon", "overdue"])).unwrap(),
+            [Freshness::DueSoon, Freshness::Overdue]
+        );
+        assert_eq!(parse_states(&names(&["all"])).unwrap(), Freshness::ALL);
+        let e = parse_states(&names(&["overdue", "late"])).unwrap_err();
+        assert!(e.starts_with("unknown state `late`"), "{e}");
+    }
 
     #[test]
     fn nothing_to_check_without_pages() {

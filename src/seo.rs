@@ -128,7 +128,7 @@ pub fn head(site: &Site, m: &Municipality, lang: LangIdx, ctx: &Context) -> Opti
         "json_ld": json_ld,
         "share": {
             "url": permalink,
-            "mailto": crate::remind::mailto_link("", title, &share_text),
+            "mailto": crate::output_remind::mailto_link("", title, &share_text),
             "whatsapp": format!("https://wa.me/?text={}", encode_segment(&share_text.replace('\n', " "))),
             "qr": format!("{url}{QR_FILE}"),
             "poster": poster,

@@ -191,9 +191,9 @@ pub fn freshness(site: &Site, m: &Municipality, ui: &LanguageStrings<'_>, ctx: &
                 .actor
                 .as_ref()
                 .map_or(ui.get("freshness_no_actor"), |a| a.name.as_str()),
-            mailto: crate::remind::reminder(site, m, g, ui)
+            mailto: crate::output_remind::reminder(site, m, g, ui)
                 .filter(|r| r.to.is_some())
-                .map(|r| crate::remind::mailto(&r)),
+                .map(|r| crate::output_remind::mailto(&r)),
             pages: g
                 .pages
                 .iter()
@@ -202,10 +202,10 @@ pub fn freshness(site: &Site, m: &Municipality, ui: &LanguageStrings<'_>, ctx: &
                     url: &e.url,
                     file: &e.file,
                     state: e.state.as_str(),
-                    label: crate::remind::state_label(ui, e.state),
+                    label: crate::output_remind::state_label(ui, e.state),
                     reviewed: e.reviewed.as_ref().map(|r| {
                         ui.get("last_checked")
-                            .replace("{date}", &crate::remind::local_date(code, r))
+                            .replace("{date}", &crate::output_remind::local_date(code, r))
                     }),
                 })
                 .collect(),
@@ -219,9 +219,9 @@ pub fn freshness(site: &Site, m: &Municipality, ui: &LanguageStrings<'_>, ctx: &
         (Freshness::Current, c.current),
     ]
     .into_iter()
-    .map(|(f, n)| (f.as_str(), crate::remind::state_label(ui, f), n))
+    .map(|(f, n)| (f.as_str(), crate::output_remind::state_label(ui, f), n))
     .collect();
-    let today = crate::remind::local_date(code, &m.today.to_string());
+    let today = crate::output_remind::local_date(code, &m.today.to_string());
     ctx.insert(
         "freshness",
         &serde_json::json!({

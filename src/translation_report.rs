@@ -18,6 +18,22 @@ pub struct Filter {
     pub states: Vec<State>,
 }
 
+/// The states named on a command line (`missing`, `outdated`, …), in the order given.
+/// The error names the first unknown one and the states there are.
+pub fn parse_states(names: &[String]) -> Result<Vec<State>, String> {
+    names
+        .iter()
+        .map(|name| {
+            State::parse(name).ok_or_else(|| {
+                format!(
+                    "unknown state `{name}`; states: {}",
+                    State::ALL.map(State::as_str).join(", ")
+                )
+            })
+        })
+        .collect()
+}
+
 /// One translation (or missing one) of one page, event, news item or place.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Row {
@@ -307,6 +323,18 @@ pub fn csv_field(f: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn states_are_parsed_in_order() {
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            parse_states(&names(&["outdated", "missing"])).unwrap(),
+            [State::Outdated, State::Missing]
+        );
+        let e = parse_states(&names(&["missing", "gone"])).unwrap_err();
+        assert!(e.starts_with("unknown state `gone`; states: "), "{e}");
+        assert!(e.contains("missing"), "{e}");
+    }
 
     #[test]
     fn csv_rows_have_as_many_fields_as_the_header() {
