@@ -1157,7 +1157,7 @@ pub fn start_links(m: &Municipality, lang: LangIdx, ui: &LanguageStrings<'_>) ->
     {
         links.push(json!({"title": ui.get("news_title"), "url": url}));
     }
-    links.extend(crate::events::start_link(m, lang, ui));
+    links.extend(crate::render_event::start_link(m, lang, ui));
     Value::Array(links)
 }
 
@@ -1553,7 +1553,7 @@ pub fn place_context(
     );
     ctx.insert("place", &place_value(site, m, place, lang, ui));
     ctx.insert("json_ld", &json_ld(&schema_org(site, m, place, lang)));
-    ctx.insert("events", &crate::events::at_place(m, place, lang, ui));
+    ctx.insert("events", &crate::render_event::at_place(m, place, lang, ui));
 }
 
 /// Values for `places.html`: `page`, `groups` (places by category), `languages`,

@@ -441,7 +441,7 @@ impl Session {
         let reserved = [
             crate::places::FOLDER,
             crate::news::FOLDER,
-            crate::events::FOLDER,
+            crate::model_event::FOLDER,
         ]
         .iter()
         .any(|f| rel.starts_with(&format!("{f}/")));
