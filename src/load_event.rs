@@ -11,6 +11,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model_event::{Cost, EventData, Registration, Timing};
 use crate::places::{FileScope, LoadedFile, at_key};
+use crate::recurrence::Rule;
 use crate::review::Day;
 
 /// `start`/`end` in front matter: a day (`2026-12-05`) or a local date-time
@@ -207,6 +208,8 @@ pub(crate) fn warning(mut d: Diagnostic) -> Diagnostic {
 }
 
 /// Check an event's front matter; `None` when the timing cannot be made sense of.
+/// The steps report in the order of the keys' meaning: title, when, where, how to
+/// take part, how often, who.
 fn check(
     display: &Path,
     text: &str,
@@ -219,6 +222,38 @@ fn check(
     if front.title.trim().is_empty() {
         problems.push(at("title", None, "`title` must not be empty".into()));
     }
+    let timing = check_timing(front, &at, problems);
+    check_where(front, &at, problems);
+    let registration = check_registration(front, &at, problems);
+    let cost = check_cost(front, &at, problems);
+    let first = timing.map(|t| t.first_day());
+    let recurrence = check_recurrence(display, text, front, first, &at, problems);
+    let exceptions = check_exceptions(front, recurrence.as_ref(), first, &at, problems);
+    if let Some(actor) = &front.actor
+        && actor.trim().is_empty()
+    {
+        problems.push(at("actor", None, "`actor` must not be empty".into()));
+    }
+    Some(EventData {
+        timing: timing?,
+        place: front.place.clone(),
+        location: front.location.clone(),
+        online_url: front.online_url.clone(),
+        recurrence,
+        exceptions,
+        registration,
+        cost,
+        actor: front.actor.clone(),
+    })
+}
+
+/// `start`, `end` and `all_day` as a [`Timing`]; `None` when they do not fit together
+/// or a year is out of range.
+fn check_timing(
+    front: &EventFront,
+    at: &impl Fn(&str, Option<&str>, String) -> Diagnostic,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Timing> {
     let timing = match (front.all_day, front.start, front.end) {
         (true, Moment::Day(start), None) => Some(Timing::AllDay { start, end: start }),
         (true, Moment::Day(start), Some(Moment::Day(end))) => {
@@ -308,7 +343,15 @@ fn check(
             out_of_range = true;
         }
     }
-    let timing = if out_of_range { None } else { timing };
+    if out_of_range { None } else { timing }
+}
+
+/// `place`, `location` or `online_url`: at least one, each well-formed.
+fn check_where(
+    front: &EventFront,
+    at: &impl Fn(&str, Option<&str>, String) -> Diagnostic,
+    problems: &mut Vec<Diagnostic>,
+) {
     if front.place.is_none() && front.location.is_none() && front.online_url.is_none() {
         problems.push(
             at(
@@ -339,7 +382,15 @@ fn check(
                 .with_hint("write the whole address, e.g. https://meet.example.org/sprachcafe"),
         );
     }
-    let registration = front.registration.as_ref().map(|r| {
+}
+
+/// `registration`: a web address (checked) or a text.
+fn check_registration(
+    front: &EventFront,
+    at: &impl Fn(&str, Option<&str>, String) -> Diagnostic,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Registration> {
+    front.registration.as_ref().map(|r| {
         let r = r.trim();
         if r.starts_with("http://") || r.starts_with("https://") {
             if let Some(problem) = crate::safe_url::web_url_problem(r) {
@@ -349,8 +400,16 @@ fn check(
         } else {
             Registration::Text(r.to_string())
         }
-    });
-    let cost = match &front.cost {
+    })
+}
+
+/// `cost`: free, a price in euros or a text.
+fn check_cost(
+    front: &EventFront,
+    at: &impl Fn(&str, Option<&str>, String) -> Diagnostic,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Cost> {
+    match &front.cost {
         None => None,
         Some(CostFront::Number(n)) if *n == 0.0 => Some(Cost::Free),
         Some(CostFront::Number(n)) if *n > 0.0 && n.is_finite() => Some(Cost::Price(*n)),
@@ -362,9 +421,20 @@ fn check(
             Some(Cost::Free)
         }
         Some(CostFront::Text(t)) => Some(Cost::Text(t.clone())),
-    };
-    let first = timing.map(|t| t.first_day());
-    let recurrence = front.recurrence.as_deref().and_then(|rule_text| {
+    }
+}
+
+/// `recurrence` parsed (errors at their place in the rule) and checked against the
+/// first day `first`.
+fn check_recurrence(
+    display: &Path,
+    text: &str,
+    front: &EventFront,
+    first: Option<Date>,
+    at: &impl Fn(&str, Option<&str>, String) -> Diagnostic,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Rule> {
+    front.recurrence.as_deref().and_then(|rule_text| {
         let base = value_offset(text, "recurrence", rule_text);
         match crate::recurrence::parse(rule_text) {
             Err(e) => {
@@ -398,7 +468,17 @@ fn check(
                 Some(rule)
             }
         }
-    });
+    })
+}
+
+/// `exceptions`: days in range, with a rule, on which the rule gives an occurrence.
+fn check_exceptions(
+    front: &EventFront,
+    recurrence: Option<&Rule>,
+    first: Option<Date>,
+    at: &impl Fn(&str, Option<&str>, String) -> Diagnostic,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Date> {
     let exceptions: Vec<Date> = front.exceptions.iter().map(|d| d.0).collect();
     for day in exceptions
         .iter()
@@ -424,7 +504,7 @@ fn check(
             .with_hint("exceptions are the days a recurring event does not take place"),
         );
     }
-    if let (Some(rule), Some(first)) = (&recurrence, first) {
+    if let (Some(rule), Some(first)) = (recurrence, first) {
         for day in &exceptions {
             if crate::recurrence::in_range(*day) && !rule.occurs_on(first, *day) {
                 problems.push(
@@ -440,22 +520,7 @@ fn check(
             }
         }
     }
-    if let Some(actor) = &front.actor
-        && actor.trim().is_empty()
-    {
-        problems.push(at("actor", None, "`actor` must not be empty".into()));
-    }
-    Some(EventData {
-        timing: timing?,
-        place: front.place.clone(),
-        location: front.location.clone(),
-        online_url: front.online_url.clone(),
-        recurrence,
-        exceptions,
-        registration,
-        cost,
-        actor: front.actor.clone(),
-    })
+    exceptions
 }
 
 #[cfg(test)]
