@@ -10,6 +10,7 @@ use crate::load_event::warning;
 use crate::model::LangIdx;
 use crate::model_event::{Event, EventData, Timing};
 use crate::places::{LoadedFile, at_key};
+use crate::recurrence::Rule;
 
 /// The events of a municipality: place and actor ids resolved, local times checked
 /// against the time zone `tz_name`; sorted by first day, then name.
@@ -48,20 +49,10 @@ pub fn resolve(
         let mut failed = false;
         let place = match &a.data.place {
             None => None,
-            Some(id) => match places.iter().position(|p| p.data.id == *id) {
-                Some(i) => Some(i),
-                None => {
+            Some(id) => match place_index(id, places) {
+                Ok(i) => Some(i),
+                Err(hint) => {
                     let t = source_text();
-                    let hint = match did_you_mean(id, places.iter().map(|p| p.data.id.as_str())) {
-                        Some(near) => format!("did you mean `{near}`?"),
-                        None if places.is_empty() => {
-                            "the municipality has no places: add one in places/, or write location = \"…\"".into()
-                        }
-                        None => format!(
-                            "places: {}",
-                            places.iter().map(|p| p.data.id.as_str()).collect::<Vec<_>>().join(", ")
-                        ),
-                    };
                     diagnostics.push(
                         at_key(
                             &source.file,
@@ -80,14 +71,11 @@ pub fn resolve(
         };
         let actor = match &a.data.actor {
             None => None,
-            Some(id) => match actors.iter().position(|x| x.id == *id) {
-                Some(i) => Some(i),
-                None if !actors_known => None,
-                None => {
+            Some(id) => match actor_index(id, actors) {
+                Ok(i) => Some(i),
+                Err(_) if !actors_known => None,
+                Err(hint) => {
                     let t = source_text();
-                    let hint = did_you_mean(id, actors.iter().map(|x| x.id.as_str()))
-                        .map(|near| format!("did you mean `{near}`?"))
-                        .unwrap_or_else(|| "actors are listed in actors.toml".into());
                     diagnostics.push(
                         at_key(
                             &source.file,
@@ -113,45 +101,13 @@ pub fn resolve(
                     failed = true;
                 }
             }
-            if let (false, Some(rule)) = (failed, &a.data.recurrence) {
-                // Later occurrences on the night clocks go forward: said once per event.
-                let first = start.date();
-                let limit = first.checked_add(3.years()).unwrap_or(first);
-                let gap = rule
-                    .instances(first)
-                    .take_while(|d| *d <= limit)
-                    .filter(|d| !a.data.exceptions.contains(d))
-                    .skip(1)
-                    .find_map(|d| {
-                        let (s, _) = a.data.timing.on(d);
-                        matches!(
-                            tz.to_ambiguous_zoned(s).offset(),
-                            AmbiguousOffset::Gap { .. }
-                        )
-                        .then_some(s)
-                    });
-                if let Some(s) = gap {
-                    let t = source_text();
-                    let shown = tz
-                        .to_zoned(s)
-                        .map(|z| z.time().strftime("%H:%M").to_string())
-                        .unwrap_or_default();
-                    diagnostics.push(warning(
-                        at_key(
-                            &source.file,
-                            &t,
-                            0,
-                            "start",
-                            None,
-                            format!(
-                                "on {} the time {} does not exist in {tz_name} (clocks go forward); that occurrence is at {shown}",
-                                s.date(),
-                                s.time().strftime("%H:%M")
-                            ),
-                        )
-                        .with_hint("as RFC 5545 and calendar apps do, the offset before the change is used; add the day to exceptions to leave it out"),
-                    ));
-                }
+            if let (false, Some(rule)) = (failed, &a.data.recurrence)
+                && let Some((message, hint)) = spring_gap(tz, tz_name, &a.data, rule, start)
+            {
+                let t = source_text();
+                diagnostics.push(warning(
+                    at_key(&source.file, &t, 0, "start", None, message).with_hint(hint),
+                ));
             }
         }
         if failed {
@@ -175,6 +131,77 @@ pub fn resolve(
             .then_with(|| a.stem.cmp(&b.stem))
     });
     events
+}
+
+/// The index of the place `id` in `places`, or the hint for an unknown id.
+fn place_index(id: &str, places: &[crate::places::Place]) -> Result<usize, String> {
+    match places.iter().position(|p| p.data.id == *id) {
+        Some(i) => Ok(i),
+        None => Err(
+            match did_you_mean(id, places.iter().map(|p| p.data.id.as_str())) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None if places.is_empty() => {
+                    "the municipality has no places: add one in places/, or write location = \"…\""
+                        .into()
+                }
+                None => format!(
+                    "places: {}",
+                    places
+                        .iter()
+                        .map(|p| p.data.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            },
+        ),
+    }
+}
+
+/// The index of the actor `id` in `actors`, or the hint for an unknown id.
+fn actor_index(id: &str, actors: &[crate::actor::Actor]) -> Result<usize, String> {
+    actors.iter().position(|x| x.id == *id).ok_or_else(|| {
+        did_you_mean(id, actors.iter().map(|x| x.id.as_str()))
+            .map(|near| format!("did you mean `{near}`?"))
+            .unwrap_or_else(|| "actors are listed in actors.toml".into())
+    })
+}
+
+/// The first later occurrence of a recurring timed event (within three years) that
+/// starts in the night clocks go forward: message and hint, said once per event.
+fn spring_gap(
+    tz: &TimeZone,
+    tz_name: &str,
+    data: &EventData,
+    rule: &Rule,
+    start: DateTime,
+) -> Option<(String, String)> {
+    let first = start.date();
+    let limit = first.checked_add(3.years()).unwrap_or(first);
+    let s = rule
+        .instances(first)
+        .take_while(|d| *d <= limit)
+        .filter(|d| !data.exceptions.contains(d))
+        .skip(1)
+        .find_map(|d| {
+            let (s, _) = data.timing.on(d);
+            matches!(
+                tz.to_ambiguous_zoned(s).offset(),
+                AmbiguousOffset::Gap { .. }
+            )
+            .then_some(s)
+        })?;
+    let shown = tz
+        .to_zoned(s)
+        .map(|z| z.time().strftime("%H:%M").to_string())
+        .unwrap_or_default();
+    Some((
+        format!(
+            "on {} the time {} does not exist in {tz_name} (clocks go forward); that occurrence is at {shown}",
+            s.date(),
+            s.time().strftime("%H:%M")
+        ),
+        "as RFC 5545 and calendar apps do, the offset before the change is used; add the day to exceptions to leave it out".into(),
+    ))
 }
 
 /// A local time that does not exist (clocks go forward: an error) or exists twice
