@@ -78,7 +78,7 @@ pub struct Municipality {
     pub places: Vec<crate::places::Place>,
     /// News items from `news/` (see [`crate::news`]), newest first.
     pub news: Vec<crate::news::NewsItem>,
-    /// Events from `events/` (see [`crate::model_event`]), by first day.
+    /// Events from `events/` (see [`crate::model_event::Event`]), by first day.
     pub events: Vec<crate::model_event::Event>,
     /// `[events] window_days`: how many days ahead the events page lists.
     pub event_window_days: u32,

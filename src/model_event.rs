@@ -12,9 +12,9 @@
 //! (`/<m>/<lang>/events/<name>/<name>.ics`) and a subscribable calendar per language
 //! (`/<m>/<lang>/events/calendar.ics`).
 //!
-//! Reading the files: [`crate::load_event`]; resolving place and actor ids and
-//! checking local times: [`crate::resolve_event`]; the pages:
-//! [`crate::render_event`]; the calendars: [`crate::output_calendar`].
+//! This module is the model layer's part: the data and where it is in the output.
+//! Reading and checking the files, resolving place and actor ids, the pages and the
+//! calendars are the event modules of the load, resolve, render and output layers.
 
 use jiff::ToSpan;
 use jiff::civil::{Date, DateTime};
@@ -174,7 +174,7 @@ pub struct Event {
     pub texts: Vec<Option<Text>>,
     pub shown: Vec<LangIdx>,
     /// The state of each language's translation, indexed by [`LangIdx`], as for pages
-    /// (filled in by [`crate::resolve`]).
+    /// (filled in while resolving).
     pub statuses: Vec<crate::translation::Status>,
     /// Index of its place in [`Municipality::places`].
     pub place: Option<usize>,

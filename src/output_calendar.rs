@@ -1,6 +1,6 @@
 //! The iCalendar files of the events: a subscribable calendar per municipality and
 //! language (`/<m>/<lang>/events/calendar.ics`) and one file per event, written with
-//! [`crate::output_ics`].
+//! [`crate::output_ics::Writer`].
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
