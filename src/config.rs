@@ -148,7 +148,7 @@ pub struct MunicipalityConfig {
     pub theme: Option<crate::branding::ThemeSettings>,
     /// `[events]`: how many days ahead the events page lists (see docs/events.md).
     #[serde(default)]
-    pub events: crate::events::EventSettings,
+    pub events: crate::model_event::EventSettings,
 }
 
 /// An absolute base URL split into what links need.

@@ -154,7 +154,7 @@ pub struct LoadedMunicipality {
     /// The files below `news/` that could be parsed.
     pub news_files: Vec<crate::load_place::LoadedFile<crate::model_news::NewsDates>>,
     /// The files below `events/` that could be parsed.
-    pub event_files: Vec<crate::load_place::LoadedFile<crate::events::EventData>>,
+    pub event_files: Vec<crate::load_place::LoadedFile<crate::model_event::EventData>>,
 }
 
 /// The whole portal as found on disk.
@@ -645,7 +645,7 @@ pub fn load_municipality(
     let event_files: Vec<_> = event_paths
         .iter()
         .filter_map(|(name, path)| {
-            crate::events::load_file(&file_scope, path, name, diagnostics)
+            crate::load_event::load_file(&file_scope, path, name, diagnostics)
                 .filter(|f| options.drafts || !f.draft)
         })
         .collect();

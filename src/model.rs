@@ -78,8 +78,8 @@ pub struct Municipality {
     pub places: Vec<crate::model_place::Place>,
     /// News items from `news/` (see [`crate::model_news`]), newest first.
     pub news: Vec<crate::model_news::NewsItem>,
-    /// Events from `events/` (see [`crate::events`]), by first day.
-    pub events: Vec<crate::events::Event>,
+    /// Events from `events/` (see [`crate::model_event`]), by first day.
+    pub events: Vec<crate::model_event::Event>,
     /// `[events] window_days`: how many days ahead the events page lists.
     pub event_window_days: u32,
 }
@@ -267,7 +267,7 @@ impl Municipality {
         match t {
             Translatable::Page(id) => self.pages[id].key.clone(),
             Translatable::Event(i) => {
-                format!("{}/{}", crate::events::FOLDER, self.events[i].stem)
+                format!("{}/{}", crate::model_event::FOLDER, self.events[i].stem)
             }
             Translatable::News(i) => format!("{}/{}", crate::model_news::FOLDER, self.news[i].stem),
             Translatable::Place(i) => {
@@ -282,7 +282,7 @@ impl Municipality {
             key.strip_prefix(folder)
                 .and_then(|rest| rest.strip_prefix('/'))
         };
-        if let Some(stem) = item(crate::events::FOLDER) {
+        if let Some(stem) = item(crate::model_event::FOLDER) {
             return self
                 .events
                 .iter()
@@ -342,7 +342,7 @@ impl Municipality {
             Translatable::Page(id) => self.pages[id].localized[lang]
                 .as_ref()
                 .map(|l| l.url.clone()),
-            Translatable::Event(i) => crate::events::event_url(self, lang, i),
+            Translatable::Event(i) => crate::model_event::event_url(self, lang, i),
             Translatable::News(i) => crate::model_news::item_url(self, lang, i),
             Translatable::Place(i) => crate::model_place::place_url(self, lang, i),
         }

@@ -759,7 +759,13 @@ impl<'a> Renderer<'a> {
             crate::feed::write(self.site, self.theme, &self.source_dates, &in_scope, out),
             crate::output_geojson::write(self.site, &in_scope, out),
             crate::output_news_feed::write(self.site, self.theme, &in_scope, out),
-            crate::events::write(self.site, self.theme, &self.source_dates, &in_scope, out),
+            crate::output_calendar::write(
+                self.site,
+                self.theme,
+                &self.source_dates,
+                &in_scope,
+                out,
+            ),
             crate::search::write(
                 self.site,
                 &if self.search {
@@ -965,11 +971,18 @@ impl<'a> Renderer<'a> {
                 self.render_folder_page(
                     m,
                     lang,
-                    crate::events::FOLDER,
+                    crate::model_event::FOLDER,
                     None,
                     "events.html",
                     |ui, marker, ctx| {
-                        crate::events::list_context(self.site, municipality, lang, ui, marker, ctx)
+                        crate::render_event::list_context(
+                            self.site,
+                            municipality,
+                            lang,
+                            ui,
+                            marker,
+                            ctx,
+                        )
                     },
                 )?
             }
@@ -979,14 +992,14 @@ impl<'a> Renderer<'a> {
                 self.render_folder_page(
                     m,
                     lang,
-                    crate::events::FOLDER,
+                    crate::model_event::FOLDER,
                     Some(stem),
                     "event.html",
                     |ui, marker, ctx| {
                         let shown = municipality.events[event].text(lang).1;
                         let notices =
                             self.notices(municipality, Translatable::Event(event), shown, lang, ui);
-                        crate::events::event_context(
+                        crate::render_event::event_context(
                             self.site,
                             municipality,
                             event,

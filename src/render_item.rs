@@ -21,7 +21,7 @@ pub fn start_links(m: &Municipality, lang: LangIdx, ui: &LanguageStrings<'_>) ->
     {
         links.push(json!({"title": ui.get("news_title"), "url": url}));
     }
-    links.extend(crate::events::start_link(m, lang, ui));
+    links.extend(crate::render_event::start_link(m, lang, ui));
     Value::Array(links)
 }
 

@@ -276,7 +276,7 @@ pub fn place_context(
     );
     ctx.insert("place", &place_value(site, m, place, lang, ui));
     ctx.insert("json_ld", &json_ld(&schema_org(site, m, place, lang)));
-    ctx.insert("events", &crate::events::at_place(m, place, lang, ui));
+    ctx.insert("events", &crate::render_event::at_place(m, place, lang, ui));
 }
 
 /// Values for `places.html`: `page`, `groups` (places by category), `languages`,

@@ -256,7 +256,7 @@ pub fn resolve_municipality(
             &fallback_chains,
             diagnostics,
         );
-        municipality.events = crate::events::resolve(
+        municipality.events = crate::resolve_event::resolve(
             &loaded.event_files,
             &codes,
             source_language,
@@ -319,8 +319,12 @@ pub fn resolve_municipality(
         crate::review::check_reserved_paths(
             &municipality,
             |lang| {
-                crate::model_place::section_location(&municipality, lang, crate::events::FOLDER)
-                    .map(|(dir, _)| dir)
+                crate::model_place::section_location(
+                    &municipality,
+                    lang,
+                    crate::model_event::FOLDER,
+                )
+                .map(|(dir, _)| dir)
             },
             "the event pages",
             diagnostics,
@@ -714,10 +718,11 @@ pub fn generated_files(m: &Municipality, offline: bool) -> BTreeMap<String, &'st
             );
         }
         if !m.events.is_empty() {
-            let (events, _) = crate::model_place::section_location(m, lang, crate::events::FOLDER)
-                .expect("the start page is there");
+            let (events, _) =
+                crate::model_place::section_location(m, lang, crate::model_event::FOLDER)
+                    .expect("the start page is there");
             files.insert(
-                format!("{events}/{}", crate::events::FEED_FILE),
+                format!("{events}/{}", crate::model_event::FEED_FILE),
                 "the calendar",
             );
             for e in &m.events {
@@ -974,8 +979,8 @@ fn place_or_news_url(
 ) -> Option<String> {
     let mut url = if let Some(place) = crate::model_place::by_link_key(m, key) {
         crate::model_place::place_url(m, reader, place)?
-    } else if let Some(event) = crate::events::by_link_key(m, key) {
-        crate::events::event_url(m, reader, event)?
+    } else if let Some(event) = crate::model_event::by_link_key(m, key) {
+        crate::model_event::event_url(m, reader, event)?
     } else {
         let item = crate::model_news::by_link_key(m, key)?;
         crate::model_news::item_url(m, reader, item)?

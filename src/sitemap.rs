@@ -156,10 +156,12 @@ fn actor_entries(base: &BaseUrl, m: &Municipality) -> Vec<Entry> {
         }
     }
     if !m.events.is_empty() {
-        pages.push(in_languages(&every, &|l| crate::events::list_url(m, l)));
+        pages.push(in_languages(&every, &|l| {
+            crate::model_event::list_url(m, l)
+        }));
         for (i, e) in m.events.iter().enumerate() {
             pages.push(in_languages(&|l| e.texts[l].is_some(), &|l| {
-                crate::events::event_url(m, l, i)
+                crate::model_event::event_url(m, l, i)
             }));
         }
     }

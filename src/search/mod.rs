@@ -151,8 +151,10 @@ fn event_records(m: &Municipality, lang: LangIdx, out: &mut Vec<Record>) {
         if event.is_past(m.today) {
             continue;
         }
-        if let (Some(text), Some(url)) = (&event.texts[lang], crate::events::event_url(m, lang, i))
-        {
+        if let (Some(text), Some(url)) = (
+            &event.texts[lang],
+            crate::model_event::event_url(m, lang, i),
+        ) {
             out.push(text_record(Kind::Event, url, text));
         }
     }

@@ -441,7 +441,7 @@ impl Session {
         let reserved = [
             crate::model_place::FOLDER,
             crate::model_news::FOLDER,
-            crate::events::FOLDER,
+            crate::model_event::FOLDER,
         ]
         .iter()
         .any(|f| rel.starts_with(&format!("{f}/")));
