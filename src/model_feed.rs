@@ -1,5 +1,5 @@
 //! Where a municipality's Atom feed is in the output: `atom.xml` in each language's
-//! folder (the feed itself: [`crate::feed`]).
+//! folder (the feed itself is written by `feed`).
 
 use crate::model::{LangIdx, Municipality};
 

@@ -1,6 +1,6 @@
 //! Where search is in the output: the search page below each start page
 //! (`/<m>/<lang>/search/`) and the Pagefind bundles below the municipality
-//! (`/<m>/_search/<lang>/`), see [`crate::output_search`].
+//! (`/<m>/_search/<lang>/`); the bundles are written by `output_search`.
 
 use crate::model::{LangIdx, Municipality, Site};
 

@@ -1,6 +1,6 @@
 //! Search in the browser: one Pagefind index ("bundle") per municipality and language,
 //! built at build time (where: [`crate::model_search`]; the search page that queries
-//! it: [`crate::render_search`]).
+//! it: `render_search`).
 //!
 //! - `/<m>/_search/<lang>/`: the bundle (`pagefind.js`, its WebAssembly, the chunked
 //!   index the browser fetches piece by piece). Below the municipality, beside
