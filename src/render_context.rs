@@ -4,7 +4,7 @@
 //! machine-translated) that pages, places, news items and events show alike.
 //!
 //! What many pages share is converted to template values once per municipality
-//! ([`Shared`]) and shared by reference, so the cost per page does not grow with the
+//! (`Shared`) and shared by reference, so the cost per page does not grow with the
 //! size of its section.
 
 use std::collections::BTreeMap;

@@ -1,4 +1,4 @@
-//! Which files a render produces: one [`Job`] per file, all of them or those of a
+//! Which files a render produces: one `Job` per file, all of them or those of a
 //! [`RenderScope`] (`wegweiser serve`).
 
 use crate::legal::LegalKind;
