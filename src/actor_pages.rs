@@ -1,7 +1,8 @@
 //! What the site shows about integration actors and freshness: the block after every
 //! page ("information provided by …, last checked …, report a problem"), one page per
 //! actor and language (`/<m>/<lang>/actors/<id>/`), and the actors overview grouped by
-//! kind (`/<m>/<lang>/actors/`). The renderer puts these values into its templates.
+//! kind (`/<m>/<lang>/actors/`): their values and, at the end, the pages themselves
+//! (render layer).
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -307,4 +308,77 @@ fn breadcrumbs(m: &Municipality, lang: LangIdx, ui: &LanguageStrings<'_>, overvi
         crumbs.push(json!({"title": ui.get("actors_title"), "url": url, "lang": l.code, "dir": l.dir.as_str()}));
     }
     Value::Array(crumbs)
+}
+
+impl crate::render::Renderer<'_> {
+    /// Where the overview of the actors goes, and its bytes.
+    pub(crate) fn actors_file(
+        &self,
+        m: usize,
+        lang: LangIdx,
+    ) -> Result<(String, Vec<u8>), crate::diagnostics::Diagnostic> {
+        let municipality = &self.site.municipalities[m];
+        let dir = crate::review::actors_dir(municipality, lang)
+            .expect("actor pages are made where the start page is");
+        Ok((format!("{dir}/index.html"), self.render_actors(m, lang)?))
+    }
+
+    /// Where an actor's page goes, and its bytes.
+    pub(crate) fn actor_file(
+        &self,
+        m: usize,
+        actor: usize,
+        lang: LangIdx,
+    ) -> Result<(String, Vec<u8>), crate::diagnostics::Diagnostic> {
+        let municipality = &self.site.municipalities[m];
+        let dir = crate::review::actors_dir(municipality, lang)
+            .expect("actor pages are made where the start page is");
+        let id = &municipality.actors[actor].id;
+        Ok((
+            format!("{dir}/{id}/index.html"),
+            self.render_actor(m, actor, lang)?,
+        ))
+    }
+
+    fn render_actor(
+        &self,
+        mi: usize,
+        actor: usize,
+        lang: LangIdx,
+    ) -> Result<Vec<u8>, crate::diagnostics::Diagnostic> {
+        let m = &self.site.municipalities[mi];
+        let ui = self.theme.ui.for_language(&m.languages[lang].code);
+        let mut ctx = self.base_context(mi, lang);
+        crate::actor_pages::actor_context(
+            self.site,
+            m,
+            actor,
+            lang,
+            &ui,
+            |code| self.marker(code),
+            &mut ctx,
+        );
+        self.discover(mi, lang, &mut ctx);
+        self.render("actor.html", &ctx)
+    }
+
+    fn render_actors(
+        &self,
+        mi: usize,
+        lang: LangIdx,
+    ) -> Result<Vec<u8>, crate::diagnostics::Diagnostic> {
+        let m = &self.site.municipalities[mi];
+        let ui = self.theme.ui.for_language(&m.languages[lang].code);
+        let mut ctx = self.base_context(mi, lang);
+        crate::actor_pages::actors_context(
+            self.site,
+            m,
+            lang,
+            &ui,
+            |code| self.marker(code),
+            &mut ctx,
+        );
+        self.discover(mi, lang, &mut ctx);
+        self.render("actors.html", &ctx)
+    }
 }

@@ -13,23 +13,13 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{LangIdx, Municipality, Site};
+use crate::model_feed::{FILE_NAME, feed_url};
 use crate::theme::Theme;
 use crate::write::Sink;
 use crate::xml::{escape_attr, escape_text};
 
 /// Entries per feed: the most recently updated pages.
 pub const ENTRIES: usize = 30;
-
-/// The file name of a feed, in the language's folder.
-pub const FILE_NAME: &str = "atom.xml";
-
-/// The URL path of the feed of `m` in `lang`.
-pub fn feed_url(m: &Municipality, lang: LangIdx) -> Option<String> {
-    Some(format!(
-        "{}{FILE_NAME}",
-        m.pages.first()?.localized[lang].as_ref()?.url
-    ))
-}
 
 /// The modification day of `path` (UTC), for portals that are not in git.
 fn modified_day(path: &Path) -> Option<String> {
@@ -162,7 +152,7 @@ pub fn atom(
 }
 
 /// Write the feeds of `municipalities` (indices) in every language (their pages'
-/// `dates`: see [`crate::render::dated_files`]); returns files and bytes.
+/// `dates`: see [`crate::output_dates::dated_files`]); returns files and bytes.
 pub fn write(
     site: &Site,
     theme: &Theme,

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::BaseUrl;
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::render::PortalEntry;
+use crate::render_portal::PortalEntry;
 use crate::shard::{MANIFEST, Manifest, ManifestMunicipality, PortalSettings};
 use crate::sitemap;
 use crate::theme::Theme;
@@ -302,9 +302,9 @@ fn write_portal_files(
     };
     let assets = crate::fingerprint::plan(&theme.static_files)
         .map_err(|e| vec![error("static", format!("cannot read a static file: {e}"))])?;
-    let site_value = crate::render::site_value(&settings.title, base, &assets);
+    let site_value = crate::render_context::site_value(&settings.title, base, &assets);
     let entries: Vec<PortalEntry> = all.iter().map(|m| m.portal.clone()).collect();
-    let pages = crate::render::portal_pages(theme, &site_value, &entries, settings.minify)
+    let pages = crate::render_portal::portal_pages(theme, &site_value, &entries, settings.minify)
         .map_err(|d| vec![d])?;
     for (rel, html) in pages {
         write(rel, &html)?;

@@ -307,7 +307,7 @@ fn write_deploy_files(
             shard: s,
             portal_files: crate::merge::portal_files_written(&settings, theme),
             portal: Some(settings),
-            municipalities: crate::render::portal_entries(site, theme)
+            municipalities: crate::render_portal::portal_entries(site, theme)
                 .into_iter()
                 .zip(&site.municipalities)
                 .map(|(portal, m)| shard::ManifestMunicipality {

@@ -439,7 +439,7 @@ pub fn event_context(
     lang: LangIdx,
     ui: &LanguageStrings<'_>,
     marker: impl Fn(&str) -> String,
-    notices: crate::render::Notices<'_>,
+    notices: crate::render_context::Notices<'_>,
     ctx: &mut tera::Context,
 ) {
     let e = &m.events[event];

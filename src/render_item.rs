@@ -27,7 +27,7 @@ pub fn start_links(m: &Municipality, lang: LangIdx, ui: &LanguageStrings<'_>) ->
 
 /// The `page` value of the generated pages, with what `municipality.html` reads. Its
 /// translation notices are off; the pages of events, places and news items set theirs
-/// with [`crate::render::Notices::apply`].
+/// with [`crate::render_context::Notices::apply`].
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn page_value(
     site: &Site,
@@ -139,7 +139,7 @@ pub(crate) fn item_page<'t>(
     lang: LangIdx,
     ui: &LanguageStrings<'_>,
     marker: impl Fn(&str) -> String,
-    notices: crate::render::Notices<'_>,
+    notices: crate::render_context::Notices<'_>,
     ctx: &mut tera::Context,
 ) -> (&'t Text, LangIdx) {
     let (text, shown) = shown_text(texts, shown, lang);

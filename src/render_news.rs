@@ -42,7 +42,7 @@ pub fn item_context(
     lang: LangIdx,
     ui: &LanguageStrings<'_>,
     marker: impl Fn(&str) -> String,
-    notices: crate::render::Notices<'_>,
+    notices: crate::render_context::Notices<'_>,
     ctx: &mut tera::Context,
 ) {
     let n = &m.news[item];

@@ -257,7 +257,7 @@ pub fn place_context(
     lang: LangIdx,
     ui: &LanguageStrings<'_>,
     marker: impl Fn(&str) -> String,
-    notices: crate::render::Notices<'_>,
+    notices: crate::render_context::Notices<'_>,
     ctx: &mut tera::Context,
 ) {
     let p = &m.places[place];

@@ -332,13 +332,13 @@ pub fn resolve_municipality(
     }
     crate::review::check_reserved_paths(
         &municipality,
-        |lang| crate::search::page_dir(&municipality, lang),
+        |lang| crate::model_search::page_dir(&municipality, lang),
         "the search page",
         diagnostics,
     );
     crate::review::check_reserved_paths(
         &municipality,
-        |lang| crate::seo::poster_location(&municipality, lang).map(|(dir, _)| dir),
+        |lang| crate::model_share::poster_location(&municipality, lang).map(|(dir, _)| dir),
         "the poster page",
         diagnostics,
     );
@@ -682,7 +682,10 @@ pub fn generated_files(m: &Municipality, offline: bool) -> BTreeMap<String, &'st
     }
     for page in &m.pages {
         for l in page.localized.iter().flatten() {
-            files.insert(format!("{}/{}", l.dir, crate::seo::QR_FILE), "a QR code");
+            files.insert(
+                format!("{}/{}", l.dir, crate::model_share::QR_FILE),
+                "a QR code",
+            );
         }
     }
     for a in &m.assets {
@@ -695,7 +698,10 @@ pub fn generated_files(m: &Municipality, offline: bool) -> BTreeMap<String, &'st
             continue;
         };
         let dir = &start.dir;
-        files.insert(format!("{dir}/{}", crate::feed::FILE_NAME), "the feed");
+        files.insert(
+            format!("{dir}/{}", crate::model_feed::FILE_NAME),
+            "the feed",
+        );
         if offline {
             for name in [
                 crate::offline::MANIFEST,

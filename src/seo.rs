@@ -26,18 +26,12 @@ use serde_json::{Value as Json, json};
 use tera::{Context, Value};
 
 use crate::model::{LangIdx, Municipality, Site};
+use crate::model_share::{POSTER, QR_FILE};
 use crate::resolve::encode_segment;
-use crate::theme::LanguageStrings;
 
 /// Length of a description taken from the text, in characters (search engines show
 /// about 155–160).
 pub const DESCRIPTION_CHARS: usize = 160;
-
-/// The URL segment of the poster page below a start page: `/<m>/<lang>/poster/`.
-pub const POSTER: &str = "poster";
-
-/// The file name of every page's QR code, beside its `index.html`.
-pub const QR_FILE: &str = "qr.svg";
 
 /// The `discover` value for a page of municipality `m` for readers of `lang`, from the
 /// values already in `ctx`. `None` when `ctx` has no `page` with a URL.
@@ -386,97 +380,6 @@ pub fn trim_description(text: &str, max: usize) -> String {
     };
     let head = head.trim_end_matches([',', ';', ':', '.', '،', '؛', ' ', '-', '–']);
     format!("{head}…")
-}
-
-/// The folder and URL path of the poster page of `m` for readers of `lang`.
-pub fn poster_location(m: &Municipality, lang: LangIdx) -> Option<(String, String)> {
-    crate::model_place::section_location(m, lang, POSTER)
-}
-
-/// Values for `poster.html`: `page`, `codes` (one per language the start page is
-/// published in: its QR code, absolute URL and "Scan for information in …" in that
-/// language where the theme has the text, else in English), `languages`, `alternates`
-/// (none: the poster is not for search engines) and `breadcrumbs`.
-#[allow(clippy::too_many_arguments)]
-pub fn poster_context<'t>(
-    site: &Site,
-    m: &Municipality,
-    lang: LangIdx,
-    ui: &LanguageStrings<'_>,
-    strings_of: impl Fn(&str) -> LanguageStrings<'t>,
-    marker: impl Fn(&str) -> String,
-    ctx: &mut Context,
-) {
-    let url = poster_location(m, lang).map(|(_, u)| u).unwrap_or_default();
-    ctx.insert(
-        "page",
-        &crate::render_item::page_value(
-            site,
-            m,
-            "poster",
-            ui.get("poster_title"),
-            None,
-            &url,
-            &url,
-            lang,
-            lang,
-            ui,
-        ),
-    );
-    let codes: Vec<Json> = m
-        .languages
-        .iter()
-        .enumerate()
-        .filter_map(|(i, l)| {
-            let start = m.pages.first()?.localized[i].as_ref()?;
-            let strings = strings_of(&l.code);
-            let (label, label_lang, label_dir, name) =
-                match strings.first_translated(&["poster_scan"]) {
-                    Some((_, text)) => (text, l.code.as_str(), l.dir.as_str(), l.name.as_str()),
-                    None => (
-                        strings.get("poster_scan"),
-                        "en",
-                        "ltr",
-                        l.english_name.as_str(),
-                    ),
-                };
-            let alt = match strings.first_translated(&["share_qr"]) {
-                Some((_, text)) => text,
-                None => strings.get("share_qr"),
-            };
-            Some(json!({
-                "code": l.code,
-                "label": label.replace("{language}", name),
-                "label_lang": label_lang,
-                "label_dir": label_dir,
-                "alt": alt,
-                "url": site.base_url.absolute(&start.url),
-                "qr": format!("{}{QR_FILE}", start.url),
-            }))
-        })
-        .collect();
-    ctx.insert("codes", &codes);
-    let (languages, _) = crate::render_item::switcher(
-        site,
-        m,
-        lang,
-        |_| true,
-        marker,
-        |l| poster_location(m, l).map(|(_, u)| u),
-    );
-    ctx.insert("languages", &languages);
-    ctx.insert("alternates", &Vec::<()>::new());
-    ctx.insert(
-        "breadcrumbs",
-        &crate::render_item::breadcrumbs(m, lang, None),
-    );
-}
-
-/// The URL path of the page whose `index.html` is at `dir` (a path below the output
-/// root, unencoded), below the portal path `base_path`.
-pub fn url_of_dir(base_path: &str, dir: &str) -> String {
-    let encoded: Vec<String> = dir.split('/').map(encode_segment).collect();
-    format!("{base_path}/{}/", encoded.join("/"))
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::DeploySettings;
 use crate::deploy::Rule;
-use crate::render::PortalEntry;
+use crate::render_portal::PortalEntry;
 use crate::sitemap::Entry;
 
 /// The manifest a shard build writes at the root of its output.

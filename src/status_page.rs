@@ -1,6 +1,6 @@
 //! The translation dashboard of a municipality (`/<municipality>/_status/`): the same
 //! states as `wegweiser translations`, of pages, events, news items and places, as a
-//! page for editors.
+//! page for editors. Render layer: its values and the page itself.
 
 use serde::Serialize;
 use tera::Context;
@@ -230,4 +230,28 @@ pub fn freshness(site: &Site, m: &Municipality, ui: &LanguageStrings<'_>, ctx: &
             "groups": groups,
         }),
     );
+}
+
+impl crate::render::Renderer<'_> {
+    /// Where the dashboard goes, and its bytes.
+    pub(crate) fn status_file(
+        &self,
+        m: usize,
+    ) -> Result<(String, Vec<u8>), crate::diagnostics::Diagnostic> {
+        let slug = &self.site.municipalities[m].slug;
+        Ok((format!("{slug}/_status/index.html"), self.render_status(m)?))
+    }
+
+    fn render_status(&self, mi: usize) -> Result<Vec<u8>, crate::diagnostics::Diagnostic> {
+        let m = &self.site.municipalities[mi];
+        let mut ctx = self.base_context(mi, m.source_language);
+        ctx.remove("offline");
+        let ui = self
+            .theme
+            .ui
+            .for_language(&m.languages[m.source_language].code);
+        crate::status_page::context(m, &ui, &mut ctx);
+        crate::status_page::freshness(self.site, m, &ui, &mut ctx);
+        self.render("status.html", &ctx)
+    }
 }

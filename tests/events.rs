@@ -951,9 +951,9 @@ fn search_finds_events_that_are_not_over() {
         wegweiser::pipeline::load_site(&options, &mut diagnostics).expect("the fixture loads");
     let m = &site.municipalities[0];
     let events = |code: &str| -> Vec<String> {
-        wegweiser::search::records(m, m.language_index(code).unwrap())
+        wegweiser::output_search::records(m, m.language_index(code).unwrap())
             .into_iter()
-            .filter(|r| r.kind == wegweiser::search::Kind::Event)
+            .filter(|r| r.kind == wegweiser::output_search::Kind::Event)
             .map(|r| r.url)
             .collect()
     };
@@ -978,7 +978,7 @@ fn search_finds_events_that_are_not_over() {
         ["/stadt/ar/events/sprachcafe/", "/stadt/ar/events/jobmesse/"]
     );
     assert_eq!(events("uk"), ["/stadt/uk/events/sprachcafe/"]);
-    let uk = wegweiser::search::records(m, m.language_index("uk").unwrap());
+    let uk = wegweiser::output_search::records(m, m.language_index("uk").unwrap());
     let cafe = uk.iter().find(|r| r.url.ends_with("/sprachcafe/")).unwrap();
     assert_eq!(cafe.title, "Мовне кафе");
     assert_eq!(cafe.description, "Розмовляємо німецькою за кавою та чаєм");

@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 
 use common::{copy_fixture, tree};
 use wegweiser::pipeline::{BuildOptions, build};
-use wegweiser::render::{NoProgress, RenderScope};
+use wegweiser::render::NoProgress;
+use wegweiser::render_jobs::RenderScope;
 use wegweiser::serve::{BuildHook, Outcome, ServeError, ServeOptions, Server, Session};
 
 const BASE: &str = "http://127.0.0.1:1111";

@@ -32,7 +32,8 @@ use crate::load::{self, DocumentCache, LoadOptions, LoadedPortal};
 use crate::model::{LangIdx, Site};
 use crate::offline;
 use crate::pipeline::{self, BuildOptions};
-use crate::render::{self, NoProgress, RenderScope, Renderer};
+use crate::render::{NoProgress, Renderer};
+use crate::render_jobs::RenderScope;
 use crate::resolve;
 use crate::theme::{self, Theme, UiStrings};
 use crate::write::Sink;
@@ -563,7 +564,7 @@ impl Session {
         let bundles: Vec<(usize, LangIdx)> = self.search_pending.iter().copied().collect();
         let sink = Collect::default();
         let files = panic::catch_unwind(AssertUnwindSafe(|| {
-            crate::search::write(&sources.site, &bundles, &sink)
+            crate::output_search::write(&sources.site, &bundles, &sink)
         }))
         .unwrap_or_else(|payload| Err(internal_error(PathBuf::from("wegweiser.toml"), &*payload)))
         .map(|_| sink.into_files());
@@ -598,7 +599,7 @@ impl Session {
         for &(m, lang) in &update.bundles {
             let prefix = format!(
                 "{}/",
-                crate::search::bundle_dir(&site.municipalities[m], lang)
+                crate::model_search::bundle_dir(&site.municipalities[m], lang)
             );
             self.files.retain(|rel, _| !rel.starts_with(&prefix));
             self.offline.retain(|rel| !rel.starts_with(&prefix));
@@ -651,7 +652,7 @@ impl Session {
             .enumerate()
             .filter(|(i, _)| scope.covers(*i))
             .map(|(_, m)| m);
-        let files = render::dated_files(in_scope);
+        let files = crate::output_dates::dated_files(in_scope);
         let missing: Vec<&Path> = files
             .iter()
             .copied()
@@ -705,7 +706,8 @@ impl Session {
                     // bundles it rebuilt have new file names: the old ones go.
                     RenderScope::Page { .. } => {
                         self.offline.retain(|rel| {
-                            crate::search::bundle_of(rel).is_none() || self.files.contains_key(rel)
+                            crate::model_search::bundle_of(rel).is_none()
+                                || self.files.contains_key(rel)
                         });
                     }
                 }
@@ -823,7 +825,7 @@ fn merge(
         RenderScope::Page { .. } => {
             let rebuilt: BTreeSet<String> = written
                 .iter()
-                .filter_map(|(rel, _)| crate::search::bundle_of(rel))
+                .filter_map(|(rel, _)| crate::model_search::bundle_of(rel))
                 .map(|b| format!("{b}/"))
                 .collect();
             for prefix in &rebuilt {

@@ -1,5 +1,6 @@
 //! Search in the browser: one Pagefind index ("bundle") per municipality and language,
-//! built at build time, and the search page that queries it.
+//! built at build time (where: [`crate::model_search`]; the search page that queries
+//! it: `render_search`).
 //!
 //! - `/<m>/_search/<lang>/`: the bundle (`pagefind.js`, its WebAssembly, the chunked
 //!   index the browser fetches piece by piece). Below the municipality, beside
@@ -12,31 +13,24 @@
 //! A bundle holds what a reader of its language can find *in* that language: the pages
 //! with their own text in it (not fallback copies of another language's text), the
 //! places and the current news items with a text in it. Every record is indexed
-//! [normalised](normalize::normalize) and carries its original title and description
+//! [normalised](crate::output_search_normalize::normalize) and carries its original title and description
 //! as metadata, which is what the search page shows.
 //!
 //! Pagefind's API is async; a current-thread tokio runtime per bundle drives it here and
 //! nowhere else, on a small rayon pool of its own (see [`bundle`]), and the bundles are
 //! built in parallel with rayon.
 
-pub mod normalize;
-
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{LangIdx, Municipality, Site};
 use crate::model_place::Text;
-use crate::theme::LanguageStrings;
+use crate::model_search::{bundle_dir, languages};
 use crate::write::Sink;
-
-/// The URL segment of the search page below the start page: `/<m>/<lang>/search/`.
-pub const FOLDER: &str = "search";
-/// The folder of the bundles below the municipality: `/<m>/_search/<lang>/`.
-pub const BUNDLES: &str = "_search";
 
 /// Elements that do not separate words.
 const INLINE: [&str; 16] = [
@@ -286,46 +280,6 @@ fn decode_references(text: &str) -> String {
     out
 }
 
-/// The languages of `m` that have a search page and a bundle: those with a start page.
-pub fn languages(m: &Municipality) -> impl Iterator<Item = LangIdx> + '_ {
-    (0..m.languages.len()).filter(|&l| m.pages.first().is_some_and(|p| p.localized[l].is_some()))
-}
-
-/// The folder of `lang`'s bundle relative to the output root, not encoded.
-pub fn bundle_dir(m: &Municipality, lang: LangIdx) -> String {
-    format!("{}/{BUNDLES}/{}", m.slug, m.languages[lang].code)
-}
-
-/// The bundle folder (`<m>/_search/<lang>`) that output file `rel` is in, if any.
-/// A bundle's files are named by their content: a rebuilt bundle replaces the old one
-/// whole (`wegweiser serve`).
-pub fn bundle_of(rel: &str) -> Option<&str> {
-    let mut parts = rel.splitn(4, '/');
-    let (m, folder, lang) = (parts.next()?, parts.next()?, parts.next()?);
-    parts.next()?;
-    (folder == BUNDLES).then(|| &rel[..m.len() + folder.len() + lang.len() + 2])
-}
-
-/// The URL of `lang`'s bundle folder, with a trailing slash.
-pub fn bundle_url(site: &Site, m: &Municipality, lang: LangIdx) -> String {
-    format!(
-        "{}/{}/{BUNDLES}/{}/",
-        site.base_url.path,
-        crate::resolve::encode_segment(&m.slug),
-        crate::resolve::encode_segment(&m.languages[lang].code)
-    )
-}
-
-/// The URL path of the search page in `lang`.
-pub fn page_url(m: &Municipality, lang: LangIdx) -> Option<String> {
-    crate::model_place::section_location(m, lang, FOLDER).map(|(_, url)| url)
-}
-
-/// The folder of the search page in `lang`, relative to the output root.
-pub fn page_dir(m: &Municipality, lang: LangIdx) -> Option<String> {
-    crate::model_place::section_location(m, lang, FOLDER).map(|(dir, _)| dir)
-}
-
 /// The files of one bundle: (path below the bundle folder, content). Only what
 /// `pagefind.js` loads: no Pagefind UI, no playground.
 pub fn bundle(code: &str, records: &[Record]) -> Result<Vec<(String, Vec<u8>)>, String> {
@@ -361,7 +315,7 @@ pub fn bundle(code: &str, records: &[Record]) -> Result<Vec<(String, Vec<u8>)>, 
                 index
                     .add_custom_record(
                         r.url.clone(),
-                        normalize::normalize(&r.text),
+                        crate::output_search_normalize::normalize(&r.text),
                         code.to_string(),
                         Some(meta),
                         None,
@@ -453,80 +407,9 @@ pub fn all_bundles(site: &Site, in_scope: &[usize]) -> Vec<(usize, LangIdx)> {
         .collect()
 }
 
-/// Values for `search.html`: `page`, `search` (the bundles, the no-JS links),
-/// `languages`, `alternates`, `breadcrumbs`.
-pub fn search_context(
-    site: &Site,
-    m: &Municipality,
-    lang: LangIdx,
-    ui: &LanguageStrings<'_>,
-    marker: impl Fn(&str) -> String,
-    ctx: &mut tera::Context,
-) {
-    let url = page_url(m, lang).unwrap_or_default();
-    ctx.insert(
-        "page",
-        &crate::render_item::page_value(
-            site,
-            m,
-            "search",
-            ui.get("search_title"),
-            None,
-            &url,
-            &url,
-            lang,
-            lang,
-            ui,
-        ),
-    );
-    let source = m.source_language;
-    let l = &m.languages[source];
-    let source_bundle = (source != lang && languages(m).any(|x| x == source)).then(|| {
-        json!({
-            "url": bundle_url(site, m, source),
-            "lang": l.code,
-            "dir": l.dir.as_str(),
-            // The language's own name marks each result ("Deutsch").
-            "marker": l.name,
-            "heading": ui.get("search_source_results").replace("{language}", &l.name),
-        })
-    });
-    let start = m.pages.first().and_then(|p| p.localized[lang].as_ref());
-    ctx.insert(
-        "search",
-        &json!({
-            "bundle": bundle_url(site, m, lang),
-            "source": source_bundle,
-            "start": start.map(|s| s.url.as_str()),
-        }),
-    );
-    let (languages, alternates) =
-        crate::render_item::switcher(site, m, lang, |_| true, marker, |l| page_url(m, l));
-    ctx.insert("languages", &languages);
-    ctx.insert("alternates", &alternates);
-    ctx.insert(
-        "breadcrumbs",
-        &crate::render_item::breadcrumbs(m, lang, None),
-    );
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn files_belong_to_their_bundle() {
-        assert_eq!(
-            bundle_of("stadt/_search/ar/fragment/ar_1.pf_fragment"),
-            Some("stadt/_search/ar")
-        );
-        assert_eq!(
-            bundle_of("stadt/_search/ar/pagefind.js"),
-            Some("stadt/_search/ar")
-        );
-        assert_eq!(bundle_of("stadt/ar/search/index.html"), None);
-        assert_eq!(bundle_of("stadt/_search/ar"), None);
-    }
 
     #[test]
     fn plain_text_drops_tags_and_decodes() {

@@ -70,10 +70,9 @@ mod tests {
 
     #[test]
     fn the_shared_table_of_cases() {
-        let cases: Vec<Case> = serde_json::from_str(include_str!(
-            "../../tests/fixtures/search-normalisation.json"
-        ))
-        .expect("the table is valid JSON");
+        let cases: Vec<Case> =
+            serde_json::from_str(include_str!("../tests/fixtures/search-normalisation.json"))
+                .expect("the table is valid JSON");
         assert!(cases.len() >= 15);
         for c in &cases {
             assert_eq!(normalize(&c.input), c.expected, "{}: {:?}", c.why, c.input);
