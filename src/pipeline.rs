@@ -156,7 +156,7 @@ pub fn load_options(options: &BuildOptions) -> LoadOptions {
             Some(false)
         },
         // The accessibility statement's age is measured from `--today` too.
-        today: options.today.map(|d| crate::legal::Date {
+        today: options.today.map(|d| crate::model_legal::Date {
             year: i32::from(d.year()),
             month: d.month() as u8,
             day: d.day() as u8,
@@ -428,7 +428,7 @@ fn build_in_pool(
         .collect();
     let mut clashes = Vec::new();
     for m in &site.municipalities {
-        resolve::check_alias_files(m, &statics, &mut clashes);
+        crate::resolve_paths::check_alias_files(m, &statics, &mut clashes);
     }
     if !clashes.is_empty() {
         diagnostics.extend(clashes);

@@ -17,9 +17,9 @@ use crate::config::{BaseUrl, Contact};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::fingerprint::{Assets, Content};
 use crate::language::Language;
-use crate::legal::LegalKind;
 use crate::model::{LangIdx, Municipality, PageId, PageKind, Site, Translatable};
-use crate::resolve::link_url;
+use crate::model_legal::LegalKind;
+use crate::resolve_links::link_url;
 use crate::theme::{FileSource, LanguageStrings, Theme};
 use crate::translation::State;
 use crate::write::Sink;
@@ -103,7 +103,7 @@ impl<'a> LangInfo<'a> {
             name: &l.name,
             english_name: &l.english_name,
             dir: l.dir.as_str(),
-            arabic_script: crate::branding::is_arabic_script(&l.code),
+            arabic_script: crate::model_branding::is_arabic_script(&l.code),
         }
     }
 }
@@ -126,11 +126,11 @@ struct MunicipalityInfo<'a> {
     aliases: &'a [String],
     contact: Option<&'a Contact>,
     /// Imprint, privacy notice, accessibility statement, "report a barrier".
-    legal: Option<crate::legal::LegalLinks>,
+    legal: Option<crate::resolve_legal::LegalLinks>,
     /// Leichte Sprache, Gebärdensprache, Einfache Sprache (start page).
-    offers: Vec<crate::legal::Offer>,
+    offers: Vec<crate::resolve_legal::Offer>,
     /// Logo, coat of arms, the colour's style sheet.
-    brand: Option<crate::branding::Brand>,
+    brand: Option<crate::output_branding::Brand>,
     /// The language chooser.
     url: String,
     /// The start page in the reader's language.
@@ -531,7 +531,7 @@ impl<'a> Renderer<'a> {
         let langs = 0..m.languages.len();
         // Legal pages and the Leichte Sprache and DGS pages are linked from the footer
         // and the start page, not listed among the topics.
-        let linked_apart = crate::legal::pages_linked_apart(m);
+        let linked_apart = crate::resolve_legal::pages_linked_apart(m);
         let entries = |page: PageId, lang: LangIdx| -> Option<Value> {
             let p = &m.pages[page];
             p.localized[lang].as_ref()?;
@@ -664,7 +664,7 @@ impl<'a> Renderer<'a> {
             }
             if m.theme
                 .as_ref()
-                .is_some_and(|t| crate::branding::stylesheet(t).is_some())
+                .is_some_and(|t| crate::output_branding::stylesheet(t).is_some())
             {
                 jobs.push(Job::ThemeCss { m: mi });
             }
@@ -1030,7 +1030,7 @@ impl<'a> Renderer<'a> {
                 let municipality = &self.site.municipalities[m];
                 let base_path = &self.site.base_url.path;
                 let (dir, _) =
-                    crate::legal::generated_location(base_path, municipality, kind, lang);
+                    crate::resolve_legal::generated_location(base_path, municipality, kind, lang);
                 (
                     format!("{dir}/index.html"),
                     self.render_legal(m, kind, lang)?,
@@ -1041,7 +1041,7 @@ impl<'a> Renderer<'a> {
                 let css = municipality
                     .theme
                     .as_ref()
-                    .and_then(crate::branding::stylesheet)
+                    .and_then(crate::output_branding::stylesheet)
                     .expect("jobs are made for a colour");
                 let rel = format!("{}/_theme/theme.css", municipality.slug);
                 out.write(&rel, css.as_bytes()).map_err(|e| {
@@ -1260,8 +1260,8 @@ impl<'a> Renderer<'a> {
         let legal = m.legal.as_ref().expect("jobs are made for [legal]");
         let german = m.language_index("de").unwrap_or(m.source_language);
         let base_path = &self.site.base_url.path;
-        let (_, url) = crate::legal::generated_location(base_path, m, kind, lang);
-        let (_, canonical) = crate::legal::generated_location(base_path, m, kind, german);
+        let (_, url) = crate::resolve_legal::generated_location(base_path, m, kind, lang);
+        let (_, canonical) = crate::resolve_legal::generated_location(base_path, m, kind, german);
         let info = serde_json::json!({
             "key": kind.slug(),
             "kind": "legal",
@@ -1276,7 +1276,7 @@ impl<'a> Renderer<'a> {
         });
         // Every language has the page: the switcher leads to it.
         let urls: Vec<String> = (0..m.languages.len())
-            .map(|i| crate::legal::generated_location(base_path, m, kind, i).1)
+            .map(|i| crate::resolve_legal::generated_location(base_path, m, kind, i).1)
             .collect();
         let languages: Vec<SwitcherEntry<'_>> = m
             .languages
@@ -1300,7 +1300,7 @@ impl<'a> Renderer<'a> {
         let breadcrumbs: Vec<Entry<'_>> = entry(m, 0, lang).into_iter().collect();
         let mut ctx = self.base_context(mi, lang);
         ctx.insert("page", &info);
-        ctx.insert("legal", &crate::legal::template_value(legal));
+        ctx.insert("legal", &crate::render_legal::template_value(legal));
         ctx.insert("languages", &languages);
         ctx.insert("alternates", &alternates);
         ctx.insert("breadcrumbs", &breadcrumbs);
@@ -1575,7 +1575,7 @@ fn render_portal_page(
         &serde_json::json!({
             "code": portal_lang,
             "dir": portal_dir,
-            "arabic_script": crate::branding::is_arabic_script(portal_lang),
+            "arabic_script": crate::model_branding::is_arabic_script(portal_lang),
         }),
     );
     ctx.insert_value(
@@ -1684,9 +1684,9 @@ fn municipality_info<'a>(
         name: &m.name,
         aliases: &m.aliases,
         contact: m.contact.as_ref(),
-        legal: crate::legal::links(site, m, lang),
-        offers: lang.map_or_else(Vec::new, |l| crate::legal::offers(m, l)),
-        brand: crate::branding::brand(&site.base_url.path, m),
+        legal: crate::resolve_legal::links(site, m, lang),
+        offers: lang.map_or_else(Vec::new, |l| crate::resolve_legal::offers(m, l)),
+        brand: crate::output_branding::brand(&site.base_url.path, m),
         url: format!(
             "{}/{}/",
             site.base_url.path,
