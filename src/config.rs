@@ -139,13 +139,13 @@ pub struct MunicipalityConfig {
     pub timezone: Option<String>,
     /// Imprint, privacy notice, accessibility statement (see docs/legal.md).
     #[serde(default)]
-    pub legal: Option<crate::legal::LegalSettings>,
+    pub legal: Option<crate::model_legal::LegalSettings>,
     /// Links to Leichte Sprache and Gebärdensprache on the start page.
     #[serde(default)]
-    pub accessibility: crate::legal::AccessibilitySettings,
+    pub accessibility: crate::model_legal::AccessibilitySettings,
     /// Logo, coat of arms, primary colour.
     #[serde(default)]
-    pub theme: Option<crate::branding::ThemeSettings>,
+    pub theme: Option<crate::model_branding::ThemeSettings>,
     /// `[events]`: how many days ahead the events page lists (see docs/events.md).
     #[serde(default)]
     pub events: crate::model_event::EventSettings,

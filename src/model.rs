@@ -58,12 +58,12 @@ pub struct Municipality {
     pub keys: BTreeMap<String, PageId>,
     /// Asset path relative to the municipality folder → asset.
     pub asset_paths: BTreeMap<String, usize>,
-    /// `[legal]`: the legal pages (generated unless written; see [`crate::legal`]).
-    pub legal: Option<crate::legal::LegalSettings>,
+    /// `[legal]`: the legal pages (generated unless written; see [`crate::model_legal`]).
+    pub legal: Option<crate::model_legal::LegalSettings>,
     /// `[accessibility]`: start page links to Leichte Sprache and Gebärdensprache.
-    pub accessibility: crate::legal::AccessibilitySettings,
-    /// `[theme]`: logo, coat of arms, primary colour (see [`crate::branding`]).
-    pub theme: Option<crate::branding::ThemeSettings>,
+    pub accessibility: crate::model_legal::AccessibilitySettings,
+    /// `[theme]`: logo, coat of arms, primary colour (see [`crate::model_branding`]).
+    pub theme: Option<crate::model_branding::ThemeSettings>,
     /// Logo and coat of arms: (file on disk, name under `/<m>/_theme/`, what is
     /// published instead of the file's bytes: a sanitised SVG).
     pub theme_files: Vec<(PathBuf, String, Option<Published>)>,

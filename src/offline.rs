@@ -320,7 +320,7 @@ pub fn manifest(site: &Site, m: &Municipality, lang: LangIdx, dir: &str) -> Stri
     let base = &site.base_url.path;
     let u = urls(base, dir);
     let l = &m.languages[lang];
-    let brand = crate::branding::brand(base, m);
+    let brand = crate::output_branding::brand(base, m);
     let theme = m.theme.as_ref();
     // An SVG logo or coat of arms scales to every size; other images have sizes the
     // manifest would have to state, so the theme's icon stands in for them.
@@ -331,7 +331,7 @@ pub fn manifest(site: &Site, m: &Municipality, lang: LangIdx, dir: &str) -> Stri
         .unwrap_or_else(|| format!("{base}/{DEFAULT_ICON}"));
     let colour = theme
         .and_then(|t| t.primary_color.as_ref())
-        .and_then(|c| crate::branding::Rgb::parse(c.get_ref()))
+        .and_then(|c| crate::model_branding::Rgb::parse(c.get_ref()))
         .map_or_else(|| "#0b5cad".to_string(), |c| c.hex());
     let value = serde_json::json!({
         "name": format!("{} ({})", m.name, l.name),

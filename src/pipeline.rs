@@ -156,7 +156,7 @@ pub fn load_options(options: &BuildOptions) -> LoadOptions {
             Some(false)
         },
         // The accessibility statement's age is measured from `--today` too.
-        today: options.today.map(|d| crate::legal::Date {
+        today: options.today.map(|d| crate::model_legal::Date {
             year: i32::from(d.year()),
             month: d.month() as u8,
             day: d.day() as u8,
@@ -357,27 +357,9 @@ fn build_in_pool(
         }
     };
     if let Some(why) = skipped {
-        let mut output = None;
-        if let (Some(s), true) = (options.shard, options.write) {
-            match write_empty_shard(&options, s) {
-                Ok(path) => output = Some(path),
-                Err(d) => {
-                    diagnostics.push(d);
-                    return Err(fail(diagnostics));
-                }
-            }
-        }
-        return Ok(BuildReport {
-            municipalities: 0,
-            languages: 0,
-            pages: 0,
-            stats: RenderStats::default(),
-            output,
-            duration: started.elapsed(),
-            timings,
-            diagnostics: Vec::new(),
-            skipped: Some(why),
-            overdue: 0,
+        return skipped_report(&options, why, started, timings).map_err(|d| {
+            diagnostics.push(d);
+            fail(diagnostics)
         });
     }
     let options = &options;
@@ -387,6 +369,86 @@ fn build_in_pool(
     timings.push(("load", started.elapsed()));
     let stage = Instant::now();
     let minify = options.minify.unwrap_or(summary.minify) && options.write;
+    let Some(theme) = load_theme(options, &summary, minify, &mut diagnostics) else {
+        return Err(fail(diagnostics));
+    };
+
+    let output = options
+        .output
+        .clone()
+        .unwrap_or_else(|| options.root.join(&summary.output_dir));
+    let mut renderer = Renderer::new(&site, &theme, minify);
+    // What `check` renders is not written: no need to ask git.
+    if options.write {
+        renderer = renderer.with_source_dates(&options.root);
+    }
+    let clashes = static_file_clashes(&site, &renderer);
+    if !clashes.is_empty() {
+        diagnostics.extend(clashes);
+        return Err(fail(diagnostics));
+    }
+    timings.push(("theme", stage.elapsed()));
+    let stage = Instant::now();
+    let rendered = render_and_write(
+        options, &site, &summary, &theme, &renderer, minify, &output, progress,
+    );
+    let (stats, written) = match rendered {
+        Ok(done) => done,
+        Err(errors) => {
+            diagnostics.extend(errors);
+            return Err(fail(diagnostics));
+        }
+    };
+    timings.push(("render", stage.elapsed()));
+    let counts = SiteCounts::of(&site);
+    Ok(BuildReport {
+        municipalities: counts.municipalities,
+        languages: counts.languages,
+        pages: counts.pages,
+        stats,
+        output: written,
+        duration: started.elapsed(),
+        timings,
+        diagnostics: diagnostics.into_sorted(),
+        skipped: None,
+        overdue: crate::review_report::overdue_count(&site),
+    })
+}
+
+/// The report of a build that `--changed-since` or `--shard` left nothing to do; a
+/// shard still writes its (empty) manifest.
+fn skipped_report(
+    options: &BuildOptions,
+    why: String,
+    started: Instant,
+    timings: Vec<(&'static str, Duration)>,
+) -> Result<BuildReport, Diagnostic> {
+    let mut output = None;
+    if let (Some(s), true) = (options.shard, options.write) {
+        output = Some(write_empty_shard(options, s)?);
+    }
+    Ok(BuildReport {
+        municipalities: 0,
+        languages: 0,
+        pages: 0,
+        stats: RenderStats::default(),
+        output,
+        duration: started.elapsed(),
+        timings,
+        diagnostics: Vec::new(),
+        skipped: Some(why),
+        overdue: 0,
+    })
+}
+
+/// Load the theme, with warnings about templates the Content-Security-Policy would
+/// break; `None` when it cannot be used or the problems so far stop the build.
+fn load_theme(
+    options: &BuildOptions,
+    summary: &load::LoadedSummary,
+    minify: bool,
+    diagnostics: &mut Diagnostics,
+) -> Option<Theme> {
     let mut theme_problems = Vec::new();
     let theme = Theme::load(
         &options.root,
@@ -405,21 +467,12 @@ fn build_in_pool(
         diagnostics.extend(crate::deploy::csp_warnings(theme));
     }
     let blocked = diagnostics.has_errors() || (options.strict && !diagnostics.is_empty());
-    let Some(theme) = theme.filter(|_| !blocked) else {
-        return Err(fail(diagnostics));
-    };
+    theme.filter(|_| !blocked)
+}
 
-    let output = options
-        .output
-        .clone()
-        .unwrap_or_else(|| options.root.join(&summary.output_dir));
-    let mut renderer = Renderer::new(&site, &theme, minify);
-    // What `check` renders is not written: no need to ask git.
-    if options.write {
-        renderer = renderer.with_source_dates(&options.root);
-    }
-    // Aliases in the way of the theme's and the portal's static files (the files of
-    // the model are checked when it is resolved): `check` finds them as `build` would.
+/// Aliases in the way of the theme's and the portal's static files (the files of the
+/// model are checked when it is resolved): `check` finds them as `build` would.
+fn static_file_clashes(site: &Site, renderer: &Renderer<'_>) -> Vec<Diagnostic> {
     let statics: BTreeMap<String, &'static str> = renderer
         .assets()
         .files
@@ -428,77 +481,56 @@ fn build_in_pool(
         .collect();
     let mut clashes = Vec::new();
     for m in &site.municipalities {
-        resolve::check_alias_files(m, &statics, &mut clashes);
+        crate::resolve_paths::check_alias_files(m, &statics, &mut clashes);
     }
-    if !clashes.is_empty() {
-        diagnostics.extend(clashes);
-        return Err(fail(diagnostics));
-    }
-    timings.push(("theme", stage.elapsed()));
-    let stage = Instant::now();
+    clashes
+}
+
+/// Render every page and write it with the files beside it to a staging folder that
+/// replaces `output` when all went well (`build`), or render to nowhere (`check`).
+#[allow(clippy::too_many_arguments)]
+fn render_and_write(
+    options: &BuildOptions,
+    site: &Site,
+    summary: &load::LoadedSummary,
+    theme: &Theme,
+    renderer: &Renderer<'_>,
+    minify: bool,
+    output: &Path,
+    progress: &dyn Progress,
+) -> Result<(RenderStats, Option<PathBuf>), Vec<Diagnostic>> {
     // `check` looks at the output folder too: a build would refuse it.
-    if let Err(e) = write::check_target(&options.root, &output) {
-        diagnostics.push(output_diagnostic(options, &e));
-        return Err(fail(diagnostics));
+    if let Err(e) = write::check_target(&options.root, output) {
+        return Err(vec![output_diagnostic(options, &e)]);
     }
-    let (stats, written) = if options.write {
-        let staging = match Staging::begin(&output) {
-            Ok(s) => s,
-            Err(e) => {
-                diagnostics.push(output_diagnostic(options, &e));
-                return Err(fail(diagnostics));
-            }
-        };
+    if options.write {
+        let staging = Staging::begin(output).map_err(|e| vec![output_diagnostic(options, &e)])?;
         // Every file written is noted for the lists of `crate::offline`.
         let recorder = crate::offline::Recorder::new(&staging, &site.base_url.path);
         let rendered = renderer.render_all(&recorder, progress).and_then(|stats| {
-            write_deploy_files(
-                options, &site, &summary, &theme, &renderer, minify, &staging,
-            )
-            .and_then(|()| write_offline_files(&site, recorder.into_index(), &staging))
-            .map(|n| RenderStats {
-                other_files: stats.other_files + n,
-                ..stats
-            })
-            .map_err(|d| vec![d])
+            write_deploy_files(options, site, summary, theme, renderer, minify, &staging)
+                .and_then(|()| write_offline_files(site, recorder.into_index(), &staging))
+                .map(|n| RenderStats {
+                    other_files: stats.other_files + n,
+                    ..stats
+                })
+                .map_err(|d| vec![d])
         });
         match rendered {
             Ok(stats) => match staging.commit() {
-                Ok(path) => (stats, Some(path)),
-                Err(e) => {
-                    diagnostics.push(output_diagnostic(options, &e));
-                    return Err(fail(diagnostics));
-                }
+                Ok(path) => Ok((stats, Some(path))),
+                Err(e) => Err(vec![output_diagnostic(options, &e)]),
             },
             Err(errors) => {
                 staging.abort();
-                diagnostics.extend(errors);
-                return Err(fail(diagnostics));
+                Err(errors)
             }
         }
     } else {
-        match renderer.render_all(&Discard, progress) {
-            Ok(stats) => (stats, None),
-            Err(errors) => {
-                diagnostics.extend(errors);
-                return Err(fail(diagnostics));
-            }
-        }
-    };
-    timings.push(("render", stage.elapsed()));
-    let counts = SiteCounts::of(&site);
-    Ok(BuildReport {
-        municipalities: counts.municipalities,
-        languages: counts.languages,
-        pages: counts.pages,
-        stats,
-        output: written,
-        duration: started.elapsed(),
-        timings,
-        diagnostics: diagnostics.into_sorted(),
-        skipped: None,
-        overdue: crate::review_report::overdue_count(&site),
-    })
+        renderer
+            .render_all(&Discard, progress)
+            .map(|stats| (stats, None))
+    }
 }
 
 /// A problem with the output folder: at `output_dir` in wegweiser.toml when it comes

@@ -73,7 +73,7 @@ impl Renderer<'_> {
         let css = municipality
             .theme
             .as_ref()
-            .and_then(crate::branding::stylesheet)
+            .and_then(crate::output_branding::stylesheet)
             .expect("jobs are made for a colour");
         let rel = format!("{}/_theme/theme.css", municipality.slug);
         out.write(&rel, css.as_bytes()).map_err(|e| {

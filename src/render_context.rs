@@ -72,7 +72,7 @@ impl<'a> LangInfo<'a> {
             name: &l.name,
             english_name: &l.english_name,
             dir: l.dir.as_str(),
-            arabic_script: crate::branding::is_arabic_script(&l.code),
+            arabic_script: crate::model_branding::is_arabic_script(&l.code),
         }
     }
 }
@@ -95,11 +95,11 @@ pub(crate) struct MunicipalityInfo<'a> {
     aliases: &'a [String],
     contact: Option<&'a Contact>,
     /// Imprint, privacy notice, accessibility statement, "report a barrier".
-    legal: Option<crate::legal::LegalLinks>,
+    legal: Option<crate::resolve_legal::LegalLinks>,
     /// Leichte Sprache, Gebärdensprache, Einfache Sprache (start page).
-    offers: Vec<crate::legal::Offer>,
+    offers: Vec<crate::resolve_legal::Offer>,
     /// Logo, coat of arms, the colour's style sheet.
-    brand: Option<crate::branding::Brand>,
+    brand: Option<crate::output_branding::Brand>,
     /// The language chooser.
     url: String,
     /// The start page in the reader's language.
@@ -180,7 +180,7 @@ impl Renderer<'_> {
         let langs = 0..m.languages.len();
         // Legal pages and the Leichte Sprache and DGS pages are linked from the footer
         // and the start page, not listed among the topics.
-        let linked_apart = crate::legal::pages_linked_apart(m);
+        let linked_apart = crate::resolve_legal::pages_linked_apart(m);
         let entries = |page: PageId, lang: LangIdx| -> Option<Value> {
             let p = &m.pages[page];
             p.localized[lang].as_ref()?;
@@ -335,9 +335,9 @@ pub(crate) fn municipality_info<'a>(
         name: &m.name,
         aliases: &m.aliases,
         contact: m.contact.as_ref(),
-        legal: crate::legal::links(site, m, lang),
-        offers: lang.map_or_else(Vec::new, |l| crate::legal::offers(m, l)),
-        brand: crate::branding::brand(&site.base_url.path, m),
+        legal: crate::resolve_legal::links(site, m, lang),
+        offers: lang.map_or_else(Vec::new, |l| crate::resolve_legal::offers(m, l)),
+        brand: crate::output_branding::brand(&site.base_url.path, m),
         url: format!(
             "{}/{}/",
             site.base_url.path,

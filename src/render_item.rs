@@ -108,7 +108,7 @@ pub(crate) fn breadcrumbs(m: &Municipality, lang: LangIdx, list: Option<(&str, S
 pub(crate) fn body_html(m: &Municipality, text: &Text, lang: LangIdx) -> String {
     let mut html = String::with_capacity(text.body.len() + 64);
     text.body.write_html(&mut html, |link| {
-        crate::resolve::link_url(m, 0, link, lang).unwrap_or_else(|_| "#".to_string())
+        crate::resolve_links::link_url(m, 0, link, lang).unwrap_or_else(|_| "#".to_string())
     });
     html
 }

@@ -1,8 +1,8 @@
 //! Which files a render produces: one `Job` per file, all of them or those of a
 //! [`RenderScope`] (`wegweiser serve`).
 
-use crate::legal::LegalKind;
 use crate::model::{LangIdx, PageId, Site};
+use crate::model_legal::LegalKind;
 use crate::render::Renderer;
 
 /// One file to produce.
@@ -269,7 +269,7 @@ impl Renderer<'_> {
             }
             if m.theme
                 .as_ref()
-                .is_some_and(|t| crate::branding::stylesheet(t).is_some())
+                .is_some_and(|t| crate::output_branding::stylesheet(t).is_some())
             {
                 jobs.push(Job::ThemeCss { m: mi });
             }

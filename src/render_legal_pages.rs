@@ -2,8 +2,8 @@
 //! statement): German text in a page in the reader's language.
 
 use crate::diagnostics::Diagnostic;
-use crate::legal::LegalKind;
 use crate::model::LangIdx;
+use crate::model_legal::LegalKind;
 use crate::render::Renderer;
 use crate::render_context::{Alternate, Entry, SwitcherEntry, entry};
 
@@ -17,7 +17,8 @@ impl Renderer<'_> {
     ) -> Result<(String, Vec<u8>), Diagnostic> {
         let municipality = &self.site.municipalities[m];
         let base_path = &self.site.base_url.path;
-        let (dir, _) = crate::legal::generated_location(base_path, municipality, kind, lang);
+        let (dir, _) =
+            crate::resolve_legal::generated_location(base_path, municipality, kind, lang);
         Ok((
             format!("{dir}/index.html"),
             self.render_legal(m, kind, lang)?,
@@ -36,8 +37,8 @@ impl Renderer<'_> {
         let legal = m.legal.as_ref().expect("jobs are made for [legal]");
         let german = m.language_index("de").unwrap_or(m.source_language);
         let base_path = &self.site.base_url.path;
-        let (_, url) = crate::legal::generated_location(base_path, m, kind, lang);
-        let (_, canonical) = crate::legal::generated_location(base_path, m, kind, german);
+        let (_, url) = crate::resolve_legal::generated_location(base_path, m, kind, lang);
+        let (_, canonical) = crate::resolve_legal::generated_location(base_path, m, kind, german);
         let info = serde_json::json!({
             "key": kind.slug(),
             "kind": "legal",
@@ -52,7 +53,7 @@ impl Renderer<'_> {
         });
         // Every language has the page: the switcher leads to it.
         let urls: Vec<String> = (0..m.languages.len())
-            .map(|i| crate::legal::generated_location(base_path, m, kind, i).1)
+            .map(|i| crate::resolve_legal::generated_location(base_path, m, kind, i).1)
             .collect();
         let languages: Vec<SwitcherEntry<'_>> = m
             .languages
@@ -76,7 +77,7 @@ impl Renderer<'_> {
         let breadcrumbs: Vec<Entry<'_>> = entry(m, 0, lang).into_iter().collect();
         let mut ctx = self.base_context(mi, lang);
         ctx.insert("page", &info);
-        ctx.insert("legal", &crate::legal::template_value(legal));
+        ctx.insert("legal", &crate::render_legal::template_value(legal));
         ctx.insert("languages", &languages);
         ctx.insert("alternates", &alternates);
         ctx.insert("breadcrumbs", &breadcrumbs);

@@ -8,7 +8,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{LangIdx, PageId, PageKind, Translatable};
 use crate::render::Renderer;
 use crate::render_context::{Alternate, Entry, Original, entry, switcher};
-use crate::resolve::link_url;
+use crate::resolve_links::link_url;
 
 #[derive(Serialize)]
 struct PageInfo<'a> {

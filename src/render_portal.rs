@@ -112,7 +112,7 @@ fn render_portal_page(
         &serde_json::json!({
             "code": portal_lang,
             "dir": portal_dir,
-            "arabic_script": crate::branding::is_arabic_script(portal_lang),
+            "arabic_script": crate::model_branding::is_arabic_script(portal_lang),
         }),
     );
     ctx.insert_value(

@@ -508,7 +508,8 @@ pub fn check_reserved_paths(
                     r.alias, r.dir
                 );
                 diagnostics.push(
-                    crate::resolve::alias_diagnostic(r, message).with_hint("choose another alias"),
+                    crate::resolve_paths::alias_diagnostic(r, message)
+                        .with_hint("choose another alias"),
                 );
             }
         }

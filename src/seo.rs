@@ -70,7 +70,7 @@ pub fn head(site: &Site, m: &Municipality, lang: LangIdx, ctx: &Context) -> Opti
         }
     }
 
-    let brand = crate::branding::brand(&site.base_url.path, m);
+    let brand = crate::output_branding::brand(&site.base_url.path, m);
     let logo = brand
         .as_ref()
         .and_then(|b| b.logo.as_deref().or(b.coat_of_arms.as_deref()));

@@ -102,7 +102,7 @@ pub fn municipality_entries(base: &BaseUrl, m: &Municipality) -> Vec<Entry> {
         }
     }
     // Generated legal pages: only the German copy is canonical.
-    for path in crate::legal::canonical_urls(&base.path, m) {
+    for path in crate::resolve_legal::canonical_urls(&base.path, m) {
         let loc = base.absolute(&path);
         out.push(Entry {
             alternates: vec![

@@ -451,7 +451,7 @@ impl Session {
         if reserved || !rel.ends_with(".md") || !path.is_file() {
             return None;
         }
-        let (doc, problems) = load::reload_document(
+        let (doc, problems) = crate::load_document::reload_document(
             &self.options.root,
             loaded,
             &rel,
@@ -499,7 +499,7 @@ impl Session {
                     return RenderScope::All;
                 };
                 let mut problems = Vec::new();
-                let reloaded = load::load_municipality(
+                let reloaded = crate::load_municipality::load_municipality(
                     &self.options.root,
                     slug,
                     &sources.portal.languages,
@@ -531,8 +531,8 @@ impl Session {
             &mut problems,
         );
         if !resolved.redirects.is_empty() {
-            let generated = resolve::generated_files(&resolved, sources.site.offline);
-            resolve::check_alias_files(&resolved, &generated, &mut problems);
+            let generated = crate::resolve_paths::generated_files(&resolved, sources.site.offline);
+            crate::resolve_paths::check_alias_files(&resolved, &generated, &mut problems);
         }
         pipeline::apply_today(&mut resolved, &self.options);
         self.resolve_problems.insert(slug.to_string(), problems);

@@ -288,7 +288,9 @@ pub fn export(site: &Site, options: &ExportOptions) -> Result<Export, Diagnostic
 /// `accessibility_page`: the German text is the binding one) and `[accessibility]`
 /// (`leichte_sprache`, `gebaerdensprache`: offers in a form of German).
 pub fn not_for_translation(m: &Municipality) -> BTreeSet<crate::model::PageId> {
-    crate::legal::pages_linked_apart(m).into_iter().collect()
+    crate::resolve_legal::pages_linked_apart(m)
+        .into_iter()
+        .collect()
 }
 
 /// `municipality/key`, or just the municipality for the start page.
