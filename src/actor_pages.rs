@@ -6,10 +6,10 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::actor::ActorKind;
 use crate::model::{LangIdx, Municipality, PageId, Site};
+use crate::model_actor::ActorKind;
+use crate::model_actor::{actor_url, actors_url};
 use crate::remind::{local_date, mailto_link};
-use crate::review::{actor_url, actors_url};
 use crate::theme::LanguageStrings;
 
 #[derive(Serialize)]
@@ -74,7 +74,7 @@ pub fn page_review(
         let path = t.file.display().to_string().replace('\\', "/");
         let encoded: Vec<String> = path
             .split('/')
-            .map(crate::resolve::encode_segment)
+            .map(crate::model_urls::encode_segment)
             .collect();
         Some(pattern.replace("{path}", &encoded.join("/")))
     });

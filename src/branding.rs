@@ -18,7 +18,7 @@ use toml::Spanned;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::load::AssetFile;
 use crate::model::Municipality;
-use crate::resolve::encode_segment;
+use crate::model_urls::encode_segment;
 
 /// `[theme]` in municipality.toml.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -26,9 +26,9 @@ use serde_json::{Value, json};
 use crate::diagnostics::{Diagnostic, Severity, did_you_mean};
 use crate::ics::Writer;
 use crate::model::{LangIdx, Municipality, Site};
+use crate::model_review::Day;
 use crate::places::{FileScope, LoadedFile, Text, at_key};
 use crate::recurrence::{End, Freq, Rule};
-use crate::review::Day;
 use crate::theme::{LanguageStrings, Theme};
 
 /// The reserved folder below a municipality, and the URL segment of the event pages.
@@ -94,7 +94,7 @@ pub enum Moment {
 pub fn parse_moment(s: &str) -> Result<Moment, String> {
     let s = s.trim();
     if s.len() == 10 {
-        return crate::review::parse_day(s).map(Moment::Day);
+        return crate::model_review::parse_day(s).map(Moment::Day);
     }
     let hint = "write a local date and time, e.g. 2026-12-01T18:00";
     if s.len() < 16 || !s.is_char_boundary(10) {
@@ -110,7 +110,7 @@ pub fn parse_moment(s: &str) -> Result<Moment, String> {
             "`{s}` has a UTC offset: give the local time in the municipality's time zone, e.g. 2026-12-01T18:00"
         ));
     }
-    let day = crate::review::parse_day(day)?;
+    let day = crate::model_review::parse_day(day)?;
     let shape = time.get(..5).is_some_and(|hm| {
         hm.bytes().enumerate().all(|(i, b)| {
             if i == 2 {
@@ -329,7 +329,7 @@ pub struct Event {
     pub shown: Vec<LangIdx>,
     /// The state of each language's translation, indexed by [`LangIdx`], as for pages
     /// (filled in by [`crate::resolve`]).
-    pub statuses: Vec<crate::translation::Status>,
+    pub statuses: Vec<crate::model_translation::Status>,
     /// Index of its place in [`Municipality::places`].
     pub place: Option<usize>,
     /// Index of its actor in [`Municipality::actors`].
@@ -407,7 +407,7 @@ pub fn load_file(
 ) -> Option<LoadedFile<EventData>> {
     crate::places::load_item_file(scope, path, name, diagnostics, |display, text, problems| {
         let (front, _, body_start) =
-            crate::frontmatter::parse_as::<EventFront>(display, text, EVENT_KEYS)
+            crate::load_front_matter::parse_as::<EventFront>(display, text, EVENT_KEYS)
                 .map_err(|d| {
                     let d = if d.message.contains("missing field `start`") {
                         d.with_hint("an event needs its start: start = 2026-12-01T18:00, or start = 2026-12-05 with all_day = true")
@@ -710,13 +710,13 @@ pub fn resolve(
     chains: &[Vec<LangIdx>],
     places: &[crate::places::Place],
     // `None`: actors.toml failed to load, so an unknown id is not reported.
-    actors: Option<&[crate::actor::Actor]>,
+    actors: Option<&[crate::model_actor::Actor]>,
     tz_name: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Event> {
     let actors_known = actors.is_some();
     let actors = actors.unwrap_or_default();
-    let tz = crate::review::time_zone(tz_name).ok();
+    let tz = crate::model_review::time_zone(tz_name).ok();
     let mut events = Vec::new();
     for a in crate::places::assemble(
         files,
@@ -918,7 +918,7 @@ pub fn by_link_key(m: &Municipality, key: &str) -> Option<usize> {
 
 /// The municipality's time zone (reported when unknown, while loading).
 fn zone(m: &Municipality) -> TimeZone {
-    crate::review::time_zone(&m.timezone).unwrap_or(TimeZone::UTC)
+    crate::model_review::time_zone(&m.timezone).unwrap_or(TimeZone::UTC)
 }
 
 fn hm(dt: DateTime) -> String {
@@ -1425,7 +1425,7 @@ pub fn event_context(
         "cost": cost_value(&d.cost, ui, code),
         "actor": e.actor.map(|a| json!({
             "name": m.actors[a].name,
-            "url": crate::review::actor_url(m, lang, a),
+            "url": crate::model_actor::actor_url(m, lang, a),
         })),
         "source_lang": source.code,
         "source_dir": source.dir.as_str(),

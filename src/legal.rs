@@ -22,7 +22,7 @@ use toml::value::Datetime;
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{LangIdx, Municipality, PageId, Site};
-use crate::resolve::encode_segment;
+use crate::model_urls::encode_segment;
 
 /// `[legal]` in municipality.toml.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -10,13 +10,13 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::config::{
-    self, BaseUrl, MUNICIPALITY_KEYS, MunicipalityConfig, PORTAL_KEYS, PortalConfig,
-};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position, Severity, did_you_mean};
-use crate::frontmatter::{self, FrontMatter};
 use crate::language::{LanguageTable, is_language_code};
 use crate::markdown::{self, Body};
+use crate::model_config::{
+    BaseUrl, MUNICIPALITY_KEYS, MunicipalityConfig, PORTAL_KEYS, PortalConfig,
+};
+use crate::model_front_matter::FrontMatter;
 use crate::symlinks::Root;
 use crate::theme::UiStrings;
 
@@ -145,7 +145,7 @@ pub struct LoadedMunicipality {
     /// links to them are not reported again.
     pub failed_keys: BTreeSet<String>,
     /// The integration actors from `actors.toml` (empty without the file).
-    pub actors: Vec<crate::actor::Actor>,
+    pub actors: Vec<crate::model_actor::Actor>,
     /// `actors.toml` exists but could not be read: which ids are actors is unknown, so
     /// pages naming them are not reported (the file's own problem is).
     pub actors_failed: bool,
@@ -173,7 +173,7 @@ pub struct LoadedSummary {
     pub theme: Option<String>,
     pub output_dir: String,
     pub minify: bool,
-    pub deploy: crate::config::DeploySettings,
+    pub deploy: crate::model_config::DeploySettings,
 }
 
 impl LoadedSummary {
@@ -241,13 +241,14 @@ pub fn load_cached(
             return None;
         }
     };
-    let config: PortalConfig = match config::parse_toml(&config_display, &text, PORTAL_KEYS) {
-        Ok(c) => c,
-        Err(d) => {
-            diagnostics.push(d);
-            return None;
-        }
-    };
+    let config: PortalConfig =
+        match crate::load_config::parse_toml(&config_display, &text, PORTAL_KEYS) {
+            Ok(c) => c,
+            Err(d) => {
+                diagnostics.push(d);
+                return None;
+            }
+        };
     let base = options.base_url.as_deref().unwrap_or(&config.base_url);
     let base_url = match BaseUrl::parse(base) {
         Ok(b) => b,
@@ -502,7 +503,7 @@ pub fn load_municipality(
         }
     };
     let config: MunicipalityConfig =
-        match config::parse_toml(&config_display, &text, MUNICIPALITY_KEYS) {
+        match crate::load_config::parse_toml(&config_display, &text, MUNICIPALITY_KEYS) {
             Ok(c) => c,
             Err(d) => {
                 diagnostics.push(d);
@@ -540,7 +541,7 @@ pub fn load_municipality(
             event_paths.push((name.to_string(), path));
         } else if rel.ends_with(".md") {
             markdown.push((rel, path));
-        } else if rel != "municipality.toml" && rel != crate::actor::FILE_NAME {
+        } else if rel != "municipality.toml" && rel != crate::model_actor::FILE_NAME {
             let display = display_of(root, &path);
             if let Err(d) = crate::assets::check_type(&rel, &display) {
                 diagnostics.push(d);
@@ -673,8 +674,8 @@ fn load_actors(
     root: &Path,
     dir: &Path,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Vec<crate::actor::Actor>> {
-    let path = dir.join(crate::actor::FILE_NAME);
+) -> Option<Vec<crate::model_actor::Actor>> {
+    let path = dir.join(crate::model_actor::FILE_NAME);
     if !path.is_file() {
         return Some(Vec::new());
     }
@@ -691,7 +692,7 @@ fn load_actors(
             return None;
         }
     };
-    crate::actor::parse(&display, &text)
+    crate::load_actor::parse(&display, &text)
         .map_err(|problems| diagnostics.extend(problems))
         .ok()
 }
@@ -755,9 +756,9 @@ fn check_municipality_config(
         }
     }
     if let Some(name) = &config.timezone
-        && crate::review::time_zone(name).is_err()
+        && crate::model_review::time_zone(name).is_err()
     {
-        let hint = match crate::review::suggest_time_zone(name) {
+        let hint = match crate::model_review::suggest_time_zone(name) {
             Some(near) => format!("did you mean `{near}`?"),
             None => "use an IANA time zone name such as \"Europe/Berlin\"".to_string(),
         };
@@ -812,7 +813,7 @@ fn check_municipality_config(
                 }
             })
             .collect();
-        if let Err(cycle) = crate::translation::source_order(&sources) {
+        if let Err(cycle) = crate::model_translation::source_order(&sources) {
             let names: Vec<&str> = cycle
                 .iter()
                 .map(|&i| config.languages[i].as_str())
@@ -1055,7 +1056,7 @@ fn load_document(
             return Err(Some(key));
         }
     };
-    let parsed = match frontmatter::parse(&display, &text) {
+    let parsed = match crate::load_front_matter::parse(&display, &text) {
         Ok(p) => p,
         Err(d) => {
             diagnostics.push(d);
@@ -1089,7 +1090,7 @@ fn load_document(
         minify,
     };
     let body = markdown::render(&source, diagnostics);
-    if let Err(d) = crate::translation::check_source_digest(
+    if let Err(d) = crate::load_front_matter::check_source_digest(
         &display,
         &text,
         parsed.front.source_digest.as_deref(),
@@ -1097,7 +1098,7 @@ fn load_document(
         diagnostics.push(d);
         return Err(Some(key));
     }
-    let digest = crate::translation::digest(&parsed.front.title, &text[parsed.body_start..]);
+    let digest = crate::model_translation::digest(&parsed.front.title, &text[parsed.body_start..]);
     Ok(Document {
         display,
         path: path.to_path_buf(),

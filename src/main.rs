@@ -239,14 +239,14 @@ enum FailOn {
 }
 
 fn parse_day(s: &str) -> Result<jiff::civil::Date, String> {
-    let day = wegweiser::review::parse_day(s)?;
+    let day = wegweiser::model_review::parse_day(s)?;
     if !wegweiser::recurrence::in_range(day) {
         return Err(wegweiser::recurrence::out_of_range(day).0);
     }
     Ok(day)
 }
 
-fn parse_interval(s: &str) -> Result<wegweiser::review::Interval, String> {
+fn parse_interval(s: &str) -> Result<wegweiser::model_review::Interval, String> {
     s.parse()
 }
 
@@ -282,7 +282,7 @@ struct ReviewFilter {
     actor: Option<String>,
     /// Pages due within this time are "due soon": `30d`, `6 weeks`, `2 months`.
     #[arg(long, value_name = "INTERVAL", default_value = "30 days", value_parser = parse_interval)]
-    due_within: wegweiser::review::Interval,
+    due_within: wegweiser::model_review::Interval,
     /// The day to take as today (default: today in each municipality's time zone).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     today: Option<jiff::civil::Date>,
@@ -581,7 +581,7 @@ fn run_merge(out: &Path, shards: &[PathBuf], root: Option<&Path>, quiet: bool) -
 }
 
 fn run_review(args: &ReviewArgs) -> ExitCode {
-    use wegweiser::review::Freshness;
+    use wegweiser::model_review::Freshness;
     use wegweiser::review_report::{self as report, Filter};
     let (root, filter) = match &args.action {
         Some(ReviewAction::Confirm {
@@ -759,7 +759,7 @@ fn load_model(root: &Path) -> Option<wegweiser::model::Site> {
 }
 
 fn run_translations(args: &TranslationsArgs) -> ExitCode {
-    use wegweiser::translation::State;
+    use wegweiser::model_translation::State;
     use wegweiser::translation_report as report;
     if let Some(TranslationsAction::Stamp { files, minor }) = &args.action {
         return run_stamp(files, *minor);
@@ -910,7 +910,7 @@ fn run_export(
     root: Option<&Path>,
     out: &Path,
 ) -> ExitCode {
-    use wegweiser::translation::State;
+    use wegweiser::model_translation::State;
     let color = std::io::stderr().is_terminal();
     let mut parsed = Vec::new();
     for s in states {

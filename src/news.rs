@@ -17,8 +17,8 @@ use serde_json::{Value, json};
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{LangIdx, Municipality, Site};
+use crate::model_review::Day;
 use crate::places::{FileScope, LoadedFile, Text};
-use crate::review::Day;
 use crate::theme::{LanguageStrings, Theme};
 
 /// The reserved folder below a municipality, and the URL segment of the news pages.
@@ -61,7 +61,7 @@ pub struct NewsItem {
     pub shown: Vec<LangIdx>,
     /// The state of each language's translation, indexed by [`LangIdx`], as for pages
     /// (filled in by [`crate::resolve`]).
-    pub statuses: Vec<crate::translation::Status>,
+    pub statuses: Vec<crate::model_translation::Status>,
 }
 
 impl NewsItem {
@@ -85,7 +85,7 @@ pub fn load_file(
 ) -> Option<LoadedFile<NewsDates>> {
     crate::places::load_item_file(scope, path, name, diagnostics, |display, text, problems| {
         let (front, _, body_start) =
-            crate::frontmatter::parse_as::<NewsFront>(display, text, NEWS_KEYS)
+            crate::load_front_matter::parse_as::<NewsFront>(display, text, NEWS_KEYS)
                 .map_err(|d| {
                     let d = if d.message.contains("missing field `date`") {
                         d.with_hint("a news item needs the day it is published: date = 2026-05-12")

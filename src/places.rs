@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 use crate::diagnostics::{Diagnostic, Severity, did_you_mean};
 use crate::markdown::{self, Body};
 use crate::model::{LangIdx, Municipality, Site};
-use crate::review::Day;
+use crate::model_review::Day;
 use crate::theme::{LanguageStrings, UiStrings};
 
 /// The reserved folder below a municipality, and the URL segment of the place pages.
@@ -194,7 +194,7 @@ pub const PLACE_KEYS: &[&str] = &[
 
 /// The front matter of a translation of a place, event or news item: its texts, and
 /// what its translation state is decided from, with the same meaning as for pages
-/// (see [`crate::translation`]).
+/// (see [`crate::model_translation`]).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TextFront {
@@ -358,7 +358,7 @@ pub struct Text {
     pub title: String,
     pub description: Option<String>,
     pub body: Body,
-    /// Digest of its title and text (see [`crate::translation::digest`]), as for pages.
+    /// Digest of its title and text (see [`crate::model_translation::digest`]), as for pages.
     pub digest: String,
     /// `source_digest`: the version of its source a translation was made from.
     pub source_digest: Option<String>,
@@ -379,7 +379,7 @@ impl Text {
         body: Body,
     ) -> Text {
         Text {
-            digest: crate::translation::digest(&title, &text[body_start..]),
+            digest: crate::model_translation::digest(&title, &text[body_start..]),
             file,
             path: path.to_path_buf(),
             title,
@@ -392,7 +392,7 @@ impl Text {
     }
 }
 
-impl crate::translation::Translated for Text {
+impl crate::model_translation::Translated for Text {
     fn file(&self) -> &Path {
         &self.file
     }
@@ -437,7 +437,7 @@ pub struct Place {
     pub shown: Vec<LangIdx>,
     /// The state of each language's translation, indexed by [`LangIdx`], as for pages
     /// (filled in by [`crate::resolve`]).
-    pub statuses: Vec<crate::translation::Status>,
+    pub statuses: Vec<crate::model_translation::Status>,
 }
 
 impl Place {
@@ -669,7 +669,7 @@ pub fn load_file(
 ) -> Option<LoadedFile<PlaceData>> {
     load_item_file(scope, path, name, diagnostics, |display, text, problems| {
         let (front, _, body_start) =
-            crate::frontmatter::parse_as::<PlaceFront>(display, text, PLACE_KEYS)
+            crate::load_front_matter::parse_as::<PlaceFront>(display, text, PLACE_KEYS)
                 .map_err(|d| {
                     let d = if d.message.contains("did not match any variant") {
                         d.with_hint(
@@ -703,7 +703,7 @@ pub(crate) fn load_translation(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Text> {
     let (front, _, body_start) =
-        crate::frontmatter::parse_as::<TextFront>(&display, text, TEXT_KEYS)
+        crate::load_front_matter::parse_as::<TextFront>(&display, text, TEXT_KEYS)
             .map_err(|d| diagnostics.push(translation_hint(d)))
             .ok()?;
     if front.title.trim().is_empty() {
@@ -717,12 +717,12 @@ pub(crate) fn load_translation(
         ));
         return None;
     }
-    crate::translation::check_source_digest(&display, text, front.source_digest.as_deref())
+    crate::load_front_matter::check_source_digest(&display, text, front.source_digest.as_deref())
         .map_err(|d| diagnostics.push(d))
         .ok()?;
     let body = render_body(scope, &display, text, body_start, language, diagnostics);
     Some(Text {
-        digest: crate::translation::digest(&front.title, &text[body_start..]),
+        digest: crate::model_translation::digest(&front.title, &text[body_start..]),
         file: display,
         path: path.to_path_buf(),
         title: front.title,
@@ -817,7 +817,7 @@ fn check(
         }
     }
     if let Some(email) = &front.email
-        && !crate::actor::is_email(email)
+        && !crate::load_actor::is_email(email)
     {
         problems.push(at(
             "email",
@@ -1132,7 +1132,7 @@ pub fn place_url(m: &Municipality, lang: LangIdx, place: usize) -> Option<String
     Some(format!(
         "{}{}/",
         list_url(m, lang)?,
-        crate::resolve::encode_segment(&m.places[place].data.id)
+        crate::model_urls::encode_segment(&m.places[place].data.id)
     ))
 }
 
@@ -1736,7 +1736,10 @@ mod tests {
         let text = loaded.unwrap().text;
         assert_eq!(text.source_digest.as_deref(), Some("0123456789ab"));
         assert!(text.machine_translated && !text.in_translation);
-        assert_eq!(text.digest, crate::translation::digest("مكتب", "نص.\n"));
+        assert_eq!(
+            text.digest,
+            crate::model_translation::digest("مكتب", "نص.\n")
+        );
         // The source's digest is made as a page's is: title and body, nothing else.
         let (loaded, problems) = load(
             "amt.md",
@@ -1745,7 +1748,7 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(
             loaded.unwrap().text.digest,
-            crate::translation::digest("Amt", "Text.")
+            crate::model_translation::digest("Amt", "Text.")
         );
     }
 

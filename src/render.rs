@@ -13,15 +13,15 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
 
-use crate::config::{BaseUrl, Contact};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::fingerprint::{Assets, Content};
 use crate::language::Language;
 use crate::legal::LegalKind;
 use crate::model::{LangIdx, Municipality, PageId, PageKind, Site, Translatable};
+use crate::model_config::{BaseUrl, Contact};
+use crate::model_translation::State;
 use crate::resolve::link_url;
 use crate::theme::{FileSource, LanguageStrings, Theme};
-use crate::translation::State;
 use crate::write::Sink;
 use crate::{news, places};
 
@@ -75,7 +75,7 @@ pub fn site_value(title: &str, base_url: &BaseUrl, assets: &Assets) -> Value {
             .map(|(name, hashed)| {
                 let url: Vec<String> = hashed
                     .split('/')
-                    .map(crate::resolve::encode_segment)
+                    .map(crate::model_urls::encode_segment)
                     .collect();
                 (
                     name.as_str(),
@@ -835,13 +835,13 @@ impl<'a> Renderer<'a> {
             }
             Job::Actors { m, lang } => {
                 let municipality = &self.site.municipalities[m];
-                let dir = crate::review::actors_dir(municipality, lang)
+                let dir = crate::model_actor::actors_dir(municipality, lang)
                     .expect("actor pages are made where the start page is");
                 (format!("{dir}/index.html"), self.render_actors(m, lang)?)
             }
             Job::Actor { m, actor, lang } => {
                 let municipality = &self.site.municipalities[m];
-                let dir = crate::review::actors_dir(municipality, lang)
+                let dir = crate::model_actor::actors_dir(municipality, lang)
                     .expect("actor pages are made where the start page is");
                 let id = &municipality.actors[actor].id;
                 (
@@ -1690,7 +1690,7 @@ fn municipality_info<'a>(
         url: format!(
             "{}/{}/",
             site.base_url.path,
-            crate::resolve::encode_segment(&m.slug)
+            crate::model_urls::encode_segment(&m.slug)
         ),
         home: lang
             .and_then(|l| start.localized[l].as_ref())

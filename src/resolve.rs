@@ -4,10 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::utf8_percent_encode;
 use rayon::prelude::*;
 
-use crate::config::{BaseUrl, FallbackMode};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, did_you_mean};
 use crate::language::{Language, LanguageTable};
 use crate::load::{self, DocKind, Document, LoadedMunicipality, LoadedPortal};
@@ -15,24 +14,11 @@ use crate::markdown::{Link, LinkTarget, slugify};
 use crate::model::{
     Asset, LangIdx, Localized, Municipality, Page, PageId, PageKind, Redirect, Site, Translation,
 };
-use crate::translation;
-
-/// Characters kept as they are in a URL path segment.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-/// Characters kept as they are in a URL fragment.
-const FRAGMENT: &AsciiSet = &SEGMENT.remove(b'!').remove(b'(').remove(b')').remove(b':');
+use crate::model_config::{BaseUrl, FallbackMode};
+use crate::model_urls::{FRAGMENT, encode_segment};
 
 /// Ids the theme puts on every page, valid targets of `#…` links.
 pub const THEME_ANCHORS: &[&str] = &["main", "top"];
-
-/// Percent-encode one URL path segment.
-pub fn encode_segment(segment: &str) -> String {
-    utf8_percent_encode(segment, SEGMENT).to_string()
-}
 
 /// Build the model. Problems (duplicate URLs, broken links…) go to `diagnostics`.
 pub fn resolve(portal: LoadedPortal, diagnostics: &mut Diagnostics) -> Site {
@@ -157,21 +143,25 @@ pub fn resolve_municipality(
         })
         .collect();
     // Cycles were reported while loading; fall back to the plain order then.
-    let order = translation::source_order(&translation_sources)
+    let order = crate::model_translation::source_order(&translation_sources)
         .unwrap_or_else(|_| (0..languages.len()).collect());
     let names: Vec<&str> = languages.iter().map(|l| l.english_name.as_str()).collect();
     for page in &mut pages {
-        page.statuses =
-            translation::statuses(&page.translations, &translation_sources, &order, &names);
+        page.statuses = crate::resolve_translation::statuses(
+            &page.translations,
+            &translation_sources,
+            &order,
+            &names,
+        );
     }
 
-    crate::review::assign(
+    crate::resolve_review::assign(
         &mut pages,
         &loaded.actors,
         !loaded.actors_failed,
         config
             .review_interval
-            .unwrap_or(crate::review::DEFAULT_INTERVAL),
+            .unwrap_or(crate::model_review::DEFAULT_INTERVAL),
         source_language,
         &format!("content/{}", loaded.slug),
         diagnostics,
@@ -179,10 +169,10 @@ pub fn resolve_municipality(
     let timezone = config
         .timezone
         .clone()
-        .unwrap_or_else(|| crate::review::DEFAULT_TIMEZONE.to_string());
+        .unwrap_or_else(|| crate::model_review::DEFAULT_TIMEZONE.to_string());
     // An unknown name was reported while loading.
-    let today = crate::review::time_zone(&timezone)
-        .map(|tz| crate::review::today_in(&tz))
+    let today = crate::model_review::time_zone(&timezone)
+        .map(|tz| crate::model_review::today_in(&tz))
         .unwrap_or_else(|_| jiff::Zoned::now().date());
 
     let fallback_chains = fallback_chains(&languages, source_language);
@@ -281,16 +271,17 @@ pub fn resolve_municipality(
             .chain(m.events.iter_mut().map(|e| (&e.texts, &mut e.statuses)))
         {
             let (texts, statuses) = texts_and_statuses;
-            *statuses = translation::statuses(texts, &m.translation_sources, &order, &names);
+            *statuses =
+                crate::resolve_translation::statuses(texts, &m.translation_sources, &order, &names);
         }
     }
     check_output_paths(&municipality, diagnostics);
     crate::legal::check_output_paths(&municipality, &loaded.config_display, diagnostics);
-    crate::review::check_actor_paths(&municipality, diagnostics);
+    crate::resolve_review::check_actor_paths(&municipality, diagnostics);
     check_links(&municipality, &loaded.failed_keys, diagnostics);
     check_item_links(&municipality, diagnostics);
     if !municipality.places.is_empty() {
-        crate::review::check_reserved_paths(
+        crate::resolve_review::check_reserved_paths(
             &municipality,
             |lang| {
                 crate::places::section_location(&municipality, lang, crate::places::FOLDER)
@@ -301,7 +292,7 @@ pub fn resolve_municipality(
         );
     }
     if !municipality.news.is_empty() {
-        crate::review::check_reserved_paths(
+        crate::resolve_review::check_reserved_paths(
             &municipality,
             |lang| {
                 crate::places::section_location(&municipality, lang, crate::news::FOLDER)
@@ -312,7 +303,7 @@ pub fn resolve_municipality(
         );
     }
     if !municipality.events.is_empty() {
-        crate::review::check_reserved_paths(
+        crate::resolve_review::check_reserved_paths(
             &municipality,
             |lang| {
                 crate::places::section_location(&municipality, lang, crate::events::FOLDER)
@@ -322,13 +313,13 @@ pub fn resolve_municipality(
             diagnostics,
         );
     }
-    crate::review::check_reserved_paths(
+    crate::resolve_review::check_reserved_paths(
         &municipality,
         |lang| crate::search::page_dir(&municipality, lang),
         "the search page",
         diagnostics,
     );
-    crate::review::check_reserved_paths(
+    crate::resolve_review::check_reserved_paths(
         &municipality,
         |lang| crate::seo::poster_location(&municipality, lang).map(|(dir, _)| dir),
         "the poster page",
@@ -699,7 +690,7 @@ pub fn generated_files(m: &Municipality, offline: bool) -> BTreeMap<String, &'st
             }
         }
         // The search page, the poster and the place, news and event pages are
-        // folders that `crate::review::check_reserved_paths` keeps free.
+        // folders that `crate::resolve_review::check_reserved_paths` keeps free.
         if !m.news.is_empty() {
             let (news, _) = crate::places::section_location(m, lang, crate::news::FOLDER)
                 .expect("the start page is there");
@@ -777,7 +768,7 @@ pub fn alias_diagnostic(r: &Redirect, message: String) -> Diagnostic {
         .map(|(i, _)| i)
         .find(|&i| matches!(text[i + 1..].lines().next(), Some("+++" | "---")))
         .unwrap_or(text.len());
-    let Some(key) = crate::actor::front_matter_key_span(&text, "aliases") else {
+    let Some(key) = crate::load_front_matter::front_matter_key_span(&text, "aliases") else {
         return Diagnostic::file(Severity::Error, &r.file, message);
     };
     let found = [
@@ -1093,9 +1084,9 @@ fn check_anchor(
         .is_some_and(|s| s.body.anchors.iter().any(|a| a == anchor));
     let behind = matches!(
         m.pages[page].statuses[shown].state,
-        translation::State::Outdated
-            | translation::State::MachineTranslated
-            | translation::State::InTranslation
+        crate::model_translation::State::Outdated
+            | crate::model_translation::State::MachineTranslated
+            | crate::model_translation::State::InTranslation
     );
     if in_source && behind {
         return Ok(Anchor::NotYetTranslated);

@@ -233,7 +233,9 @@ impl Theme {
         for (code, display, text) in &layers.i18n {
             match toml::from_str::<BTreeMap<String, String>>(text) {
                 Ok(table) => ui.merge(code, table),
-                Err(e) => diagnostics.push(crate::config::toml_diagnostic(display, text, &e, &[])),
+                Err(e) => {
+                    diagnostics.push(crate::load_config::toml_diagnostic(display, text, &e, &[]))
+                }
             }
         }
 

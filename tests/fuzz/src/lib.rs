@@ -77,7 +77,7 @@ pub fn markdown(data: &[u8], xss: bool) {
         body.write_html(&mut html, |link| match &link.target {
             LinkTarget::Page { key, anchor, .. } => format!(
                 "/m/de/{}/{}",
-                wegweiser::resolve::encode_segment(key),
+                wegweiser::model_urls::encode_segment(key),
                 anchor
                     .as_deref()
                     .map(|a| format!("#{a}\" onclick=\"x"))
