@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use crate::model::{LangIdx, Municipality, PageId, Site};
 use crate::model_actor::ActorKind;
 use crate::model_actor::{actor_url, actors_url};
+use crate::model_ui_strings::LanguageStrings;
 use crate::remind::{local_date, mailto_link};
-use crate::theme::LanguageStrings;
 
 #[derive(Serialize)]
 struct ActorLink<'a> {

@@ -27,9 +27,10 @@ use crate::diagnostics::{Diagnostic, Severity, did_you_mean};
 use crate::ics::Writer;
 use crate::model::{LangIdx, Municipality, Site};
 use crate::model_review::Day;
+use crate::model_ui_strings::LanguageStrings;
 use crate::places::{FileScope, LoadedFile, Text, at_key};
 use crate::recurrence::{End, Freq, Rule};
-use crate::theme::{LanguageStrings, Theme};
+use crate::theme::Theme;
 
 /// The reserved folder below a municipality, and the URL segment of the event pages.
 pub const FOLDER: &str = "events";

@@ -62,7 +62,7 @@ pub fn last_commit_dates(root: &Path, files: &[&Path]) -> BTreeMap<PathBuf, Stri
                 let mut parts = header.split(' ');
                 let date = parts.next().unwrap_or_default();
                 let has_parents = parts.any(|p| !p.is_empty());
-                current = (crate::i18n::parse_iso_date(date).is_some()
+                current = (crate::model_review::parse_iso_date(date).is_some()
                     && (has_parents || !shallow))
                     .then(|| date.to_string());
                 continue;

@@ -34,6 +34,7 @@ pub mod model_config;
 pub mod model_front_matter;
 pub mod model_review;
 pub mod model_translation;
+pub mod model_ui_strings;
 pub mod model_urls;
 pub mod news;
 pub mod offline;

@@ -17,8 +17,8 @@ use crate::model_config::{
     BaseUrl, MUNICIPALITY_KEYS, MunicipalityConfig, PORTAL_KEYS, PortalConfig,
 };
 use crate::model_front_matter::FrontMatter;
+use crate::model_ui_strings::UiStrings;
 use crate::symlinks::Root;
-use crate::theme::UiStrings;
 
 /// What kind of page a Markdown file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

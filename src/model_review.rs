@@ -168,6 +168,31 @@ pub fn parse_day(s: &str) -> Result<Date, String> {
         .map_err(|_| format!("`{s}` is not a day of the calendar"))
 }
 
+/// `YYYY-MM-DD` as (year, month, day); `None` unless it is a day of the calendar.
+pub fn parse_iso_date(s: &str) -> Option<(i32, u8, u8)> {
+    let s = s.trim();
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number = |from: usize, to: usize| {
+        let part = s.get(from..to)?;
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse::<u16>().ok())?
+    };
+    let year = i32::from(number(0, 4)?);
+    let month = u8::try_from(number(5, 7)?).ok()?;
+    let day = u8::try_from(number(8, 10)?).ok()?;
+    Date::new(
+        i16::try_from(year).ok()?,
+        i8::try_from(month).ok()?,
+        i8::try_from(day).ok()?,
+    )
+    .ok()?;
+    Some((year, month, day))
+}
+
 /// The key under which the `toml` crate hands a datetime to a deserializer.
 const TOML_DATETIME_KEY: &str = "$__toml_private_datetime";
 
@@ -467,6 +492,22 @@ mod tests {
             suggest_time_zone("europe/berlin").as_deref(),
             Some("Europe/Berlin")
         );
+    }
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(parse_iso_date("2026-05-12"), Some((2026, 5, 12)));
+        assert_eq!(parse_iso_date(" 2024-02-29 "), Some((2024, 2, 29)));
+        for bad in [
+            "2025-02-29",
+            "2026-5-12",
+            "2026/05/12",
+            "12.05.2026",
+            "",
+            "2026-13-01",
+        ] {
+            assert_eq!(parse_iso_date(bad), None, "{bad}");
+        }
     }
 
     #[test]

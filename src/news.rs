@@ -18,8 +18,9 @@ use serde_json::{Value, json};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{LangIdx, Municipality, Site};
 use crate::model_review::Day;
+use crate::model_ui_strings::LanguageStrings;
 use crate::places::{FileScope, LoadedFile, Text};
-use crate::theme::{LanguageStrings, Theme};
+use crate::theme::Theme;
 
 /// The reserved folder below a municipality, and the URL segment of the news pages.
 pub const FOLDER: &str = "news";

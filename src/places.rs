@@ -22,7 +22,7 @@ use crate::diagnostics::{Diagnostic, Severity, did_you_mean};
 use crate::markdown::{self, Body};
 use crate::model::{LangIdx, Municipality, Site};
 use crate::model_review::Day;
-use crate::theme::{LanguageStrings, UiStrings};
+use crate::model_ui_strings::{LanguageStrings, UiStrings};
 
 /// The reserved folder below a municipality, and the URL segment of the place pages.
 pub const FOLDER: &str = "places";

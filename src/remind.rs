@@ -11,9 +11,9 @@ use jiff::civil::Date;
 
 use crate::model::{Municipality, Site};
 use crate::model_review::Freshness;
+use crate::model_ui_strings::LanguageStrings;
 use crate::model_urls::encode_segment;
 use crate::review_report::{ActorGroup, Entry};
-use crate::theme::LanguageStrings;
 
 /// One actor's reminder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -346,7 +346,7 @@ pub fn file_name(m: &Municipality, reminder: &Reminder) -> String {
 /// municipality, in the source language of each municipality.
 pub fn reminders<'s>(
     site: &'s Site,
-    ui: &crate::theme::UiStrings,
+    ui: &crate::model_ui_strings::UiStrings,
     filter: &crate::review_report::Filter,
 ) -> Vec<(&'s Municipality, Reminder)> {
     let mut out = Vec::new();

@@ -20,8 +20,9 @@ use crate::legal::LegalKind;
 use crate::model::{LangIdx, Municipality, PageId, PageKind, Site, Translatable};
 use crate::model_config::{BaseUrl, Contact};
 use crate::model_translation::State;
+use crate::model_ui_strings::LanguageStrings;
 use crate::resolve::link_url;
-use crate::theme::{FileSource, LanguageStrings, Theme};
+use crate::theme::{FileSource, Theme};
 use crate::write::Sink;
 use crate::{news, places};
 

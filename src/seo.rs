@@ -26,8 +26,8 @@ use serde_json::{Value as Json, json};
 use tera::{Context, Value};
 
 use crate::model::{LangIdx, Municipality, Site};
+use crate::model_ui_strings::LanguageStrings;
 use crate::model_urls::encode_segment;
-use crate::theme::LanguageStrings;
 
 /// Length of a description taken from the text, in characters (search engines show
 /// about 155–160).

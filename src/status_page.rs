@@ -7,7 +7,7 @@ use tera::Context;
 
 use crate::model::{Municipality, Site};
 use crate::model_translation::State;
-use crate::theme::LanguageStrings;
+use crate::model_ui_strings::LanguageStrings;
 use crate::translation_report::mark;
 
 /// States in the order the dashboard shows them.

@@ -29,8 +29,8 @@ use serde_json::{Value, json};
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{LangIdx, Municipality, Site};
+use crate::model_ui_strings::LanguageStrings;
 use crate::places::Text;
-use crate::theme::LanguageStrings;
 use crate::write::Sink;
 
 /// The URL segment of the search page below the start page: `/<m>/<lang>/search/`.
