@@ -7,11 +7,11 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::actor::ActorKind;
 use crate::model::{LangIdx, Municipality, PageId, Site};
+use crate::model_actor::ActorKind;
+use crate::model_actor::{actor_url, actors_url};
+use crate::model_ui_strings::LanguageStrings;
 use crate::output_remind::{local_date, mailto_link};
-use crate::review::{actor_url, actors_url};
-use crate::theme::LanguageStrings;
 
 #[derive(Serialize)]
 struct ActorLink<'a> {
@@ -75,7 +75,7 @@ pub fn page_review(
         let path = t.file.display().to_string().replace('\\', "/");
         let encoded: Vec<String> = path
             .split('/')
-            .map(crate::resolve::encode_segment)
+            .map(crate::model_urls::encode_segment)
             .collect();
         Some(pattern.replace("{path}", &encoded.join("/")))
     });
@@ -318,7 +318,7 @@ impl crate::render::Renderer<'_> {
         lang: LangIdx,
     ) -> Result<(String, Vec<u8>), crate::diagnostics::Diagnostic> {
         let municipality = &self.site.municipalities[m];
-        let dir = crate::review::actors_dir(municipality, lang)
+        let dir = crate::model_actor::actors_dir(municipality, lang)
             .expect("actor pages are made where the start page is");
         Ok((format!("{dir}/index.html"), self.render_actors(m, lang)?))
     }
@@ -331,7 +331,7 @@ impl crate::render::Renderer<'_> {
         lang: LangIdx,
     ) -> Result<(String, Vec<u8>), crate::diagnostics::Diagnostic> {
         let municipality = &self.site.municipalities[m];
-        let dir = crate::review::actors_dir(municipality, lang)
+        let dir = crate::model_actor::actors_dir(municipality, lang)
             .expect("actor pages are made where the start page is");
         let id = &municipality.actors[actor].id;
         Ok((

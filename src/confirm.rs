@@ -1,6 +1,6 @@
 //! `wegweiser review confirm`: "checked, still correct". Sets `reviewed` (and
 //! `reviewed_by`) in the page's file, changing no other byte of it. Review dates are
-//! not part of a page's content digest ([`crate::translation::digest`] covers title and
+//! not part of a page's content digest ([`crate::model_translation::digest`] covers title and
 //! body only), so no translation becomes outdated.
 
 use std::fs;
@@ -89,7 +89,7 @@ pub fn confirm(
     let text = fs::read_to_string(path).map_err(|e| error(path, format!("cannot read: {e}")))?;
     let updated = set_review(&text, date, by).map_err(|m| error(&target.file, m))?;
     // The result must still be a page that loads.
-    crate::frontmatter::parse(&target.file, &updated).map_err(|d| {
+    crate::load_front_matter::parse(&target.file, &updated).map_err(|d| {
         error(
             &target.file,
             format!(

@@ -18,11 +18,11 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{BaseUrl, DeploySettings};
 use crate::diagnostics::Diagnostic;
 use crate::fingerprint::Assets;
 use crate::model::{Municipality, Site};
-use crate::resolve::encode_segment;
+use crate::model_config::{BaseUrl, DeploySettings};
+use crate::model_urls::encode_segment;
 use crate::theme::Theme;
 
 /// The default Content-Security-Policy: only this site's own files, nothing inline,

@@ -159,29 +159,9 @@ pub fn format_date(code: &str, year: i32, month: u8, day: u8) -> String {
     }
 }
 
-/// `YYYY-MM-DD` as (year, month, day); `None` unless it is a day of the calendar.
-pub fn parse_iso_date(s: &str) -> Option<(i32, u8, u8)> {
-    let s = s.trim();
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let number = |from: usize, to: usize| {
-        let part = s.get(from..to)?;
-        part.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| part.parse::<u16>().ok())?
-    };
-    let year = i32::from(number(0, 4)?);
-    let month = u8::try_from(number(5, 7)?).ok()?;
-    let day = u8::try_from(number(8, 10)?).ok()?;
-    Date::try_new_iso(year, month, day).ok()?;
-    Some((year, month, day))
-}
-
 /// An ISO date (`2026-05-12`) as readers of `code` write it; `None` if `iso` is none.
 pub fn format_iso_date(code: &str, iso: &str) -> Option<String> {
-    let (year, month, day) = parse_iso_date(iso)?;
+    let (year, month, day) = crate::model_review::parse_iso_date(iso)?;
     Some(format_date(code, year, month, day))
 }
 
@@ -293,23 +273,27 @@ mod tests {
 
     #[test]
     fn iso_dates() {
-        assert_eq!(parse_iso_date("2026-05-12"), Some((2026, 5, 12)));
-        assert_eq!(parse_iso_date(" 2024-02-29 "), Some((2024, 2, 29)));
-        for bad in [
-            "2025-02-29",
-            "2026-5-12",
-            "2026/05/12",
-            "12.05.2026",
-            "",
-            "2026-13-01",
-        ] {
-            assert_eq!(parse_iso_date(bad), None, "{bad}");
-        }
         assert_eq!(
             format_iso_date("de", "2026-05-12").as_deref(),
             Some("12. Mai 2026")
         );
         assert_eq!(format_iso_date("de", "soon"), None);
         assert_eq!(format_date("de", 2025, 2, 29), "2025-02-29");
+    }
+
+    /// `parse_iso_date` checks days with jiff's calendar; the formatters take any day
+    /// ICU's ISO calendar has: the two must agree on which days exist.
+    #[test]
+    fn iso_dates_are_the_days_icu_knows() {
+        use crate::model_review::parse_iso_date;
+        for year in [0, 1, 1582, 1900, 2000, 2024, 2025, 2100, 9999] {
+            for month in 0..=13u8 {
+                for day in 0..=32u8 {
+                    let iso = format!("{year:04}-{month:02}-{day:02}");
+                    let icu = Date::try_new_iso(year, month, day).is_ok();
+                    assert_eq!(parse_iso_date(&iso).is_some(), icu, "{iso}");
+                }
+            }
+        }
     }
 }

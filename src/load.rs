@@ -10,13 +10,13 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::config::{self, BaseUrl, MunicipalityConfig, PORTAL_KEYS, PortalConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position, Severity, did_you_mean};
-use crate::frontmatter::FrontMatter;
 use crate::language::LanguageTable;
 use crate::markdown::Body;
+use crate::model_config::{BaseUrl, MunicipalityConfig, PORTAL_KEYS, PortalConfig};
+use crate::model_front_matter::FrontMatter;
+use crate::model_ui_strings::UiStrings;
 use crate::symlinks::Root;
-use crate::theme::UiStrings;
 
 /// What kind of page a Markdown file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -143,7 +143,7 @@ pub struct LoadedMunicipality {
     /// links to them are not reported again.
     pub failed_keys: BTreeSet<String>,
     /// The integration actors from `actors.toml` (empty without the file).
-    pub actors: Vec<crate::actor::Actor>,
+    pub actors: Vec<crate::model_actor::Actor>,
     /// `actors.toml` exists but could not be read: which ids are actors is unknown, so
     /// pages naming them are not reported (the file's own problem is).
     pub actors_failed: bool,
@@ -171,7 +171,7 @@ pub struct LoadedSummary {
     pub theme: Option<String>,
     pub output_dir: String,
     pub minify: bool,
-    pub deploy: crate::config::DeploySettings,
+    pub deploy: crate::model_config::DeploySettings,
 }
 
 impl LoadedSummary {
@@ -239,13 +239,14 @@ pub fn load_cached(
             return None;
         }
     };
-    let config: PortalConfig = match config::parse_toml(&config_display, &text, PORTAL_KEYS) {
-        Ok(c) => c,
-        Err(d) => {
-            diagnostics.push(d);
-            return None;
-        }
-    };
+    let config: PortalConfig =
+        match crate::load_config::parse_toml(&config_display, &text, PORTAL_KEYS) {
+            Ok(c) => c,
+            Err(d) => {
+                diagnostics.push(d);
+                return None;
+            }
+        };
     let base = options.base_url.as_deref().unwrap_or(&config.base_url);
     let base_url = match BaseUrl::parse(base) {
         Ok(b) => b,

@@ -4,17 +4,16 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::config::MunicipalityConfig;
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::frontmatter;
 use crate::language::{LanguageTable, is_language_code};
 use crate::load::{
     DocKind, Document, DocumentCache, LoadOptions, LoadedMunicipality, display_of, read_text,
 };
 use crate::load_municipality::enclosing_bundle;
 use crate::markdown;
+use crate::model_config::MunicipalityConfig;
+use crate::model_ui_strings::UiStrings;
 use crate::symlinks::Root;
-use crate::theme::UiStrings;
 
 /// Parse one page file of a municipality loaded before, again (`wegweiser serve`,
 /// after that file alone changed): `rel` is its path below the municipality folder.
@@ -194,7 +193,7 @@ pub(crate) fn load_document(
             return Err(Some(key));
         }
     };
-    let parsed = match frontmatter::parse(&display, &text) {
+    let parsed = match crate::load_front_matter::parse(&display, &text) {
         Ok(p) => p,
         Err(d) => {
             diagnostics.push(d);
@@ -228,7 +227,7 @@ pub(crate) fn load_document(
         minify,
     };
     let body = markdown::render(&source, diagnostics);
-    if let Err(d) = crate::translation::check_source_digest(
+    if let Err(d) = crate::load_front_matter::check_source_digest(
         &display,
         &text,
         parsed.front.source_digest.as_deref(),
@@ -236,7 +235,7 @@ pub(crate) fn load_document(
         diagnostics.push(d);
         return Err(Some(key));
     }
-    let digest = crate::translation::digest(&parsed.front.title, &text[parsed.body_start..]);
+    let digest = crate::model_translation::digest(&parsed.front.title, &text[parsed.body_start..]);
     Ok(Document {
         display,
         path: path.to_path_buf(),

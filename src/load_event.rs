@@ -11,8 +11,8 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::load_place::{FileScope, LoadedFile, at_key};
 use crate::model_event::{Cost, EventData, Registration, Timing};
+use crate::model_review::Day;
 use crate::recurrence::Rule;
-use crate::review::Day;
 
 /// `start`/`end` in front matter: a day (`2026-12-05`) or a local date-time
 /// (`2026-12-01T18:00`), as a TOML date or date-time, or a string.
@@ -26,7 +26,7 @@ pub enum Moment {
 pub fn parse_moment(s: &str) -> Result<Moment, String> {
     let s = s.trim();
     if s.len() == 10 {
-        return crate::review::parse_day(s).map(Moment::Day);
+        return crate::model_review::parse_day(s).map(Moment::Day);
     }
     let hint = "write a local date and time, e.g. 2026-12-01T18:00";
     if s.len() < 16 || !s.is_char_boundary(10) {
@@ -42,7 +42,7 @@ pub fn parse_moment(s: &str) -> Result<Moment, String> {
             "`{s}` has a UTC offset: give the local time in the municipality's time zone, e.g. 2026-12-01T18:00"
         ));
     }
-    let day = crate::review::parse_day(day)?;
+    let day = crate::model_review::parse_day(day)?;
     let shape = time.get(..5).is_some_and(|hm| {
         hm.bytes().enumerate().all(|(i, b)| {
             if i == 2 {
@@ -166,7 +166,7 @@ pub fn load_file(
 ) -> Option<LoadedFile<EventData>> {
     crate::load_place::load_item_file(scope, path, name, diagnostics, |display, text, problems| {
         let (front, _, body_start) =
-            crate::frontmatter::parse_as::<EventFront>(display, text, EVENT_KEYS)
+            crate::load_front_matter::parse_as::<EventFront>(display, text, EVENT_KEYS)
                 .map_err(|d| {
                     let d = if d.message.contains("missing field `start`") {
                         d.with_hint("an event needs its start: start = 2026-12-01T18:00, or start = 2026-12-05 with all_day = true")

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::config::{self, MUNICIPALITY_KEYS, MunicipalityConfig};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::language::{LanguageTable, is_language_code};
 use crate::load::{
@@ -14,8 +13,9 @@ use crate::load::{
     key_diagnostic, read_text,
 };
 use crate::load_document::{Scope, load_document};
+use crate::model_config::{MUNICIPALITY_KEYS, MunicipalityConfig};
+use crate::model_ui_strings::UiStrings;
 use crate::symlinks::Root;
-use crate::theme::UiStrings;
 
 /// Load one municipality: its configuration and every file below its folder, taking
 /// Markdown files parsed before from `cache`.
@@ -152,7 +152,7 @@ fn read_config(
         }
     };
     let config: MunicipalityConfig =
-        match config::parse_toml(&config_display, &text, MUNICIPALITY_KEYS) {
+        match crate::load_config::parse_toml(&config_display, &text, MUNICIPALITY_KEYS) {
             Ok(c) => c,
             Err(d) => {
                 diagnostics.push(d);
@@ -203,7 +203,7 @@ fn sort_files(
             event_paths.push((name.to_string(), path));
         } else if rel.ends_with(".md") {
             markdown.push((rel, path));
-        } else if rel != "municipality.toml" && rel != crate::actor::FILE_NAME {
+        } else if rel != "municipality.toml" && rel != crate::model_actor::FILE_NAME {
             let display = display_of(root, &path);
             if let Err(d) = crate::assets::check_type(&rel, &display) {
                 diagnostics.push(d);
@@ -312,8 +312,8 @@ fn load_actors(
     root: &Path,
     dir: &Path,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Vec<crate::actor::Actor>> {
-    let path = dir.join(crate::actor::FILE_NAME);
+) -> Option<Vec<crate::model_actor::Actor>> {
+    let path = dir.join(crate::model_actor::FILE_NAME);
     if !path.is_file() {
         return Some(Vec::new());
     }
@@ -330,7 +330,7 @@ fn load_actors(
             return None;
         }
     };
-    crate::actor::parse(&display, &text)
+    crate::load_actor::parse(&display, &text)
         .map_err(|problems| diagnostics.extend(problems))
         .ok()
 }
@@ -394,9 +394,9 @@ fn check_municipality_config(
         }
     }
     if let Some(name) = &config.timezone
-        && crate::review::time_zone(name).is_err()
+        && crate::model_review::time_zone(name).is_err()
     {
-        let hint = match crate::review::suggest_time_zone(name) {
+        let hint = match crate::model_review::suggest_time_zone(name) {
             Some(near) => format!("did you mean `{near}`?"),
             None => "use an IANA time zone name such as \"Europe/Berlin\"".to_string(),
         };
@@ -451,7 +451,7 @@ fn check_municipality_config(
                 }
             })
             .collect();
-        if let Err(cycle) = crate::translation::source_order(&sources) {
+        if let Err(cycle) = crate::model_translation::source_order(&sources) {
             let names: Vec<&str> = cycle
                 .iter()
                 .map(|&i| config.languages[i].as_str())

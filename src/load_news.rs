@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::diagnostics::Diagnostic;
 use crate::load_place::{FileScope, LoadedFile};
 use crate::model_news::NewsDates;
-use crate::review::Day;
+use crate::model_review::Day;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -35,7 +35,7 @@ pub fn load_file(
 ) -> Option<LoadedFile<NewsDates>> {
     crate::load_place::load_item_file(scope, path, name, diagnostics, |display, text, problems| {
         let (front, _, body_start) =
-            crate::frontmatter::parse_as::<NewsFront>(display, text, NEWS_KEYS)
+            crate::load_front_matter::parse_as::<NewsFront>(display, text, NEWS_KEYS)
                 .map_err(|d| {
                     let d = if d.message.contains("missing field `date`") {
                         d.with_hint("a news item needs the day it is published: date = 2026-05-12")

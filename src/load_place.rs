@@ -13,8 +13,8 @@ use crate::model_place::{
     Address, Category, Coordinates, Exception, FlagOrText, Hours, OpeningHours, PlaceData, Slot,
     Text, WEEKDAYS,
 };
-use crate::review::Day;
-use crate::theme::UiStrings;
+use crate::model_review::Day;
+use crate::model_ui_strings::UiStrings;
 
 /// One weekday's value in front matter: a list of slots, one slot, `"closed"` or
 /// `"appointment_only"`.
@@ -333,7 +333,7 @@ pub fn load_file(
 ) -> Option<LoadedFile<PlaceData>> {
     load_item_file(scope, path, name, diagnostics, |display, text, problems| {
         let (front, _, body_start) =
-            crate::frontmatter::parse_as::<PlaceFront>(display, text, PLACE_KEYS)
+            crate::load_front_matter::parse_as::<PlaceFront>(display, text, PLACE_KEYS)
                 .map_err(|d| {
                     let d = if d.message.contains("did not match any variant") {
                         d.with_hint(
@@ -367,7 +367,7 @@ pub(crate) fn load_translation(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Text> {
     let (front, _, body_start) =
-        crate::frontmatter::parse_as::<TextFront>(&display, text, TEXT_KEYS)
+        crate::load_front_matter::parse_as::<TextFront>(&display, text, TEXT_KEYS)
             .map_err(|d| diagnostics.push(translation_hint(d)))
             .ok()?;
     if front.title.trim().is_empty() {
@@ -381,12 +381,12 @@ pub(crate) fn load_translation(
         ));
         return None;
     }
-    crate::translation::check_source_digest(&display, text, front.source_digest.as_deref())
+    crate::load_front_matter::check_source_digest(&display, text, front.source_digest.as_deref())
         .map_err(|d| diagnostics.push(d))
         .ok()?;
     let body = render_body(scope, &display, text, body_start, language, diagnostics);
     Some(Text {
-        digest: crate::translation::digest(&front.title, &text[body_start..]),
+        digest: crate::model_translation::digest(&front.title, &text[body_start..]),
         file: display,
         path: path.to_path_buf(),
         title: front.title,
@@ -518,7 +518,7 @@ fn check_coordinates(c: Coordinates, at: &At<'_>, problems: &mut Vec<Diagnostic>
 /// `email`, `website` and `appointment_url`.
 fn check_contact(front: &PlaceFront, at: &At<'_>, problems: &mut Vec<Diagnostic>) {
     if let Some(email) = &front.email
-        && !crate::actor::is_email(email)
+        && !crate::load_actor::is_email(email)
     {
         problems.push(at(
             "email",

@@ -40,7 +40,10 @@ fn translations_have_translation_states_as_pages_do() {
     let text = loaded.unwrap().text;
     assert_eq!(text.source_digest.as_deref(), Some("0123456789ab"));
     assert!(text.machine_translated && !text.in_translation);
-    assert_eq!(text.digest, crate::translation::digest("مكتب", "نص.\n"));
+    assert_eq!(
+        text.digest,
+        crate::model_translation::digest("مكتب", "نص.\n")
+    );
     // The source's digest is made as a page's is: title and body, nothing else.
     let (loaded, problems) = load(
         "amt.md",
@@ -49,7 +52,7 @@ fn translations_have_translation_states_as_pages_do() {
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(
         loaded.unwrap().text.digest,
-        crate::translation::digest("Amt", "Text.")
+        crate::model_translation::digest("Amt", "Text.")
     );
 }
 

@@ -17,8 +17,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::config::BaseUrl;
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::model_config::BaseUrl;
 use crate::render_portal::PortalEntry;
 use crate::shard::{MANIFEST, Manifest, ManifestMunicipality, PortalSettings};
 use crate::sitemap;

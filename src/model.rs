@@ -10,13 +10,13 @@ use std::path::PathBuf;
 
 use jiff::civil::Date;
 
-use crate::actor::Actor;
-use crate::config::{BaseUrl, Contact, FallbackMode};
-use crate::frontmatter::FrontMatter;
 use crate::language::Language;
 use crate::markdown::Body;
-use crate::review::Interval;
-use crate::translation::{Status, Translated};
+use crate::model_actor::Actor;
+use crate::model_config::{BaseUrl, Contact, FallbackMode};
+use crate::model_front_matter::FrontMatter;
+use crate::model_review::Interval;
+use crate::model_translation::{Status, Translated};
 
 /// Index of a page in [`Municipality::pages`].
 pub type PageId = usize;
@@ -145,7 +145,7 @@ pub struct Page {
 }
 
 /// Who provides a page's information and when it was last checked (see
-/// [`crate::review`]). Read from the page's file in the source language (else its first
+/// [`crate::model_review`]). Read from the page's file in the source language (else its first
 /// file); `actor`, `actors` and `review_interval` are inherited from the nearest section
 /// that sets them.
 #[derive(Debug, Clone)]
@@ -168,11 +168,11 @@ pub struct Translation {
     pub path: PathBuf,
     pub front: FrontMatter,
     pub body: Body,
-    /// Digest of its content (see [`crate::translation::digest`]).
+    /// Digest of its content (see [`crate::model_translation::digest`]).
     pub digest: String,
 }
 
-impl crate::translation::Translated for Translation {
+impl crate::model_translation::Translated for Translation {
     fn file(&self) -> &std::path::Path {
         &self.file
     }

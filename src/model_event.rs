@@ -175,7 +175,7 @@ pub struct Event {
     pub shown: Vec<LangIdx>,
     /// The state of each language's translation, indexed by [`LangIdx`], as for pages
     /// (filled in while resolving).
-    pub statuses: Vec<crate::translation::Status>,
+    pub statuses: Vec<crate::model_translation::Status>,
     /// Index of its place in [`Municipality::places`].
     pub place: Option<usize>,
     /// Index of its actor in [`Municipality::actors`].
@@ -273,7 +273,7 @@ pub fn by_link_key(m: &Municipality, key: &str) -> Option<usize> {
 
 /// The municipality's time zone (reported when unknown, while loading).
 pub fn zone(m: &Municipality) -> TimeZone {
-    crate::review::time_zone(&m.timezone).unwrap_or(TimeZone::UTC)
+    crate::model_review::time_zone(&m.timezone).unwrap_or(TimeZone::UTC)
 }
 
 /// The occurrences of the events of `m` (those `keep` accepts) on the days

@@ -43,7 +43,7 @@ pub struct NewsItem {
     pub shown: Vec<LangIdx>,
     /// The state of each language's translation, indexed by [`LangIdx`], as for pages
     /// (filled in by [`crate::resolve`]).
-    pub statuses: Vec<crate::translation::Status>,
+    pub statuses: Vec<crate::model_translation::Status>,
 }
 
 impl NewsItem {

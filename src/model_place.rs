@@ -245,7 +245,7 @@ pub struct Text {
     pub title: String,
     pub description: Option<String>,
     pub body: Body,
-    /// Digest of its title and text (see [`crate::translation::digest`]), as for pages.
+    /// Digest of its title and text (see [`crate::model_translation::digest`]), as for pages.
     pub digest: String,
     /// `source_digest`: the version of its source a translation was made from.
     pub source_digest: Option<String>,
@@ -266,7 +266,7 @@ impl Text {
         body: Body,
     ) -> Text {
         Text {
-            digest: crate::translation::digest(&title, &text[body_start..]),
+            digest: crate::model_translation::digest(&title, &text[body_start..]),
             file,
             path: path.to_path_buf(),
             title,
@@ -279,7 +279,7 @@ impl Text {
     }
 }
 
-impl crate::translation::Translated for Text {
+impl crate::model_translation::Translated for Text {
     fn file(&self) -> &Path {
         &self.file
     }
@@ -312,7 +312,7 @@ pub struct Place {
     pub shown: Vec<LangIdx>,
     /// The state of each language's translation, indexed by [`LangIdx`], as for pages
     /// (filled in by [`crate::resolve`]).
-    pub statuses: Vec<crate::translation::Status>,
+    pub statuses: Vec<crate::model_translation::Status>,
 }
 
 impl Place {
@@ -361,7 +361,7 @@ pub fn place_url(m: &Municipality, lang: LangIdx, place: usize) -> Option<String
     Some(format!(
         "{}{}/",
         list_url(m, lang)?,
-        crate::resolve::encode_segment(&m.places[place].data.id)
+        crate::model_urls::encode_segment(&m.places[place].data.id)
     ))
 }
 

@@ -34,8 +34,8 @@ pub fn bundle_url(site: &Site, m: &Municipality, lang: LangIdx) -> String {
     format!(
         "{}/{}/{BUNDLES}/{}/",
         site.base_url.path,
-        crate::resolve::encode_segment(&m.slug),
-        crate::resolve::encode_segment(&m.languages[lang].code)
+        crate::model_urls::encode_segment(&m.slug),
+        crate::model_urls::encode_segment(&m.languages[lang].code)
     )
 }
 

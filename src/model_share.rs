@@ -3,7 +3,7 @@
 //! page in each language.
 
 use crate::model::{LangIdx, Municipality};
-use crate::resolve::encode_segment;
+use crate::model_urls::encode_segment;
 
 /// The URL segment of the poster page below a start page: `/<m>/<lang>/poster/`.
 pub const POSTER: &str = "poster";

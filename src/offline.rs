@@ -21,7 +21,7 @@ use percent_encoding::percent_decode_str;
 use serde::Serialize;
 
 use crate::model::{LangIdx, Municipality, Site};
-use crate::resolve::encode_segment;
+use crate::model_urls::encode_segment;
 use crate::write::Sink;
 
 /// The web app manifest, in the folder of a municipality's language.

@@ -6,7 +6,7 @@ use toml::Spanned;
 
 use crate::model::Municipality;
 use crate::model_branding::{Rgb, ThemeSettings};
-use crate::resolve::encode_segment;
+use crate::model_urls::encode_segment;
 
 /// The generated style sheet: the primary colour as the theme's accent, in light mode
 /// (the dark palette keeps its own light accent, which has the contrast there).

@@ -13,10 +13,10 @@ use std::fmt::Write as _;
 use jiff::civil::Date;
 
 use crate::model::{Municipality, Site};
-use crate::resolve::encode_segment;
-use crate::review::Freshness;
+use crate::model_review::Freshness;
+use crate::model_ui_strings::LanguageStrings;
+use crate::model_urls::encode_segment;
 use crate::review_report::{ActorGroup, Entry};
-use crate::theme::LanguageStrings;
 
 /// One actor's reminder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,7 +160,7 @@ fn entry_state(ui: &LanguageStrings<'_>, code: &str, e: &Entry) -> String {
 /// mail programs open it as a draft to send.
 pub fn eml(reminder: &Reminder, m: &Municipality, site: &Site, date: Date) -> String {
     let mut h = String::new();
-    let tz = crate::review::time_zone(&m.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = crate::model_review::time_zone(&m.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
     let stamp = date
         .to_zoned(tz)
         .map(|z| z.strftime("%a, %d %b %Y %H:%M:%S %z").to_string())
@@ -349,7 +349,7 @@ pub fn file_name(m: &Municipality, reminder: &Reminder) -> String {
 /// municipality, in the source language of each municipality.
 pub fn reminders<'s>(
     site: &'s Site,
-    ui: &crate::theme::UiStrings,
+    ui: &crate::model_ui_strings::UiStrings,
     filter: &crate::review_report::Filter,
 ) -> Vec<(&'s Municipality, Reminder)> {
     let mut out = Vec::new();

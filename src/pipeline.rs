@@ -241,8 +241,8 @@ fn write_empty_shard(options: &BuildOptions, shard: Shard) -> Result<PathBuf, Di
             let text = std::fs::read_to_string(options.root.join(config)).map_err(|e| {
                 Diagnostic::file(Severity::Error, config, format!("cannot read: {e}"))
             })?;
-            let c: crate::config::PortalConfig =
-                crate::config::parse_toml(config, &text, crate::config::PORTAL_KEYS)?;
+            let c: crate::model_config::PortalConfig =
+                crate::load_config::parse_toml(config, &text, crate::model_config::PORTAL_KEYS)?;
             options.root.join(c.build.output_dir)
         }
     };

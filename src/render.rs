@@ -28,9 +28,10 @@ use tera::{Context, Value};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::fingerprint::Assets;
 use crate::model::{LangIdx, Site};
+use crate::model_ui_strings::LanguageStrings;
 use crate::render_context::Shared;
 use crate::render_jobs::{Job, RenderScope};
-use crate::theme::{LanguageStrings, Theme};
+use crate::theme::Theme;
 use crate::write::Sink;
 
 /// What a render run did.

@@ -12,13 +12,14 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tera::Value;
 
-use crate::config::{BaseUrl, Contact};
 use crate::fingerprint::Assets;
 use crate::language::Language;
 use crate::model::{LangIdx, Municipality, PageId, Site, Translatable};
+use crate::model_config::{BaseUrl, Contact};
+use crate::model_translation::State;
+use crate::model_ui_strings::LanguageStrings;
 use crate::render::Renderer;
-use crate::theme::{LanguageStrings, Theme};
-use crate::translation::State;
+use crate::theme::Theme;
 
 #[derive(Serialize)]
 struct SiteInfo<'a> {
@@ -44,7 +45,7 @@ pub fn site_value(title: &str, base_url: &BaseUrl, assets: &Assets) -> Value {
             .map(|(name, hashed)| {
                 let url: Vec<String> = hashed
                     .split('/')
-                    .map(crate::resolve::encode_segment)
+                    .map(crate::model_urls::encode_segment)
                     .collect();
                 (
                     name.as_str(),
@@ -341,7 +342,7 @@ pub(crate) fn municipality_info<'a>(
         url: format!(
             "{}/{}/",
             site.base_url.path,
-            crate::resolve::encode_segment(&m.slug)
+            crate::model_urls::encode_segment(&m.slug)
         ),
         home: lang
             .and_then(|l| start.localized[l].as_ref())

@@ -13,8 +13,8 @@ use crate::model_event::{
     Cost, Registration, Timing, event_ics_url, event_url, feed_url, list_url, occurrences,
     window_end, zone,
 };
+use crate::model_ui_strings::LanguageStrings;
 use crate::recurrence::{End, Freq, Rule};
-use crate::theme::LanguageStrings;
 
 /// How many coming dates an event page lists for a recurring event.
 const NEXT_DATES: usize = 5;
@@ -493,7 +493,7 @@ pub fn event_context(
         "cost": cost_value(&d.cost, ui, code),
         "actor": e.actor.map(|a| json!({
             "name": m.actors[a].name,
-            "url": crate::review::actor_url(m, lang, a),
+            "url": crate::model_actor::actor_url(m, lang, a),
         })),
         "source_lang": source.code,
         "source_dir": source.dir.as_str(),

@@ -7,8 +7,8 @@ use tera::Context;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{LangIdx, Translatable};
+use crate::model_ui_strings::LanguageStrings;
 use crate::render::Renderer;
-use crate::theme::LanguageStrings;
 
 impl Renderer<'_> {
     /// A page in a municipality's reserved folder (`places`, `news`) for readers of

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::model::{LangIdx, Municipality, Site};
 use crate::model_place::{Text, shown_text};
-use crate::theme::LanguageStrings;
+use crate::model_ui_strings::LanguageStrings;
 
 /// Links to the places list and the news list for the start page.
 pub fn start_links(m: &Municipality, lang: LangIdx, ui: &LanguageStrings<'_>) -> Value {

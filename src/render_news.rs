@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::model::{LangIdx, Municipality, Site};
 use crate::model_news::{feed_url, item_url, list_url};
-use crate::theme::LanguageStrings;
+use crate::model_ui_strings::LanguageStrings;
 
 fn item_value(site: &Site, m: &Municipality, item: usize, lang: LangIdx) -> Value {
     let n = &m.news[item];

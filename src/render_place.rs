@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 
 use crate::model::{LangIdx, Municipality, Site};
 use crate::model_place::{Category, Exception, FlagOrText, Hours, hhmm, list_url, place_url};
+use crate::model_ui_strings::LanguageStrings;
 use crate::render_item::{breadcrumbs, item_page, json_ld, page_value, switcher};
-use crate::theme::LanguageStrings;
 
 // The category's label needs the theme's UI strings, so it lives here, above the
 // theme, not with the plain data in `model_place`.

@@ -7,8 +7,8 @@ use tera::Context;
 use crate::diagnostics::Diagnostic;
 use crate::model::{LangIdx, Municipality, Site};
 use crate::model_share::{QR_FILE, poster_location};
+use crate::model_ui_strings::LanguageStrings;
 use crate::render::Renderer;
-use crate::theme::LanguageStrings;
 
 impl Renderer<'_> {
     /// Where the poster goes, and its bytes.

@@ -7,8 +7,8 @@ use serde_json::json;
 use crate::diagnostics::Diagnostic;
 use crate::model::{LangIdx, Municipality, Site};
 use crate::model_search::{FOLDER, bundle_url, languages, page_url};
+use crate::model_ui_strings::LanguageStrings;
 use crate::render::Renderer;
-use crate::theme::LanguageStrings;
 
 impl Renderer<'_> {
     /// Where the search page goes, and its bytes.

@@ -4,10 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use rayon::prelude::*;
 
-use crate::config::{BaseUrl, FallbackMode};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::language::{Language, LanguageTable};
 use crate::load::{self, DocKind, Document, LoadedMunicipality, LoadedPortal};
@@ -15,24 +13,11 @@ use crate::markdown::slugify;
 use crate::model::{
     Asset, LangIdx, Localized, Municipality, Page, PageId, PageKind, Site, Translation,
 };
-use crate::translation;
-
-/// Characters kept as they are in a URL path segment.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-/// Characters kept as they are in a URL fragment.
-pub(crate) const FRAGMENT: &AsciiSet = &SEGMENT.remove(b'!').remove(b'(').remove(b')').remove(b':');
+use crate::model_config::{BaseUrl, FallbackMode};
+use crate::model_urls::encode_segment;
 
 /// Ids the theme puts on every page, valid targets of `#…` links.
 pub const THEME_ANCHORS: &[&str] = &["main", "top"];
-
-/// Percent-encode one URL path segment.
-pub fn encode_segment(segment: &str) -> String {
-    utf8_percent_encode(segment, SEGMENT).to_string()
-}
 
 /// Build the model. Problems (duplicate URLs, broken links…) go to `diagnostics`.
 pub fn resolve(portal: LoadedPortal, diagnostics: &mut Diagnostics) -> Site {
@@ -263,12 +248,16 @@ fn translation_states(
         })
         .collect();
     // Cycles were reported while loading; fall back to the plain order then.
-    let order = translation::source_order(&translation_sources)
+    let order = crate::model_translation::source_order(&translation_sources)
         .unwrap_or_else(|_| (0..languages.len()).collect());
     let names: Vec<&str> = languages.iter().map(|l| l.english_name.as_str()).collect();
     for page in pages.iter_mut() {
-        page.statuses =
-            translation::statuses(&page.translations, &translation_sources, &order, &names);
+        page.statuses = crate::resolve_translation::statuses(
+            &page.translations,
+            &translation_sources,
+            &order,
+            &names,
+        );
     }
     (translation_sources, order)
 }
@@ -281,13 +270,13 @@ fn review_dates(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (String, jiff::civil::Date) {
     let config = &loaded.config;
-    crate::review::assign(
+    crate::resolve_review::assign(
         pages,
         &loaded.actors,
         !loaded.actors_failed,
         config
             .review_interval
-            .unwrap_or(crate::review::DEFAULT_INTERVAL),
+            .unwrap_or(crate::model_review::DEFAULT_INTERVAL),
         source_language,
         &format!("content/{}", loaded.slug),
         diagnostics,
@@ -295,10 +284,10 @@ fn review_dates(
     let timezone = config
         .timezone
         .clone()
-        .unwrap_or_else(|| crate::review::DEFAULT_TIMEZONE.to_string());
+        .unwrap_or_else(|| crate::model_review::DEFAULT_TIMEZONE.to_string());
     // An unknown name was reported while loading.
-    let today = crate::review::time_zone(&timezone)
-        .map(|tz| crate::review::today_in(&tz))
+    let today = crate::model_review::time_zone(&timezone)
+        .map(|tz| crate::model_review::today_in(&tz))
         .unwrap_or_else(|_| jiff::Zoned::now().date());
     (timezone, today)
 }
@@ -357,7 +346,8 @@ fn resolve_items(
             .chain(m.events.iter_mut().map(|e| (&e.texts, &mut e.statuses)))
         {
             let (texts, statuses) = texts_and_statuses;
-            *statuses = translation::statuses(texts, &m.translation_sources, order, &names);
+            *statuses =
+                crate::resolve_translation::statuses(texts, &m.translation_sources, order, &names);
         }
     }
 }
@@ -370,11 +360,11 @@ fn check_municipality(
 ) {
     crate::resolve_paths::check_output_paths(municipality, diagnostics);
     crate::resolve_legal::check_output_paths(municipality, &loaded.config_display, diagnostics);
-    crate::review::check_actor_paths(municipality, diagnostics);
+    crate::resolve_review::check_actor_paths(municipality, diagnostics);
     crate::resolve_links::check_links(municipality, &loaded.failed_keys, diagnostics);
     crate::resolve_links::check_item_links(municipality, diagnostics);
     if !municipality.places.is_empty() {
-        crate::review::check_reserved_paths(
+        crate::resolve_review::check_reserved_paths(
             municipality,
             |lang| {
                 crate::model_place::section_location(municipality, lang, crate::model_place::FOLDER)
@@ -385,7 +375,7 @@ fn check_municipality(
         );
     }
     if !municipality.news.is_empty() {
-        crate::review::check_reserved_paths(
+        crate::resolve_review::check_reserved_paths(
             municipality,
             |lang| {
                 crate::model_place::section_location(municipality, lang, crate::model_news::FOLDER)
@@ -396,7 +386,7 @@ fn check_municipality(
         );
     }
     if !municipality.events.is_empty() {
-        crate::review::check_reserved_paths(
+        crate::resolve_review::check_reserved_paths(
             municipality,
             |lang| {
                 crate::model_place::section_location(municipality, lang, crate::model_event::FOLDER)
@@ -406,13 +396,13 @@ fn check_municipality(
             diagnostics,
         );
     }
-    crate::review::check_reserved_paths(
+    crate::resolve_review::check_reserved_paths(
         municipality,
         |lang| crate::model_search::page_dir(municipality, lang),
         "the search page",
         diagnostics,
     );
-    crate::review::check_reserved_paths(
+    crate::resolve_review::check_reserved_paths(
         municipality,
         |lang| crate::model_share::poster_location(municipality, lang).map(|(dir, _)| dir),
         "the poster page",

@@ -22,13 +22,13 @@ pub fn resolve(
     chains: &[Vec<LangIdx>],
     places: &[crate::model_place::Place],
     // `None`: actors.toml failed to load, so an unknown id is not reported.
-    actors: Option<&[crate::actor::Actor]>,
+    actors: Option<&[crate::model_actor::Actor]>,
     tz_name: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Event> {
     let actors_known = actors.is_some();
     let actors = actors.unwrap_or_default();
-    let tz = crate::review::time_zone(tz_name).ok();
+    let tz = crate::model_review::time_zone(tz_name).ok();
     let mut events = Vec::new();
     for a in crate::resolve_place::assemble(
         files,
@@ -158,7 +158,7 @@ fn place_index(id: &str, places: &[crate::model_place::Place]) -> Result<usize, 
 }
 
 /// The index of the actor `id` in `actors`, or the hint for an unknown id.
-fn actor_index(id: &str, actors: &[crate::actor::Actor]) -> Result<usize, String> {
+fn actor_index(id: &str, actors: &[crate::model_actor::Actor]) -> Result<usize, String> {
     actors.iter().position(|x| x.id == *id).ok_or_else(|| {
         did_you_mean(id, actors.iter().map(|x| x.id.as_str()))
             .map(|near| format!("did you mean `{near}`?"))

@@ -9,7 +9,7 @@ use toml::Spanned;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{LangIdx, Municipality, PageId, Site};
 use crate::model_legal::{LegalKind, reference_key};
-use crate::resolve::encode_segment;
+use crate::model_urls::encode_segment;
 
 /// Output folder and URL of the generated page `kind` for readers of `lang`.
 pub fn generated_location(

@@ -8,8 +8,8 @@ use percent_encoding::utf8_percent_encode;
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::markdown::{Link, LinkTarget};
 use crate::model::{LangIdx, Municipality, PageId, PageKind};
-use crate::resolve::{FRAGMENT, THEME_ANCHORS, encode_segment, read_source};
-use crate::translation;
+use crate::model_urls::{FRAGMENT, encode_segment};
+use crate::resolve::{THEME_ANCHORS, read_source};
 
 /// Why a link cannot be followed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -260,9 +260,9 @@ fn check_anchor(
         .is_some_and(|s| s.body.anchors.iter().any(|a| a == anchor));
     let behind = matches!(
         m.pages[page].statuses[shown].state,
-        translation::State::Outdated
-            | translation::State::MachineTranslated
-            | translation::State::InTranslation
+        crate::model_translation::State::Outdated
+            | crate::model_translation::State::MachineTranslated
+            | crate::model_translation::State::InTranslation
     );
     if in_source && behind {
         return Ok(Anchor::NotYetTranslated);

@@ -5,10 +5,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::config::BaseUrl;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::language::Language;
 use crate::model::{Municipality, Page, Redirect};
+use crate::model_config::BaseUrl;
 use crate::resolve::read_source;
 
 pub(crate) fn collect_redirects(
@@ -126,7 +126,7 @@ pub fn generated_files(m: &Municipality, offline: bool) -> BTreeMap<String, &'st
             }
         }
         // The search page, the poster and the place, news and event pages are
-        // folders that `crate::review::check_reserved_paths` keeps free.
+        // folders that `crate::resolve_review::check_reserved_paths` keeps free.
         if !m.news.is_empty() {
             let (news, _) =
                 crate::model_place::section_location(m, lang, crate::model_news::FOLDER)
@@ -206,7 +206,7 @@ pub fn alias_diagnostic(r: &Redirect, message: String) -> Diagnostic {
         .map(|(i, _)| i)
         .find(|&i| matches!(text[i + 1..].lines().next(), Some("+++" | "---")))
         .unwrap_or(text.len());
-    let Some(key) = crate::actor::front_matter_key_span(&text, "aliases") else {
+    let Some(key) = crate::load_front_matter::front_matter_key_span(&text, "aliases") else {
         return Diagnostic::file(Severity::Error, &r.file, message);
     };
     let found = [

@@ -6,9 +6,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::actor::{Actor, ActorKind};
 use crate::model::{Municipality, PageId, Site};
-use crate::review::{Freshness, Interval, due_date, page_freshness};
+use crate::model_actor::{Actor, ActorKind};
+use crate::model_review::{Freshness, Interval, due_date, page_freshness};
 use crate::translation_report::csv_field;
 
 /// One page's freshness.
@@ -115,7 +115,7 @@ impl Default for Filter {
         Filter {
             municipality: None,
             actor: None,
-            due_within: crate::review::DUE_SOON,
+            due_within: crate::model_review::DUE_SOON,
             states: vec![Freshness::Overdue, Freshness::DueSoon],
         }
     }
@@ -366,7 +366,7 @@ pub fn overdue_count(site: &Site) -> usize {
     site.municipalities
         .iter()
         .map(|m| {
-            entries(site, m, crate::review::DUE_SOON)
+            entries(site, m, crate::model_review::DUE_SOON)
                 .iter()
                 .filter(|e| e.state == Freshness::Overdue)
                 .count()

@@ -27,7 +27,7 @@ use tera::{Context, Value};
 
 use crate::model::{LangIdx, Municipality, Site};
 use crate::model_share::{POSTER, QR_FILE};
-use crate::resolve::encode_segment;
+use crate::model_urls::encode_segment;
 
 /// Length of a description taken from the text, in characters (search engines show
 /// about 155–160).

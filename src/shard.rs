@@ -15,8 +15,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::DeploySettings;
 use crate::deploy::Rule;
+use crate::model_config::DeploySettings;
 use crate::render_portal::PortalEntry;
 use crate::sitemap::Entry;
 

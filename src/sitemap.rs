@@ -7,10 +7,10 @@
 //! pages and `_status` dashboards are left out. Above [`Limits`] the URLs are split over
 //! `sitemap-1.xml`, `sitemap-2.xml`, … and `sitemap.xml` becomes a sitemap index.
 
-use crate::config::BaseUrl;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{LangIdx, Municipality, PageId, Site};
-use crate::resolve::encode_segment;
+use crate::model_config::BaseUrl;
+use crate::model_urls::encode_segment;
 use crate::theme::Theme;
 use crate::write::Sink;
 use crate::xml::escape_attr;
@@ -121,7 +121,7 @@ pub fn municipality_entries(base: &BaseUrl, m: &Municipality) -> Vec<Entry> {
 /// (elsewhere they are canonical at another language); each with its other languages
 /// as alternates.
 fn actor_entries(base: &BaseUrl, m: &Municipality) -> Vec<Entry> {
-    use crate::review::{actor_url, actors_url};
+    use crate::model_actor::{actor_url, actors_url};
     let in_languages = |own: &dyn Fn(LangIdx) -> bool,
                         url_of: &dyn Fn(LangIdx) -> Option<String>| {
         (0..m.languages.len())

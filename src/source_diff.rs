@@ -4,9 +4,6 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::frontmatter;
-use crate::translation;
-
 /// The source text (title and body) whose digest is `digest`, from the git history of
 /// `file`. `None` when the file is not in git or no version has that digest.
 pub fn version_with_digest(file: &Path, digest: &str) -> Option<(String, String)> {
@@ -20,11 +17,11 @@ pub fn version_with_digest(file: &Path, digest: &str) -> Option<(String, String)
         let Some(text) = git(dir, &["show", &format!("{commit}:./{name}")]) else {
             continue;
         };
-        let Ok((front, _, body_start)) = frontmatter::parse_titles(file, &text) else {
+        let Ok((front, _, body_start)) = crate::load_front_matter::parse_titles(file, &text) else {
             continue;
         };
         let body = &text[body_start..];
-        if translation::digest(&front.title, body) == digest {
+        if crate::model_translation::digest(&front.title, body) == digest {
             return Some((front.title, body.to_string()));
         }
     }

@@ -7,9 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::frontmatter;
 use crate::model::{LangIdx, Municipality, Site, Translatable};
-use crate::translation;
 
 /// What a stamp did to one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,8 +63,9 @@ fn quote(value: &str) -> String {
 /// the key, inside a multi-line string or array, is never taken for it).
 pub fn set_key_raw(text: &str, key: &str, quoted: &str) -> Result<String, String> {
     // A byte-order mark stays where it is.
-    if let Some(rest) = text.strip_prefix(crate::frontmatter::BOM) {
-        return set_key_raw(rest, key, quoted).map(|t| format!("{}{t}", crate::frontmatter::BOM));
+    if let Some(rest) = text.strip_prefix(crate::load_front_matter::BOM) {
+        return set_key_raw(rest, key, quoted)
+            .map(|t| format!("{}{t}", crate::load_front_matter::BOM));
     }
     let (fence, sep) = if text.starts_with("+++") {
         ("+++", " = ")
@@ -147,7 +146,7 @@ fn edit_line(
 /// be read before is not checked.
 fn check_edit(text: &str, updated: &str, key: &str, expected: &str) -> Result<(), String> {
     type Table = serde_json::Map<String, serde_json::Value>;
-    let read = |text: &str| frontmatter::parse_as::<Table>(Path::new(""), text, &[]);
+    let read = |text: &str| crate::load_front_matter::parse_as::<Table>(Path::new(""), text, &[]);
     let Ok((mut before, _, body_start)) = read(text) else {
         return Ok(());
     };
@@ -237,13 +236,14 @@ pub fn stamp_minor(site: &Site, file: &Path) -> Result<Vec<Stamped>, Diagnostic>
         )
     })?;
     let previous = committed_version(file)?;
-    let (front, _, body_start) = frontmatter::parse_titles(file, &previous).map_err(|d| {
-        error(
-            file,
-            format!("the committed version cannot be read: {}", d.message),
-        )
-    })?;
-    let old_digest = translation::digest(&front.title, &previous[body_start..]);
+    let (front, _, body_start) =
+        crate::load_front_matter::parse_titles(file, &previous).map_err(|d| {
+            error(
+                file,
+                format!("the committed version cannot be read: {}", d.message),
+            )
+        })?;
+    let old_digest = crate::model_translation::digest(&front.title, &previous[body_start..]);
     let current = m
         .translated(t, lang)
         .map(|x| x.digest().to_string())
@@ -367,7 +367,7 @@ mod tests {
     }
 
     fn read(text: &str) -> serde_json::Map<String, serde_json::Value> {
-        frontmatter::parse_as(Path::new("x.md"), text, &[])
+        crate::load_front_matter::parse_as(Path::new("x.md"), text, &[])
             .unwrap()
             .0
     }

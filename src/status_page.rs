@@ -6,8 +6,8 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::model::{Municipality, Site};
-use crate::theme::LanguageStrings;
-use crate::translation::State;
+use crate::model_translation::State;
+use crate::model_ui_strings::LanguageStrings;
 use crate::translation_report::mark;
 
 /// States in the order the dashboard shows them.
@@ -163,7 +163,7 @@ struct FreshGroup<'a> {
 /// never reviewed, per actor, with reminder links, as `wegweiser review remind` and
 /// `wegweiser review --state overdue,due-soon,never-reviewed` see them.
 pub fn freshness(site: &Site, m: &Municipality, ui: &LanguageStrings<'_>, ctx: &mut Context) {
-    use crate::review::Freshness;
+    use crate::model_review::Freshness;
     use crate::review_report::{Filter, municipality_review};
     // Portals that name no actors and record no checks do not use this.
     let used = !m.actors.is_empty()

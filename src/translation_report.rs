@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::model::{Municipality, Site};
-use crate::translation::State;
+use crate::model_translation::State;
 
 /// Which rows to show.
 #[derive(Debug, Clone, Default)]
@@ -90,7 +90,7 @@ pub fn rows(site: &Site, filter: &Filter) -> Vec<Row> {
                 };
                 // Say how to fix what the editor can fix with one command.
                 let reason = status.reason.clone().map(|r| {
-                    if r == crate::translation::NO_SOURCE_DIGEST {
+                    if r == crate::model_translation::NO_SOURCE_DIGEST {
                         format!(
                             "{r}: if it follows the current source, `wegweiser translations stamp {file}` records that"
                         )
@@ -154,7 +154,8 @@ pub fn attach_changes(site: &Site, rows: &mut [Row]) {
                 let (old_title, old_body) =
                     crate::source_diff::version_with_digest(path, made_from)?;
                 let now = std::fs::read_to_string(path).ok()?;
-                let (front, _, body_start) = crate::frontmatter::parse_titles(path, &now).ok()?;
+                let (front, _, body_start) =
+                    crate::load_front_matter::parse_titles(path, &now).ok()?;
                 let old = format!("{old_title}\n{old_body}");
                 let new = format!("{}\n{}", front.title, &now[body_start..]);
                 Some(crate::source_diff::word_diff(&old, &new)).filter(|d| !d.is_empty())

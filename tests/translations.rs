@@ -8,8 +8,8 @@ use std::process::Command;
 
 use common::{copy_fixture, fixture};
 use wegweiser::diagnostics::Diagnostics;
+use wegweiser::model_translation::State;
 use wegweiser::pipeline::{BuildOptions, load_site};
-use wegweiser::translation::State;
 use wegweiser::translation_report::{Filter, rows};
 
 fn states(root: &Path) -> Vec<(String, String, State)> {

@@ -105,14 +105,14 @@ impl From<OutputFormat> for Format {
 }
 
 pub fn parse_day(s: &str) -> Result<jiff::civil::Date, String> {
-    let day = wegweiser::review::parse_day(s)?;
+    let day = wegweiser::model_review::parse_day(s)?;
     if !wegweiser::recurrence::in_range(day) {
         return Err(wegweiser::recurrence::out_of_range(day).0);
     }
     Ok(day)
 }
 
-pub fn parse_interval(s: &str) -> Result<wegweiser::review::Interval, String> {
+pub fn parse_interval(s: &str) -> Result<wegweiser::model_review::Interval, String> {
     s.parse()
 }
 

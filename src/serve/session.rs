@@ -30,12 +30,13 @@ use std::time::{Duration, Instant};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::load::{self, DocumentCache, LoadOptions, LoadedPortal};
 use crate::model::{LangIdx, Site};
+use crate::model_ui_strings::UiStrings;
 use crate::offline;
 use crate::pipeline::{self, BuildOptions};
 use crate::render::{NoProgress, Renderer};
 use crate::render_jobs::RenderScope;
 use crate::resolve;
-use crate::theme::{self, Theme, UiStrings};
+use crate::theme::{self, Theme};
 use crate::write::Sink;
 
 /// One file of the site being served.

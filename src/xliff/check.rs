@@ -124,10 +124,10 @@ pub fn check_in_staging(
     fs::create_dir(&staging).map_err(cannot)?;
     let mut skip = BTreeSet::new();
     if let Ok(text) = fs::read_to_string(root.join("wegweiser.toml"))
-        && let Ok(c) = crate::config::parse_toml::<crate::config::PortalConfig>(
+        && let Ok(c) = crate::load_config::parse_toml::<crate::model_config::PortalConfig>(
             Path::new("wegweiser.toml"),
             &text,
-            crate::config::PORTAL_KEYS,
+            crate::model_config::PORTAL_KEYS,
         )
     {
         skip.insert(root.join(c.build.output_dir));

@@ -60,11 +60,11 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::frontmatter::{self, FrontMatter};
 use crate::language::is_language_code;
 use crate::load::read_text;
 use crate::model::{Municipality, Site, Translatable};
-use crate::translation::{self, State, Translated};
+use crate::model_front_matter::FrontMatter;
+use crate::model_translation::{State, Translated};
 use crate::xml::{escape_attr, escape_text, escape_with};
 
 pub use segment::Inline;
@@ -325,7 +325,7 @@ fn unique_id(taken: &mut BTreeSet<String>, label: &str) -> String {
 
 /// A file read for export: its texts and Markdown body.
 struct Text {
-    front: frontmatter::Titles,
+    front: crate::load_front_matter::Titles,
     body: String,
     whole: String,
 }
@@ -333,7 +333,7 @@ struct Text {
 /// Read the texts of a page, event, news item or place file.
 fn read_page(path: &Path, display: &Path) -> Result<Text, Diagnostic> {
     let whole = read_text(path, display)?;
-    let (front, _, body_start) = frontmatter::parse_titles(display, &whole)?;
+    let (front, _, body_start) = crate::load_front_matter::parse_titles(display, &whole)?;
     Ok(Text {
         front,
         body: whole[body_start..].to_string(),
@@ -343,7 +343,7 @@ fn read_page(path: &Path, display: &Path) -> Result<Text, Diagnostic> {
 
 /// Digest of a whole file, to tell whether it changed between export and import.
 fn file_digest(text: &str) -> String {
-    translation::digest("", text)
+    crate::model_translation::digest("", text)
 }
 
 /// Where the translation into `lang` of the page (event, news item, place) whose source
@@ -386,10 +386,10 @@ fn write_file(
     m: &Municipality,
     (source_lang, source): (usize, &dyn Translated),
     (lang, existing): (usize, Option<&dyn Translated>),
-    status: &translation::Status,
+    status: &crate::model_translation::Status,
 ) -> Result<usize, Diagnostic> {
     let src = read_page(source.path(), source.file())?;
-    let source_digest = translation::digest(&src.front.title, &src.body);
+    let source_digest = crate::model_translation::digest(&src.front.title, &src.body);
     let previous = match existing {
         Some(t) => Some(read_page(t.path(), t.file())?),
         None => None,
@@ -892,7 +892,7 @@ fn plan_file(
     let exported_from = file.note(note::SOURCE_FILE).unwrap_or(label);
     let Some(made_from) = file
         .note(note::SOURCE_DIGEST)
-        .filter(|d| translation::is_digest(d))
+        .filter(|d| crate::model_translation::is_digest(d))
     else {
         return Err(here(format!(
             "page {label}: the `{}` note is missing or not a digest",
@@ -1201,9 +1201,9 @@ fn plan_file(
 
     let source_text = read_text(source.path(), source.file()).map_err(|d| vec![d])?;
     let syntax = if source_text.starts_with("---") {
-        frontmatter::Syntax::Yaml
+        crate::load_front_matter::Syntax::Yaml
     } else {
-        frontmatter::Syntax::Toml
+        crate::load_front_matter::Syntax::Toml
     };
     let new = NewTranslation {
         title: &title,
@@ -1396,10 +1396,13 @@ fn quoted(s: &str) -> String {
     serde_json::to_string(s).expect("strings serialise")
 }
 
-fn front_matter(syntax: frontmatter::Syntax, t: &NewTranslation<'_>) -> Result<String, String> {
+fn front_matter(
+    syntax: crate::load_front_matter::Syntax,
+    t: &NewTranslation<'_>,
+) -> Result<String, String> {
     let (fence, sep) = match syntax {
-        frontmatter::Syntax::Toml => ("+++", " = "),
-        frontmatter::Syntax::Yaml => ("---", ": "),
+        crate::load_front_matter::Syntax::Toml => ("+++", " = "),
+        crate::load_front_matter::Syntax::Yaml => ("---", ": "),
     };
     let mut out = format!("{fence}\n");
     let mut line = |key: &str, value: String| {
@@ -1426,7 +1429,7 @@ fn front_matter(syntax: frontmatter::Syntax, t: &NewTranslation<'_>) -> Result<S
     line("source_digest", quoted(t.source_digest));
     if !kept.extra.is_empty() {
         match syntax {
-            frontmatter::Syntax::Toml => {
+            crate::load_front_matter::Syntax::Toml => {
                 #[derive(Serialize)]
                 struct Extra<'a> {
                     extra: &'a serde_json::Map<String, serde_json::Value>,
@@ -1439,7 +1442,7 @@ fn front_matter(syntax: frontmatter::Syntax, t: &NewTranslation<'_>) -> Result<S
                     out.push('\n');
                 }
             }
-            frontmatter::Syntax::Yaml => {
+            crate::load_front_matter::Syntax::Yaml => {
                 let map = serde_json::to_string(&kept.extra).expect("maps serialise");
                 let _ = writeln!(out, "extra: {map}");
             }
@@ -2473,9 +2476,12 @@ mod tests {
             kept: Some(&kept),
             source_digest: "0123456789ab",
         };
-        for syntax in [frontmatter::Syntax::Toml, frontmatter::Syntax::Yaml] {
+        for syntax in [
+            crate::load_front_matter::Syntax::Toml,
+            crate::load_front_matter::Syntax::Yaml,
+        ] {
             let text = front_matter(syntax, &t).unwrap() + "Body\n";
-            let parsed = frontmatter::parse(Path::new("x.md"), &text).unwrap();
+            let parsed = crate::load_front_matter::parse(Path::new("x.md"), &text).unwrap();
             assert_eq!(parsed.syntax, syntax);
             assert_eq!(parsed.front.title, t.title);
             assert_eq!(parsed.front.description.as_deref(), Some("ትግርኛ"));

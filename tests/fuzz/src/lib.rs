@@ -16,7 +16,7 @@ use std::sync::{Mutex, OnceLock};
 
 use wegweiser::diagnostics::{Diagnostic, Diagnostics};
 use wegweiser::markdown::{self, LinkTarget, Source};
-use wegweiser::{frontmatter, report};
+use wegweiser::report;
 
 /// Every diagnostic is formatted as the CLI prints it: its excerpt and position code
 /// runs on spans made from attacker text.
@@ -38,7 +38,7 @@ pub fn markdown(data: &[u8], xss: bool) {
     let mut diagnostics = Vec::new();
     // The body starts after the front matter; without valid front matter the whole
     // text is rendered, so that the Markdown is fuzzed whatever the first lines are.
-    let body_start = match frontmatter::parse(path, &text) {
+    let body_start = match wegweiser::load_front_matter::parse(path, &text) {
         Ok(parsed) => {
             assert!(text.is_char_boundary(parsed.body_start));
             parsed.body_start
@@ -48,7 +48,7 @@ pub fn markdown(data: &[u8], xss: bool) {
             0
         }
     };
-    if let Err(d) = frontmatter::parse_titles(path, &text) {
+    if let Err(d) = wegweiser::load_front_matter::parse_titles(path, &text) {
         diagnostics.push(d);
     }
     let languages: Vec<String> = LANGUAGES.iter().map(|l| l.to_string()).collect();
@@ -77,7 +77,7 @@ pub fn markdown(data: &[u8], xss: bool) {
         body.write_html(&mut html, |link| match &link.target {
             LinkTarget::Page { key, anchor, .. } => format!(
                 "/m/de/{}/{}",
-                wegweiser::resolve::encode_segment(key),
+                wegweiser::model_urls::encode_segment(key),
                 anchor
                     .as_deref()
                     .map(|a| format!("#{a}\" onclick=\"x"))
@@ -371,10 +371,16 @@ pub fn rewrite(data: &[u8]) {
     check_line_edit(&text, &out, key);
     let path = Path::new("p.md");
     type Table = serde_json::Map<String, serde_json::Value>;
-    let Ok((mut before, _, body_start)) = frontmatter::parse_as::<Table>(path, &text, &[]) else {
+    let Ok((mut before, _, body_start)) =
+        wegweiser::load_front_matter::parse_as::<Table>(path, &text, &[])
+    else {
         return;
     };
-    let (mut after, _, out_body_start) = match frontmatter::parse_as::<Table>(path, &out, &[]) {
+    let (mut after, _, out_body_start) = match wegweiser::load_front_matter::parse_as::<Table>(
+        path,
+        &out,
+        &[],
+    ) {
         Ok(x) => x,
         Err(d) => panic!(
             "the front matter could be read before setting `{key}`, not after: {}\n--- before ---\n{text}\n--- after ---\n{out}",

@@ -1,76 +1,14 @@
-//! Front matter: TOML between `+++` lines or YAML between `---` lines.
+//! Front matter: TOML between `+++` lines or YAML between `---` lines, read into
+//! [`FrontMatter`] (or another kind of content file's keys).
 
 use std::ops::Range;
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use crate::config::{toml_diagnostic, unknown_key_hint};
 use crate::diagnostics::{Diagnostic, Position};
-use crate::review::{Day, Interval};
-
-/// The keys a page's front matter may have.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct FrontMatter {
-    pub title: String,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub weight: Option<i64>,
-    #[serde(default)]
-    pub slug: Option<String>,
-    #[serde(default)]
-    pub draft: bool,
-    #[serde(default)]
-    pub aliases: Vec<String>,
-    #[serde(default)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-    /// The digest of the source this translation was made from.
-    #[serde(default)]
-    pub source_digest: Option<String>,
-    /// Made by a machine and not yet checked by a person.
-    #[serde(default)]
-    pub machine_translated: bool,
-    /// Somebody is translating it now.
-    #[serde(default)]
-    pub in_translation: bool,
-    /// The integration actor that provides the information (an id from `actors.toml`);
-    /// on a section, for everything below it.
-    #[serde(default)]
-    pub actor: Option<String>,
-    /// Several actors providing the information together.
-    #[serde(default)]
-    pub actors: Vec<String>,
-    /// The day somebody last checked that the content is still correct.
-    #[serde(default)]
-    pub reviewed: Option<Day>,
-    /// Who checked it.
-    #[serde(default)]
-    pub reviewed_by: Option<String>,
-    /// How often the content must be checked (`"6 months"`); on a section, for
-    /// everything below it.
-    #[serde(default)]
-    pub review_interval: Option<Interval>,
-}
-
-pub const FRONT_MATTER_KEYS: &[&str] = &[
-    "title",
-    "description",
-    "weight",
-    "slug",
-    "draft",
-    "aliases",
-    "extra",
-    "source_digest",
-    "machine_translated",
-    "in_translation",
-    "actor",
-    "actors",
-    "reviewed",
-    "reviewed_by",
-    "review_interval",
-];
+use crate::load_config::{toml_diagnostic, unknown_key_hint};
+use crate::model_front_matter::{FRONT_MATTER_KEYS, FrontMatter};
 
 /// The UTF-8 byte-order mark some editors put at the start of a file.
 pub const BOM: &str = "\u{feff}";
@@ -382,6 +320,63 @@ pub fn body_line(text: &str, body_start: usize) -> usize {
     Position::of(text, body_start).line
 }
 
+/// `source_digest` as read from a file's front matter: an error at its line when it is
+/// not a digest (pages, events, places and news items alike).
+pub fn check_source_digest(
+    display: &Path,
+    text: &str,
+    made_from: Option<&str>,
+) -> Result<(), Diagnostic> {
+    match made_from {
+        Some(made_from) if !crate::model_translation::is_digest(made_from) => {
+            Err(crate::load_place::at_key(
+                display,
+                text,
+                0,
+                "source_digest",
+                None,
+                format!("`{made_from}` is not a digest"),
+            )
+            .with_hint("set it with `wegweiser translations stamp FILE`, never by hand"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Where `key` is set in a page's front matter (`key = …` or `key: …`): the span of the
+/// line from the key on, for diagnostics. `None` when the key is not there.
+pub fn front_matter_key_span(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    let mut offset = 0usize;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let trimmed = line.trim_end();
+        if n > 0 && (trimmed == "+++" || trimmed == "---") {
+            return None;
+        }
+        let body = trimmed.trim_start();
+        if let Some(rest) = body.strip_prefix(key)
+            && (rest.trim_start().starts_with('=') || rest.trim_start().starts_with(':'))
+        {
+            let indent = trimmed.len() - body.len();
+            return Some(offset + indent..offset + trimmed.len());
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// The position of `needle` inside the line of `span`, for pointing at one id in a list.
+pub fn narrow(text: &str, span: std::ops::Range<usize>, needle: &str) -> std::ops::Range<usize> {
+    let quoted_double = format!("\"{needle}\"");
+    let quoted_single = format!("'{needle}'");
+    let line = &text[span.clone()];
+    for q in [quoted_double.as_str(), quoted_single.as_str(), needle] {
+        if let Some(i) = line.find(q) {
+            return span.start + i..span.start + i + q.len();
+        }
+    }
+    span
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,5 +488,19 @@ mod tests {
         let text = "+++\ntitle = \"x\"\n+++\n\nHello";
         let parsed = p(text).unwrap();
         assert_eq!(body_line(text, parsed.body_start), 4);
+    }
+
+    #[test]
+    fn finds_front_matter_keys() {
+        let text = "+++\ntitle = \"x\"\nactors = [\"a\", \"vhs\"]\n+++\nactor = \"no\"\n";
+        let span = front_matter_key_span(text, "actors").unwrap();
+        assert_eq!(&text[span.clone()], "actors = [\"a\", \"vhs\"]");
+        assert_eq!(&text[narrow(text, span, "vhs")], "\"vhs\"");
+        assert_eq!(front_matter_key_span(text, "actor"), None);
+        let yaml = "---\ntitle: x\nactor: vhs\n---\n";
+        assert_eq!(
+            &yaml[front_matter_key_span(yaml, "actor").unwrap()],
+            "actor: vhs"
+        );
     }
 }

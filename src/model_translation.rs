@@ -11,7 +11,6 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::diagnostics::Diagnostic;
 use crate::model::LangIdx;
 
 /// Length of a digest in hexadecimal digits.
@@ -49,27 +48,6 @@ pub fn digest(title: &str, body: &str) -> String {
 /// Why a translation without `source_digest` counts as outdated.
 pub const NO_SOURCE_DIGEST: &str =
     "it has no source_digest, so nobody knows which version of the source it was made from";
-
-/// `source_digest` as read from a file's front matter: an error at its line when it is
-/// not a digest (pages, events, places and news items alike).
-pub fn check_source_digest(
-    display: &Path,
-    text: &str,
-    made_from: Option<&str>,
-) -> Result<(), Diagnostic> {
-    match made_from {
-        Some(made_from) if !is_digest(made_from) => Err(crate::load_place::at_key(
-            display,
-            text,
-            0,
-            "source_digest",
-            None,
-            format!("`{made_from}` is not a digest"),
-        )
-        .with_hint("set it with `wegweiser translations stamp FILE`, never by hand")),
-        _ => Ok(()),
-    }
-}
 
 /// Whether `s` has the form of a digest.
 pub fn is_digest(s: &str) -> bool {
@@ -144,7 +122,7 @@ pub struct Status {
 }
 
 impl Status {
-    fn new(state: State, source: Option<LangIdx>, reason: Option<String>) -> Self {
+    pub(crate) fn new(state: State, source: Option<LangIdx>, reason: Option<String>) -> Self {
         Status {
             state,
             reason,
@@ -169,59 +147,6 @@ pub trait Translated {
     fn machine_translated(&self) -> bool;
     /// `in_translation = true`.
     fn in_translation(&self) -> bool;
-}
-
-/// The states of every translation of one page, event, place or news item, whose
-/// files by language are `translations`. `sources[l]` is the language `l` is
-/// translated from (`None` for the municipality's source language); `order` lists
-/// languages so that every language comes after its source; `names` are English
-/// language names for the reasons.
-pub fn statuses<T: Translated>(
-    translations: &[Option<T>],
-    sources: &[Option<LangIdx>],
-    order: &[LangIdx],
-    names: &[&str],
-) -> Vec<Status> {
-    let mut out: Vec<Option<Status>> = vec![None; sources.len()];
-    for &lang in order {
-        let status = match (&translations[lang], sources[lang]) {
-            (_, None) => Status::new(State::Source, None, None),
-            (None, source) => Status::new(State::Missing, source, None),
-            (Some(t), Some(source)) => {
-                let source_status = out[source].as_ref().map(|s| s.state);
-                let outdated =
-                    |reason: String| Status::new(State::Outdated, Some(source), Some(reason));
-                if t.in_translation() {
-                    Status::new(State::InTranslation, Some(source), None)
-                } else if let Some(source_state) = source_status.filter(|s| s.needs_work()) {
-                    outdated(format!(
-                        "its source, the {} translation, is {source_state}",
-                        names[source]
-                    ))
-                } else {
-                    match (t.source_digest(), &translations[source]) {
-                        (_, None) => outdated(format!(
-                            "its source, the {} translation, is missing",
-                            names[source]
-                        )),
-                        (None, _) => outdated(NO_SOURCE_DIGEST.to_string()),
-                        (Some(made_from), Some(s)) if made_from != s.digest() => outdated(format!(
-                            "the {} source changed since it was translated",
-                            names[source]
-                        )),
-                        _ if t.machine_translated() => {
-                            Status::new(State::MachineTranslated, Some(source), None)
-                        }
-                        _ => Status::new(State::UpToDate, Some(source), None),
-                    }
-                }
-            }
-        };
-        out[lang] = Some(status);
-    }
-    out.into_iter()
-        .map(|s| s.unwrap_or_else(|| Status::new(State::Missing, None, None)))
-        .collect()
 }
 
 /// Every language after the language it is translated from; `None` when the sources
@@ -269,110 +194,6 @@ mod tests {
         assert!(!is_digest("0123456789AB"));
         assert!(!is_digest("0123"));
         assert!(!is_digest("0123456789ag"));
-    }
-
-    /// A translation file as the states see it.
-    struct File {
-        digest: &'static str,
-        made_from: Option<&'static str>,
-        machine: bool,
-        working: bool,
-    }
-
-    impl Translated for File {
-        fn file(&self) -> &Path {
-            Path::new("x.md")
-        }
-        fn path(&self) -> &Path {
-            Path::new("x.md")
-        }
-        fn digest(&self) -> &str {
-            self.digest
-        }
-        fn source_digest(&self) -> Option<&str> {
-            self.made_from
-        }
-        fn machine_translated(&self) -> bool {
-            self.machine
-        }
-        fn in_translation(&self) -> bool {
-            self.working
-        }
-    }
-
-    fn file(digest: &'static str, made_from: Option<&'static str>) -> Option<File> {
-        Some(File {
-            digest,
-            made_from,
-            machine: false,
-            working: false,
-        })
-    }
-
-    #[test]
-    fn every_state_and_the_cascade() {
-        // de (source), en from de, ti from en, ar from de, fa from de, uk from de.
-        let sources = [None, Some(0), Some(1), Some(0), Some(0), Some(0)];
-        let order = source_order(&sources).unwrap();
-        let names = [
-            "German",
-            "English",
-            "Tigrinya",
-            "Arabic",
-            "Persian",
-            "Ukrainian",
-        ];
-        let state = |files: &[Option<File>]| -> Vec<State> {
-            statuses(files, &sources, &order, &names)
-                .into_iter()
-                .map(|s| s.state)
-                .collect()
-        };
-        let mut machine = file("aaaaaaaaaaa4", Some("aaaaaaaaaaa0")).unwrap();
-        machine.machine = true;
-        let mut working = file("aaaaaaaaaaa5", None).unwrap();
-        working.working = true;
-        let files = [
-            file("aaaaaaaaaaa0", None),
-            file("aaaaaaaaaaa1", Some("aaaaaaaaaaa0")),
-            file("aaaaaaaaaaa2", Some("aaaaaaaaaaa1")),
-            Some(machine),
-            Some(working),
-            None,
-        ];
-        assert_eq!(
-            state(&files),
-            [
-                State::Source,
-                State::UpToDate,
-                State::UpToDate,
-                State::MachineTranslated,
-                State::InTranslation,
-                State::Missing
-            ]
-        );
-        // The German source changes: en is outdated, and so is ti, made from en.
-        let files = [
-            file("bbbbbbbbbbb0", None),
-            file("aaaaaaaaaaa1", Some("aaaaaaaaaaa0")),
-            file("aaaaaaaaaaa2", Some("aaaaaaaaaaa1")),
-            file("aaaaaaaaaaa3", None),
-            None,
-            None,
-        ];
-        let all = statuses(&files, &sources, &order, &names);
-        assert_eq!(all[1].state, State::Outdated);
-        assert_eq!(
-            all[1].reason.as_deref(),
-            Some("the German source changed since it was translated")
-        );
-        assert_eq!(all[2].state, State::Outdated);
-        assert_eq!(
-            all[2].reason.as_deref(),
-            Some("its source, the English translation, is outdated")
-        );
-        assert_eq!(all[2].source, Some(1));
-        assert_eq!(all[3].state, State::Outdated, "never stamped");
     }
 
     #[test]

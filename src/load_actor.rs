@@ -1,75 +1,13 @@
-//! Integration actors: the offices, education providers, volunteer groups and
-//! counselling services that provide a municipality's information, listed in
-//! `content/<municipality>/actors.toml` and named by id in page front matter.
+//! Reading `content/<municipality>/actors.toml` (see [`crate::model_actor`]): every
+//! problem reported at its position.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use crate::config;
 use crate::diagnostics::Diagnostic;
-
-/// What kind of organisation an actor is; the actors overview groups them by kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ActorKind {
-    Authority,
-    Education,
-    Volunteer,
-    Counselling,
-    Other,
-}
-
-impl ActorKind {
-    pub const ALL: [ActorKind; 5] = [
-        ActorKind::Authority,
-        ActorKind::Education,
-        ActorKind::Volunteer,
-        ActorKind::Counselling,
-        ActorKind::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActorKind::Authority => "authority",
-            ActorKind::Education => "education",
-            ActorKind::Volunteer => "volunteer",
-            ActorKind::Counselling => "counselling",
-            ActorKind::Other => "other",
-        }
-    }
-}
-
-impl fmt::Display for ActorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// One actor from `actors.toml`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Actor {
-    /// Used in front matter (`actor = "vhs"`) and in the actor page's URL.
-    pub id: String,
-    pub name: String,
-    pub kind: ActorKind,
-    #[serde(default)]
-    pub email: Option<String>,
-    #[serde(default)]
-    pub phone: Option<String>,
-    #[serde(default)]
-    pub url: Option<String>,
-    #[serde(default)]
-    pub contact_person: Option<String>,
-    #[serde(default)]
-    pub address: Option<String>,
-    /// Who they are, in the municipality's source language.
-    #[serde(default)]
-    pub description: Option<String>,
-}
+use crate::model_actor::{ACTOR_KEYS, Actor, ActorKind};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -78,26 +16,10 @@ struct ActorsFile {
     actor: Vec<Actor>,
 }
 
-/// The keys of an `[[actor]]` entry.
-pub const ACTOR_KEYS: &[&str] = &[
-    "id",
-    "name",
-    "kind",
-    "email",
-    "phone",
-    "url",
-    "contact_person",
-    "address",
-    "description",
-];
-
-/// The file name, in the municipality's folder.
-pub const FILE_NAME: &str = "actors.toml";
-
 /// Parse `actors.toml`; every problem is reported with its position.
 pub fn parse(display: &Path, text: &str) -> Result<Vec<Actor>, Vec<Diagnostic>> {
     let file: ActorsFile = toml::from_str(text).map_err(|e| {
-        let mut d = config::toml_diagnostic(display, text, &e, ACTOR_KEYS);
+        let mut d = crate::load_config::toml_diagnostic(display, text, &e, ACTOR_KEYS);
         if e.message().contains("unknown variant") {
             d = d.with_hint(format!(
                 "kind is one of: {}",
@@ -223,40 +145,6 @@ fn value_diagnostic(
     Diagnostic::error_at(display, text, start..end, message)
 }
 
-/// Where `key` is set in a page's front matter (`key = …` or `key: …`): the span of the
-/// line from the key on, for diagnostics. `None` when the key is not there.
-pub fn front_matter_key_span(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
-    let mut offset = 0usize;
-    for (n, line) in text.split_inclusive('\n').enumerate() {
-        let trimmed = line.trim_end();
-        if n > 0 && (trimmed == "+++" || trimmed == "---") {
-            return None;
-        }
-        let body = trimmed.trim_start();
-        if let Some(rest) = body.strip_prefix(key)
-            && (rest.trim_start().starts_with('=') || rest.trim_start().starts_with(':'))
-        {
-            let indent = trimmed.len() - body.len();
-            return Some(offset + indent..offset + trimmed.len());
-        }
-        offset += line.len();
-    }
-    None
-}
-
-/// The position of `needle` inside the line of `span`, for pointing at one id in a list.
-pub fn narrow(text: &str, span: std::ops::Range<usize>, needle: &str) -> std::ops::Range<usize> {
-    let quoted_double = format!("\"{needle}\"");
-    let quoted_single = format!("'{needle}'");
-    let line = &text[span.clone()];
-    for q in [quoted_double.as_str(), quoted_single.as_str(), needle] {
-        if let Some(i) = line.find(q) {
-            return span.start + i..span.start + i + q.len();
-        }
-    }
-    span
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,20 +184,6 @@ mod tests {
         let text = GOOD.replace("kurse@vhs.example", "Kurse bei der VHS");
         let e = &parse(Path::new("a.toml"), &text).unwrap_err()[0];
         assert_eq!(e.line, 5);
-    }
-
-    #[test]
-    fn finds_front_matter_keys() {
-        let text = "+++\ntitle = \"x\"\nactors = [\"a\", \"vhs\"]\n+++\nactor = \"no\"\n";
-        let span = front_matter_key_span(text, "actors").unwrap();
-        assert_eq!(&text[span.clone()], "actors = [\"a\", \"vhs\"]");
-        assert_eq!(&text[narrow(text, span, "vhs")], "\"vhs\"");
-        assert_eq!(front_matter_key_span(text, "actor"), None);
-        let yaml = "---\ntitle: x\nactor: vhs\n---\n";
-        assert_eq!(
-            &yaml[front_matter_key_span(yaml, "actor").unwrap()],
-            "actor: vhs"
-        );
     }
 
     #[test]
