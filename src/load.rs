@@ -16,7 +16,8 @@ use crate::config::{
 use crate::diagnostics::{Diagnostic, Diagnostics, Position, Severity, did_you_mean};
 use crate::frontmatter::{self, FrontMatter};
 use crate::language::{LanguageTable, is_language_code};
-use crate::markdown::{self, Body};
+use crate::markdown;
+use crate::model_body::Body;
 use crate::symlinks::Root;
 use crate::theme::UiStrings;
 
@@ -1063,7 +1064,7 @@ fn load_document(
         }
     };
     if let Some(slug) = &parsed.front.slug
-        && markdown::slugify(slug).is_empty()
+        && crate::model_slug::slugify(slug).is_empty()
     {
         diagnostics.push(Diagnostic::error_at(
             &display,

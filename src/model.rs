@@ -14,7 +14,7 @@ use crate::actor::Actor;
 use crate::config::{BaseUrl, Contact, FallbackMode};
 use crate::frontmatter::FrontMatter;
 use crate::language::Language;
-use crate::markdown::Body;
+use crate::model_body::Body;
 use crate::review::Interval;
 use crate::translation::{Status, Translated};
 

@@ -19,8 +19,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::diagnostics::{Diagnostic, Severity, did_you_mean};
-use crate::markdown::{self, Body};
+use crate::markdown;
 use crate::model::{LangIdx, Municipality, Site};
+use crate::model_body::Body;
 use crate::review::Day;
 use crate::theme::{LanguageStrings, UiStrings};
 

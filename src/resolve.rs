@@ -11,10 +11,11 @@ use crate::config::{BaseUrl, FallbackMode};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, did_you_mean};
 use crate::language::{Language, LanguageTable};
 use crate::load::{self, DocKind, Document, LoadedMunicipality, LoadedPortal};
-use crate::markdown::{Link, LinkTarget, slugify};
 use crate::model::{
     Asset, LangIdx, Localized, Municipality, Page, PageId, PageKind, Redirect, Site, Translation,
 };
+use crate::model_body::{Link, LinkTarget};
+use crate::model_slug::slugify;
 use crate::translation;
 
 /// Characters kept as they are in a URL path segment.
