@@ -27,6 +27,7 @@ pub mod language;
 pub mod legal;
 pub mod load;
 pub mod load_markdown_html;
+pub mod load_svg_allow;
 pub mod markdown;
 pub mod merge;
 pub mod model;
