@@ -9,6 +9,7 @@
 pub mod actor;
 pub mod actor_pages;
 pub mod assets;
+pub mod base_path;
 pub mod branding;
 pub mod config;
 pub mod confirm;
