@@ -51,6 +51,7 @@ mod check;
 mod document;
 mod export;
 mod import;
+mod restore;
 pub mod segment;
 mod xml;
 
