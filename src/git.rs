@@ -99,7 +99,7 @@ fn git_path(path: &Path) -> Option<String> {
 
 /// Whether the repository `root` is in is a shallow clone (has `.git/shallow`).
 fn is_shallow(root: &Path) -> bool {
-    let Ok(root) = crate::write::absolute(root) else {
+    let Ok(root) = crate::base_path::absolute(root) else {
         return false;
     };
     root.ancestors()

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position, Severity, did_you_mean};
 use crate::language::LanguageTable;
-use crate::markdown::Body;
+use crate::model_body::Body;
 use crate::model_config::{BaseUrl, MunicipalityConfig, PORTAL_KEYS, PortalConfig};
 use crate::model_front_matter::FrontMatter;
 use crate::model_ui_strings::UiStrings;

@@ -201,7 +201,7 @@ pub(crate) fn load_document(
         }
     };
     if let Some(slug) = &parsed.front.slug
-        && markdown::slugify(slug).is_empty()
+        && crate::model_slug::slugify(slug).is_empty()
     {
         diagnostics.push(Diagnostic::error_at(
             &display,

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Severity, did_you_mean};
-use crate::markdown::{self, Body};
+use crate::markdown::{self};
+use crate::model_body::Body;
 use crate::model_place::{
     Address, Category, Coordinates, Exception, FlagOrText, Hours, OpeningHours, PlaceData, Slot,
     Text, WEEKDAYS,

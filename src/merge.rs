@@ -208,10 +208,10 @@ fn agreed_settings(manifests: &[(PathBuf, Manifest)]) -> Result<PortalSettings, 
 /// swap would delete it) or be it.
 fn check_places(root: &Path, output: &Path, shards: &[PathBuf]) -> Result<(), Vec<Diagnostic>> {
     write::check_target(root, output).map_err(|e| vec![error(output, e.to_string())])?;
-    let out = write::absolute(output).map_err(|e| vec![error(output, e.to_string())])?;
+    let out = crate::base_path::absolute(output).map_err(|e| vec![error(output, e.to_string())])?;
     let real_out = fs::canonicalize(&out).unwrap_or_else(|_| out.clone());
     for dir in shards {
-        let shard = write::absolute(dir).map_err(|e| vec![error(dir, e.to_string())])?;
+        let shard = crate::base_path::absolute(dir).map_err(|e| vec![error(dir, e.to_string())])?;
         let real = fs::canonicalize(&shard).unwrap_or_else(|_| shard.clone());
         if shard.starts_with(&out) || real.starts_with(&real_out) || out.starts_with(&shard) {
             return Err(vec![

@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use jiff::civil::Date;
 
 use crate::language::Language;
-use crate::markdown::Body;
 use crate::model_actor::Actor;
+use crate::model_body::Body;
 use crate::model_config::{BaseUrl, Contact, FallbackMode};
 use crate::model_front_matter::FrontMatter;
 use crate::model_review::Interval;

@@ -21,8 +21,8 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::markdown::Body;
 use crate::model::{LangIdx, Municipality};
+use crate::model_body::Body;
 
 /// The reserved folder below a municipality, and the URL segment of the place pages.
 pub const FOLDER: &str = "places";

@@ -121,7 +121,7 @@ pub struct BuildFailure {
 
 /// The nearest folder at or above `start` that holds `wegweiser.toml`.
 pub fn find_root(start: &Path) -> Option<PathBuf> {
-    let start = write::absolute(start).ok()?;
+    let start = crate::base_path::absolute(start).ok()?;
     start
         .ancestors()
         .find(|dir| dir.join("wegweiser.toml").is_file())

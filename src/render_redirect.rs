@@ -20,7 +20,7 @@ impl Renderer<'_> {
 
 /// A page that forwards to `to` (an absolute URL), for old URLs.
 fn redirect_page(to: &str) -> String {
-    let to = crate::markdown::escape_attr(to);
+    let to = crate::model_body::escape_attr(to);
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirect</title>\n\
          <meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{to}\">\n\

@@ -9,11 +9,11 @@ use rayon::prelude::*;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::language::{Language, LanguageTable};
 use crate::load::{self, DocKind, Document, LoadedMunicipality, LoadedPortal};
-use crate::markdown::slugify;
 use crate::model::{
     Asset, LangIdx, Localized, Municipality, Page, PageId, PageKind, Site, Translation,
 };
 use crate::model_config::{BaseUrl, FallbackMode};
+use crate::model_slug::slugify;
 use crate::model_urls::encode_segment;
 
 /// Ids the theme puts on every page, valid targets of `#…` links.

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use percent_encoding::utf8_percent_encode;
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::markdown::{Link, LinkTarget};
 use crate::model::{LangIdx, Municipality, PageId, PageKind};
+use crate::model_body::{Link, LinkTarget};
 use crate::model_urls::{FRAGMENT, encode_segment};
 use crate::resolve::{THEME_ANCHORS, read_source};
 

@@ -26,7 +26,7 @@ pub struct Root {
 impl Root {
     pub fn new(root: &Path) -> Root {
         let real = fs::canonicalize(root)
-            .or_else(|_| crate::write::absolute(root))
+            .or_else(|_| crate::base_path::absolute(root))
             .unwrap_or_else(|_| root.to_path_buf());
         Root {
             given: root.to_path_buf(),

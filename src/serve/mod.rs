@@ -5,6 +5,7 @@
 //! module ties them to the file watcher. Nothing is written to disk.
 
 pub mod http;
+mod scope;
 pub mod session;
 
 use std::fmt;

@@ -273,7 +273,7 @@ fn heading_ids(events: &[(Event<'_>, Range<usize>)]) -> Vec<String> {
                 _ => {}
             }
         }
-        let base = crate::markdown::anchor_id(&text);
+        let base = crate::model_slug::anchor_id(&text);
         let mut candidate = base.clone();
         let mut n = 1;
         while used.contains(&candidate) {

@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
 use wegweiser::diagnostics::{Diagnostic, Diagnostics};
-use wegweiser::markdown::{self, LinkTarget, Source};
+use wegweiser::markdown::{self, Source};
+use wegweiser::model_body::LinkTarget;
+use wegweiser::model_slug;
 use wegweiser::report;
 
 /// Every diagnostic is formatted as the CLI prints it: its excerpt and position code
@@ -87,13 +89,13 @@ pub fn markdown(data: &[u8], xss: bool) {
             LinkTarget::Anchor(a) => format!("#{a}"),
         });
         for anchor in &body.anchors {
-            let _ = markdown::anchor_id(anchor);
+            let _ = model_slug::anchor_id(anchor);
         }
         if xss && let Err(problem) = check_html(&html, &BTreeSet::new()) {
             panic!("{problem}\n--- HTML ---\n{html}");
         }
     }
-    let _ = markdown::slugify(&text);
+    let _ = model_slug::slugify(&text);
     print(diagnostics);
 }
 
