@@ -43,7 +43,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Ctrl-C and SIGTERM remove the staging folder of a build before wegweiser ends.
-    wegweiser::interrupt::install();
+    wegweiser::write::interrupt::install();
     match cli.command {
         Command::Build(args) => cli::build::run(args),
         Command::Check(common) => cli::check::run(common),

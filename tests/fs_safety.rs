@@ -8,8 +8,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use common::copy_fixture;
-use wegweiser::diagnostics::Diagnostic;
-use wegweiser::pipeline::{BuildOptions, build};
+use wegweiser::base::diagnostics::Diagnostic;
+use wegweiser::build::pipeline::{BuildOptions, build};
 use wegweiser::render::NoProgress;
 
 fn options(root: &Path, out: Option<&Path>) -> BuildOptions {

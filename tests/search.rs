@@ -14,9 +14,9 @@ use std::path::Path;
 
 use common::{attr, copy_fixture, fixture, select, text, tree};
 use scraper::Html;
-use wegweiser::diagnostics::Diagnostics;
-use wegweiser::output_search::{self, Kind};
-use wegweiser::pipeline::{BuildOptions, build, load_site};
+use wegweiser::base::diagnostics::Diagnostics;
+use wegweiser::build::pipeline::{BuildOptions, build, load_site};
+use wegweiser::output::search::{self, Kind};
 use wegweiser::render::NoProgress;
 
 const LANGUAGES: [&str; 5] = ["de", "ar", "fa", "tr", "uk"];
@@ -126,7 +126,7 @@ fn each_language_finds_its_own_texts_only() {
     let m = &site.municipalities[0];
     let lang = |code: &str| m.language_index(code).unwrap();
     let urls = |code: &str| -> Vec<(Kind, String)> {
-        output_search::records(m, lang(code))
+        search::records(m, lang(code))
             .into_iter()
             .map(|r| (r.kind, r.url))
             .collect()
@@ -161,7 +161,7 @@ fn each_language_finds_its_own_texts_only() {
     );
 
     // Descriptions: from front matter, else the first paragraph; original text.
-    let de = output_search::records(m, lang("de"));
+    let de = search::records(m, lang("de"));
     let anmeldung = de.iter().find(|r| r.url.ends_with("/anmeldung/")).unwrap();
     assert_eq!(anmeldung.title, "Anmeldung der Wohnung");
     assert_eq!(
@@ -171,7 +171,7 @@ fn each_language_finds_its_own_texts_only() {
     assert!(anmeldung.text.contains("Wohnungsgeberbestätigung"));
     let place = de.iter().find(|r| r.kind == Kind::Place).unwrap();
     assert_eq!(place.description, "Anmeldung, Pässe und Ausweise");
-    let ar = output_search::records(m, lang("ar"));
+    let ar = search::records(m, lang("ar"));
     assert_eq!(ar[1].title, "تصريح الإقامة");
     assert!(ar[1].description.contains("تُجدِّد"), "{}", ar[1].description);
 }

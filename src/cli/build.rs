@@ -8,9 +8,9 @@ use std::process::ExitCode;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use wegweiser::pipeline::{BuildOptions, BuildReport, build};
+use wegweiser::build::pipeline::{BuildOptions, BuildReport, build};
+use wegweiser::output::report::Format;
 use wegweiser::render::NoProgress;
-use wegweiser::report::Format;
 
 use crate::cli::common::{Bar, CommonArgs, FailOn, print_diagnostics, root_or_print};
 
@@ -20,7 +20,7 @@ pub struct BuildArgs {
     pub common: CommonArgs,
     /// Build part I of N of the municipalities (balanced by pages), for `wegweiser merge`.
     #[arg(long, value_name = "I/N")]
-    pub shard: Option<wegweiser::shard::Shard>,
+    pub shard: Option<wegweiser::build::shard::Shard>,
     /// Output folder (default: output_dir from wegweiser.toml).
     #[arg(long, short, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -36,7 +36,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
 /// Build (`write`) or check the portal and print the outcome.
 pub fn run_pipeline(
     common: &CommonArgs,
-    shard: Option<wegweiser::shard::Shard>,
+    shard: Option<wegweiser::build::shard::Shard>,
     out: Option<PathBuf>,
     no_minify: bool,
     write: bool,
@@ -81,7 +81,7 @@ pub fn run_pipeline(
             if !common.quiet || format == Format::Human {
                 eprintln!(
                     "{}",
-                    wegweiser::build_ops::failure_summary(&failure.diagnostics, write)
+                    wegweiser::build::ops::failure_summary(&failure.diagnostics, write)
                 );
             }
             ExitCode::FAILURE
@@ -109,7 +109,7 @@ fn built(common: &CommonArgs, report: &BuildReport, options: &BuildOptions) -> E
         return ExitCode::FAILURE;
     }
     if !common.quiet {
-        eprintln!("{}", wegweiser::build_ops::summary(report, options));
+        eprintln!("{}", wegweiser::build::ops::summary(report, options));
         if common.verbose {
             for (stage, time) in &report.timings {
                 eprintln!("  {stage:<8} {:>8.1} ms", time.as_secs_f64() * 1000.0);

@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 use indicatif::ProgressBar;
 
-use wegweiser::diagnostics::Diagnostic;
+use wegweiser::base::diagnostics::Diagnostic;
 use wegweiser::model::Site;
+use wegweiser::output::report::{self, Format};
 use wegweiser::render::Progress;
-use wegweiser::report::{self, Format};
 
 /// The portal a command reads: `[ROOT]`, or `--root ROOT` (the same).
 #[derive(Args)]
@@ -105,14 +105,14 @@ impl From<OutputFormat> for Format {
 }
 
 pub fn parse_day(s: &str) -> Result<jiff::civil::Date, String> {
-    let day = wegweiser::model_review::parse_day(s)?;
-    if !wegweiser::recurrence::in_range(day) {
-        return Err(wegweiser::recurrence::out_of_range(day).0);
+    let day = wegweiser::model::review::parse_day(s)?;
+    if !wegweiser::model::recurrence::in_range(day) {
+        return Err(wegweiser::model::recurrence::out_of_range(day).0);
     }
     Ok(day)
 }
 
-pub fn parse_interval(s: &str) -> Result<wegweiser::model_review::Interval, String> {
+pub fn parse_interval(s: &str) -> Result<wegweiser::model::review::Interval, String> {
     s.parse()
 }
 
@@ -150,7 +150,7 @@ pub fn print_problems(diagnostics: &[Diagnostic]) {
 
 /// The portal root named on the command line, or found upward; an error is printed.
 pub fn root_or_print(root: Option<&Path>) -> Option<PathBuf> {
-    match wegweiser::build_ops::portal_root(root) {
+    match wegweiser::build::ops::portal_root(root) {
         Ok(r) => Some(r),
         Err(e) => {
             eprintln!("error: {e}");
@@ -162,7 +162,7 @@ pub fn root_or_print(root: Option<&Path>) -> Option<PathBuf> {
 /// Load the portal's model (with `today`, if given); its problems go to stderr.
 /// With `strict`, a portal with errors gives `None` (lists of it would be wrong).
 pub fn load_model(root: &Path, today: Option<jiff::civil::Date>, strict: bool) -> Option<Site> {
-    let (site, diagnostics) = wegweiser::build_ops::load_model(root, today);
+    let (site, diagnostics) = wegweiser::build::ops::load_model(root, today);
     let has_errors = diagnostics.has_errors();
     print_problems(&diagnostics.into_sorted());
     if has_errors && strict {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use wegweiser::pipeline::find_root;
+use wegweiser::build::pipeline::find_root;
 
 use crate::cli::common::{load_model, parse_day, print_problems};
 
@@ -48,9 +48,9 @@ pub fn run(args: &ConfirmArgs) -> ExitCode {
         // Default: today in the page's municipality.
         let day = args
             .date
-            .or_else(|| wegweiser::stamp::locate(&site, file).map(|(m, _, _)| m.today))
+            .or_else(|| wegweiser::edit::stamp::locate(&site, file).map(|(m, _, _)| m.today))
             .unwrap_or_else(|| jiff::Zoned::now().date());
-        match wegweiser::confirm::confirm(&site, file, day, args.by.as_deref(), args.force) {
+        match wegweiser::edit::confirm::confirm(&site, file, day, args.by.as_deref(), args.force) {
             Ok(c) if c.unchanged => println!("{}: already reviewed {}", c.file.display(), c.date),
             Ok(c) => println!("{}: reviewed {}", c.file.display(), c.date),
             Err(d) => {

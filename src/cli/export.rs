@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use wegweiser::xliff::Export;
+use wegweiser::edit::xliff::Export;
 
 use crate::cli::common::{Portal, load_model, print_problems, root_or_print};
 
@@ -58,7 +58,7 @@ pub fn run(args: ExportArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let states = match wegweiser::translation_report::parse_states(&args.state) {
+    let states = match wegweiser::output::translation_report::parse_states(&args.state) {
         Ok(states) => states,
         Err(e) => {
             eprintln!("error: {e}");
@@ -71,13 +71,13 @@ pub fn run(args: ExportArgs) -> ExitCode {
     let Some(site) = load_model(&root, None, false) else {
         return ExitCode::FAILURE;
     };
-    let options = wegweiser::xliff::ExportOptions {
+    let options = wegweiser::edit::xliff::ExportOptions {
         language: args.language.clone(),
         states,
         municipality: args.municipality.clone(),
         all_pages: args.all_pages,
     };
-    let export = match wegweiser::xliff::export(&site, &options) {
+    let export = match wegweiser::edit::xliff::export(&site, &options) {
         Ok(e) => e,
         Err(d) => {
             print_problems(&[d]);

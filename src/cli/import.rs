@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use wegweiser::edit_import::Refusal;
+use wegweiser::edit::import::Refusal;
 
 use crate::cli::common::{load_model, print_problems, root_or_print};
 
@@ -37,7 +37,7 @@ pub fn run(args: ImportArgs) -> ExitCode {
     let Some(site) = load_model(&root, None, false) else {
         return ExitCode::FAILURE;
     };
-    let plan = match wegweiser::edit_import::checked_plan(&root, &site, file, &text, args.force) {
+    let plan = match wegweiser::edit::import::checked_plan(&root, &site, file, &text, args.force) {
         Ok(plan) => plan,
         Err(Refusal::Invalid(errors)) => {
             print_problems(&errors);
@@ -54,7 +54,7 @@ pub fn run(args: ImportArgs) -> ExitCode {
     };
     print_problems(&plan.warnings);
     print_problems(&plan.errors);
-    if let Err(d) = wegweiser::xliff::apply(&plan) {
+    if let Err(d) = wegweiser::edit::xliff::apply(&plan) {
         print_problems(&[d]);
         return ExitCode::FAILURE;
     }

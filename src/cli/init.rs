@@ -13,7 +13,7 @@ pub struct InitArgs {
 
 pub fn run(args: InitArgs) -> ExitCode {
     let dir = args.dir;
-    match wegweiser::init::init(&dir) {
+    match wegweiser::edit::init::init(&dir) {
         Ok(()) => {
             eprintln!(
                 "Created a portal in {}. Build it with: wegweiser build {}",

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use wegweiser::language::LanguageTable;
+use wegweiser::model::language::LanguageTable;
 
 pub fn run() -> ExitCode {
     let mut out = std::io::stdout().lock();

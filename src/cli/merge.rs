@@ -50,7 +50,7 @@ pub fn run(args: MergeArgs) -> ExitCode {
     let Some(root) = root_or_print(root.as_deref()) else {
         return ExitCode::FAILURE;
     };
-    match wegweiser::merge::merge(&root, &out, &shards) {
+    match wegweiser::build::merge::merge(&root, &out, &shards) {
         Ok(report) => {
             if !quiet {
                 eprintln!(

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use wegweiser::model::Site;
-use wegweiser::review_report::Filter;
+use wegweiser::output::review_report::Filter;
 
 use crate::cli::common::{Portal, print_problems};
 use crate::cli::review::ReviewFilter;
@@ -26,8 +26,8 @@ pub struct RemindArgs {
 /// Write the reminders for `filter` into `out` and list them.
 pub fn run(site: &Site, filter: &Filter, out: &Path) -> ExitCode {
     let ui = wegweiser::theme::default_ui_strings();
-    let reminders = wegweiser::output_remind::reminders(site, &ui, filter);
-    match wegweiser::remind::write_all(site, &reminders, out) {
+    let reminders = wegweiser::output::remind::reminders(site, &ui, filter);
+    match wegweiser::edit::remind::write_all(site, &reminders, out) {
         Ok(files) => {
             for ((m, r), file) in reminders.iter().zip(&files) {
                 let to =
@@ -35,7 +35,7 @@ pub fn run(site: &Site, filter: &Filter, out: &Path) -> ExitCode {
                         .unwrap_or("(no e-mail address in actors.toml)");
                 println!("{}  {} → {to}", file.display(), m.slug);
             }
-            for (m, actor, pages) in wegweiser::output_remind::coordinators_own(site, filter) {
+            for (m, actor, pages) in wegweiser::output::remind::coordinators_own(site, filter) {
                 let plural = if pages == 1 { "page" } else { "pages" };
                 println!(
                     "{} {actor}: no reminder: its {pages} {plural} to check are the coordinator's own (the [contact] email of municipality.toml); `wegweiser review --actor {actor}` lists them",

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 
 use wegweiser::model::Site;
-use wegweiser::model_review::Freshness;
-use wegweiser::review_report::{self as report, Filter};
+use wegweiser::model::review::Freshness;
+use wegweiser::output::review_report::{self as report, Filter};
 
 use crate::cli::common::{
     Portal, TableFormat, load_model, parse_day, parse_interval, root_or_print,
@@ -46,7 +46,7 @@ pub struct ReviewFilter {
     actor: Option<String>,
     /// Pages due within this time are "due soon": `30d`, `6 weeks`, `2 months`.
     #[arg(long, value_name = "INTERVAL", default_value = "30 days", value_parser = parse_interval)]
-    due_within: wegweiser::model_review::Interval,
+    due_within: wegweiser::model::review::Interval,
     /// The day to take as today (default: today in each municipality's time zone).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     today: Option<jiff::civil::Date>,

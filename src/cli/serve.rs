@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use wegweiser::pipeline::BuildOptions;
-use wegweiser::report::Format;
+use wegweiser::build::pipeline::BuildOptions;
+use wegweiser::output::report::Format;
 use wegweiser::serve::{Outcome, ServeError, ServeOptions, Server};
 
 use crate::cli::common::{Portal, parse_day, print_diagnostics, root_or_print};

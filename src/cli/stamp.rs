@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use wegweiser::pipeline::find_root;
+use wegweiser::build::pipeline::find_root;
 
 use crate::cli::common::{load_model, print_problems};
 
@@ -43,9 +43,9 @@ pub fn run(args: StampArgs) -> ExitCode {
     let mut failed = false;
     for file in &files {
         let result = if minor {
-            wegweiser::stamp::stamp_minor(&site, file)
+            wegweiser::edit::stamp::stamp_minor(&site, file)
         } else {
-            wegweiser::stamp::stamp(&site, file).map(|s| vec![s])
+            wegweiser::edit::stamp::stamp(&site, file).map(|s| vec![s])
         };
         match result {
             Ok(stamped) if stamped.is_empty() => {

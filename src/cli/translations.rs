@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
-use wegweiser::translation_report as report;
+use wegweiser::output::translation_report as report;
 
 use crate::cli::common::{Portal, TableFormat, load_model, root_or_print};
 

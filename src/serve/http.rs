@@ -345,7 +345,9 @@ fn not_built(problems: &[crate::Diagnostic]) -> Vec<u8> {
     let mut list = String::new();
     for d in problems {
         list.push_str("<li><pre>");
-        list.push_str(&crate::xml::escape_text(&crate::report::human(d, false)));
+        list.push_str(&crate::base::xml::escape_text(
+            &crate::output::report::human(d, false),
+        ));
         list.push_str("</pre></li>");
     }
     format!(

@@ -6,7 +6,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::load;
 use crate::model::Site;
-use crate::render_jobs::RenderScope;
+use crate::render::jobs::RenderScope;
 
 use super::session::Served;
 
@@ -40,7 +40,7 @@ pub(super) fn merge(
         RenderScope::Page { .. } => {
             let rebuilt: BTreeSet<String> = written
                 .iter()
-                .filter_map(|(rel, _)| crate::model_search::bundle_of(rel))
+                .filter_map(|(rel, _)| crate::model::search::bundle_of(rel))
                 .map(|b| format!("{b}/"))
                 .collect();
             for prefix in &rebuilt {

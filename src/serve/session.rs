@@ -27,14 +27,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::base::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::build::pipeline::{self, BuildOptions};
 use crate::load::{self, DocumentCache, LoadOptions, LoadedPortal};
+use crate::model::ui_strings::UiStrings;
 use crate::model::{LangIdx, Site};
-use crate::model_ui_strings::UiStrings;
-use crate::offline;
-use crate::pipeline::{self, BuildOptions};
+use crate::output::offline;
+use crate::render::jobs::RenderScope;
 use crate::render::{NoProgress, Renderer};
-use crate::render_jobs::RenderScope;
 use crate::resolve;
 use crate::theme::{self, Theme};
 use crate::write::Sink;
@@ -69,7 +69,7 @@ pub enum Outcome {
         /// HTML files rendered (again) by this build.
         pages: u64,
         /// What the whole site holds, counted as `build` counts it.
-        site: crate::pipeline::SiteCounts,
+        site: crate::build::pipeline::SiteCounts,
         duration: Duration,
         /// Warnings of the sources as they are now.
         warnings: Vec<Diagnostic>,
@@ -117,7 +117,7 @@ pub struct Session {
     pending: Option<RenderScope>,
     /// Last commit dates of source files (`None`: not committed).
     dates: BTreeMap<PathBuf, Option<String>>,
-    /// Sizes and references of `files`, for the offline lists (`crate::offline`).
+    /// Sizes and references of `files`, for the offline lists (`crate::output::offline`).
     offline: offline::Index,
     /// Search bundles to index again after a page's text changed: the page is served
     /// first ([`Session::apply_pages`]), the bundles follow ([`Session::index_search`]).
@@ -443,9 +443,9 @@ impl Session {
             .to_str()?
             .replace('\\', "/");
         let reserved = [
-            crate::model_place::FOLDER,
-            crate::model_news::FOLDER,
-            crate::model_event::FOLDER,
+            crate::model::place::FOLDER,
+            crate::model::news::FOLDER,
+            crate::model::event::FOLDER,
         ]
         .iter()
         .any(|f| rel.starts_with(&format!("{f}/")));
@@ -454,7 +454,7 @@ impl Session {
         if reserved || !rel.ends_with(".md") || !path.is_file() {
             return None;
         }
-        let (doc, problems) = crate::load_document::reload_document(
+        let (doc, problems) = crate::load::document::reload_document(
             &self.options.root,
             loaded,
             &rel,
@@ -502,7 +502,7 @@ impl Session {
                     return RenderScope::All;
                 };
                 let mut problems = Vec::new();
-                let reloaded = crate::load_municipality::load_municipality(
+                let reloaded = crate::load::municipality::load_municipality(
                     &self.options.root,
                     slug,
                     &sources.portal.languages,
@@ -534,8 +534,8 @@ impl Session {
             &mut problems,
         );
         if !resolved.redirects.is_empty() {
-            let generated = crate::resolve_paths::generated_files(&resolved, sources.site.offline);
-            crate::resolve_paths::check_alias_files(&resolved, &generated, &mut problems);
+            let generated = crate::resolve::paths::generated_files(&resolved, sources.site.offline);
+            crate::resolve::paths::check_alias_files(&resolved, &generated, &mut problems);
         }
         pipeline::apply_today(&mut resolved, &self.options);
         self.resolve_problems.insert(slug.to_string(), problems);
@@ -567,7 +567,7 @@ impl Session {
         let bundles: Vec<(usize, LangIdx)> = self.search_pending.iter().copied().collect();
         let sink = Collect::default();
         let files = panic::catch_unwind(AssertUnwindSafe(|| {
-            crate::output_search::write(&sources.site, &bundles, &sink)
+            crate::output::search::write(&sources.site, &bundles, &sink)
         }))
         .unwrap_or_else(|payload| Err(internal_error(PathBuf::from("wegweiser.toml"), &*payload)))
         .map(|_| sink.into_files());
@@ -602,7 +602,7 @@ impl Session {
         for &(m, lang) in &update.bundles {
             let prefix = format!(
                 "{}/",
-                crate::model_search::bundle_dir(&site.municipalities[m], lang)
+                crate::model::search::bundle_dir(&site.municipalities[m], lang)
             );
             self.files.retain(|rel, _| !rel.starts_with(&prefix));
             self.offline.retain(|rel| !rel.starts_with(&prefix));
@@ -655,14 +655,14 @@ impl Session {
             .enumerate()
             .filter(|(i, _)| scope.covers(*i))
             .map(|(_, m)| m);
-        let files = crate::output_dates::dated_files(in_scope);
+        let files = crate::output::dates::dated_files(in_scope);
         let missing: Vec<&Path> = files
             .iter()
             .copied()
             .filter(|f| !self.dates.contains_key(*f))
             .collect();
         if !missing.is_empty() {
-            let found = crate::git::last_commit_dates(&self.options.root, &missing);
+            let found = crate::load::git::last_commit_dates(&self.options.root, &missing);
             for file in missing {
                 self.dates
                     .insert(file.to_path_buf(), found.get(file).cloned());
@@ -709,7 +709,7 @@ impl Session {
                     // bundles it rebuilt have new file names: the old ones go.
                     RenderScope::Page { .. } => {
                         self.offline.retain(|rel| {
-                            crate::model_search::bundle_of(rel).is_none()
+                            crate::model::search::bundle_of(rel).is_none()
                                 || self.files.contains_key(rel)
                         });
                     }
@@ -731,7 +731,7 @@ impl Session {
                 Outcome::Built {
                     scope,
                     pages: stats.html_files,
-                    site: crate::pipeline::SiteCounts::of(&sources.site),
+                    site: crate::build::pipeline::SiteCounts::of(&sources.site),
                     duration: started.elapsed(),
                     warnings: self.problems.clone(),
                 }
