@@ -10,7 +10,8 @@ use std::process::{Command, Output, Stdio};
 
 use common::{attr, broken_links, build_into, copy_fixture, fixture, html_files, tree};
 use wegweiser::build::pipeline::{BuildOptions, build};
-use wegweiser::build::shard::{MANIFEST, Shard};
+use wegweiser::build::shard::Shard;
+use wegweiser::model::files::SHARD_MANIFEST as MANIFEST;
 use wegweiser::output::fingerprint::{HASH_LEN, hash};
 use wegweiser::render::NoProgress;
 

@@ -5,7 +5,7 @@
 //! writes alike (theme static files, `_headers`) must be the same in all of them. The
 //! files of the whole portal that list municipalities (portal index, 404 page, sitemap,
 //! `robots.txt`, `_redirects`) are not joined as text: each shard's manifest
-//! ([`crate::build::shard::MANIFEST`]) says which they are and holds what they need, and the
+//! ([`crate::model::files::SHARD_MANIFEST`]) says which they are and holds what they need, and the
 //! merge renders them anew with the portal's theme. A file a shard writes that is in
 //! neither group and differs between shards stops the merge, so a new portal-wide file
 //! cannot be silently taken from one shard.
@@ -18,12 +18,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::base::diagnostics::{Diagnostic, Severity};
-use crate::build::shard::{MANIFEST, Manifest, ManifestMunicipality, PortalSettings};
+use crate::build::shard::{Manifest, ManifestMunicipality, PortalSettings};
 use crate::model::config::BaseUrl;
+use crate::model::files::{OUTPUT_MARKER as MARKER, SHARD_MANIFEST as MANIFEST};
 use crate::output::sitemap;
 use crate::render::portal::PortalEntry;
 use crate::theme::Theme;
-use crate::write::{self, MARKER, Sink, Staging};
+use crate::write::{self, Sink, Staging};
 
 /// What a merge did.
 #[derive(Debug)]

@@ -255,7 +255,10 @@ fn write_empty_shard(options: &BuildOptions, shard: Shard) -> Result<PathBuf, Di
         municipalities: Vec::new(),
         portal_files: Vec::new(),
     };
-    if let Err(e) = staging.write(shard::MANIFEST, manifest.to_json().as_bytes()) {
+    if let Err(e) = staging.write(
+        crate::model::files::SHARD_MANIFEST,
+        manifest.to_json().as_bytes(),
+    ) {
         staging.abort();
         return Err(Diagnostic::file(
             Severity::Error,
@@ -317,7 +320,7 @@ fn write_deploy_files(
                 })
                 .collect(),
         };
-        write(shard::MANIFEST, &manifest.to_json())?;
+        write(crate::model::files::SHARD_MANIFEST, &manifest.to_json())?;
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Building part of a portal: `--shard I/N` (one of N machines, for portals larger than
 //! one) and `--changed-since REF` (only municipalities with changes, for previews).
 //!
-//! A shard build writes, besides its pages, a small manifest ([`MANIFEST`]) with what
+//! A shard build writes, besides its pages, a small manifest ([`crate::model::files::SHARD_MANIFEST`]) with what
 //! the files of the whole portal need to know about its municipalities (portal index
 //! and 404 entries, sitemap entries, redirect rules). `wegweiser merge` joins the
 //! shards and writes those files anew from the manifests, so that the merged site is
@@ -19,9 +19,6 @@ use crate::model::config::DeploySettings;
 use crate::output::deploy::Rule;
 use crate::output::sitemap::Entry;
 use crate::render::portal::PortalEntry;
-
-/// The manifest a shard build writes at the root of its output.
-pub const MANIFEST: &str = ".wegweiser-shard.json";
 
 /// One of `count` parts of a portal; `index` counts from 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

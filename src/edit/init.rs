@@ -135,7 +135,7 @@ fn stamp_translations(dir: &Path) -> Result<(), InitError> {
         root: dir.to_path_buf(),
         ..Default::default()
     };
-    let mut diagnostics = crate::Diagnostics::new();
+    let mut diagnostics = crate::base::diagnostics::Diagnostics::new();
     let site = crate::build::pipeline::load_site(&options, &mut diagnostics).map(|(site, _)| site);
     for (rel, _) in FILES.iter().filter(|(rel, _)| rel.ends_with(".en.md")) {
         let path = dir.join(rel);

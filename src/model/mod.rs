@@ -11,6 +11,7 @@ pub mod branding;
 pub mod config;
 pub mod event;
 pub mod feed;
+pub mod files;
 pub mod front_matter;
 pub mod language;
 pub mod legal;

@@ -24,14 +24,11 @@ use crate::model::urls::encode_segment;
 use crate::model::{LangIdx, Municipality, Site};
 use crate::write::Sink;
 
-/// The web app manifest, in the folder of a municipality's language.
-pub const MANIFEST: &str = "manifest.webmanifest";
-/// The service worker, in the same folder (its scope is that folder).
-pub const WORKER: &str = "sw.js";
-/// The files "save for offline" downloads.
-pub const LIST: &str = "offline.json";
-/// The page shown offline for a page that was never saved.
-pub const FALLBACK: &str = "offline.html";
+use crate::model::files::{
+    OFFLINE_FALLBACK as FALLBACK, OFFLINE_LIST as LIST, OFFLINE_MANIFEST as MANIFEST,
+    SERVICE_WORKER as WORKER,
+};
+
 /// The theme's icon, for municipalities without an SVG logo or coat of arms.
 pub const DEFAULT_ICON: &str = "icon.svg";
 

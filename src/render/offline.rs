@@ -17,7 +17,7 @@ impl Renderer<'_> {
         let dir = crate::output::offline::language_dir(municipality, lang)
             .expect("offline pages are made where the start page is");
         Ok((
-            format!("{dir}/{}", crate::output::offline::FALLBACK),
+            format!("{dir}/{}", crate::model::files::OFFLINE_FALLBACK),
             self.render_offline(m, lang)?,
         ))
     }

@@ -75,8 +75,11 @@ pub fn generated_files(m: &Municipality, offline: bool) -> BTreeMap<String, &'st
         ("sitemap.xml", "the sitemap"),
         ("_headers", "the host's header rules"),
         ("_redirects", "the host's redirect rules"),
-        (crate::write::MARKER, "wegweiser's output marker"),
-        (crate::build::shard::MANIFEST, "the shard manifest"),
+        (
+            crate::model::files::OUTPUT_MARKER,
+            "wegweiser's output marker",
+        ),
+        (crate::model::files::SHARD_MANIFEST, "the shard manifest"),
     ]
     .into_iter()
     .map(|(f, what)| (f.to_string(), what))
@@ -117,10 +120,10 @@ pub fn generated_files(m: &Municipality, offline: bool) -> BTreeMap<String, &'st
         );
         if offline {
             for name in [
-                crate::output::offline::MANIFEST,
-                crate::output::offline::WORKER,
-                crate::output::offline::LIST,
-                crate::output::offline::FALLBACK,
+                crate::model::files::OFFLINE_MANIFEST,
+                crate::model::files::SERVICE_WORKER,
+                crate::model::files::OFFLINE_LIST,
+                crate::model::files::OFFLINE_FALLBACK,
             ] {
                 files.insert(format!("{dir}/{name}"), "a file for offline reading");
             }

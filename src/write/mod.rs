@@ -21,8 +21,8 @@ use thiserror::Error;
 
 use crate::base::path::absolute;
 
-/// Name of the file that marks a folder as wegweiser's output.
-pub const MARKER: &str = ".wegweiser-output";
+/// The file that marks a folder as wegweiser's output.
+use crate::model::files::OUTPUT_MARKER as MARKER;
 
 /// Why an output folder cannot be used.
 #[derive(Debug, Error)]
