@@ -1,4 +1,9 @@
-//! The output layer (docs/architecture.md).
+//! Layer 7, `output`: the files beside the HTML, one module each, every one reading the
+//! same [`crate::model`]: the sitemap, Atom feeds (site and news), iCalendar feeds
+//! ([`calendar`] over the [`ics`] writer), the places' GeoJSON, the search bundles,
+//! offline lists, QR codes, deploy files (`_headers`, `_redirects`, fingerprints), the
+//! branding stylesheet, and the reports (review, translations, reminders' text).
+//! Imports theme, write, resolve, load, model, base (docs/architecture.md).
 
 pub mod branding;
 pub mod calendar;
