@@ -17,8 +17,8 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use wegweiser::diagnostics::Diagnostics;
-use wegweiser::pipeline::{self, BuildOptions};
+use wegweiser::base::diagnostics::Diagnostics;
+use wegweiser::build::pipeline::{self, BuildOptions};
 use wegweiser::render::NoProgress;
 use wegweiser::serve::{Outcome, ServeOptions, Server, Session};
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 
-use wegweiser::diagnostics::Diagnostics;
+use wegweiser::base::diagnostics::Diagnostics;
 use wegweiser::load::{self, LoadOptions};
 use wegweiser::render::{self, NoProgress, Renderer};
 use wegweiser::resolve;

@@ -1,64 +1,25 @@
 //! wegweiser: a static site generator for multilingual municipal integration portals.
 //!
-//! The pipeline is visible in the modules:
-//! [`load`] (walk and parse, in parallel) → [`resolve`] (translations, URLs, links: the
-//! immutable [`model`]) → [`render`] (templates, in parallel) → [`write`] (staging
-//! folder, then swap). [`pipeline`] runs them; the `wegweiser` binary is a thin layer
-//! over it.
+//! The crate is a stack of layers, one folder each, every one importing only the layers
+//! below it (docs/architecture.md is the map; `tests/architecture.rs` keeps it):
+//! [`base`] → [`model`] (the portal as plain data) → [`load`] (walk and parse, in
+//! parallel) → [`resolve`] (translations, URLs, links: the immutable model) → [`write`]
+//! (staging folder, then swap) → [`theme`] → [`output`] (files beside the HTML) →
+//! [`render`] (the pages, in parallel) → [`build`] (the pipeline that runs them) →
+//! [`edit`] (commands that change content) → [`serve`]. The `wegweiser` binary
+//! (`src/main.rs`, `src/cli/`) is a thin layer over it.
 
-pub mod actor;
-pub mod actor_pages;
-pub mod assets;
-pub mod branding;
-pub mod config;
-pub mod confirm;
-pub mod deploy;
-pub mod diagnostics;
-pub mod events;
-pub mod feed;
-pub mod fingerprint;
-pub mod frontmatter;
-pub mod git;
-pub mod i18n;
-pub mod ics;
-pub mod init;
-pub mod interrupt;
-pub mod language;
-pub mod legal;
+pub mod base;
+pub mod build;
+pub mod edit;
 pub mod load;
-pub mod markdown;
-pub mod merge;
 pub mod model;
-pub mod news;
-pub mod offline;
-pub mod pipeline;
-pub mod places;
-pub mod qr;
-pub mod recurrence;
-pub mod remind;
+pub mod output;
 pub mod render;
-pub mod report;
 pub mod resolve;
-pub mod review;
-pub mod review_report;
-pub mod safe_url;
-pub mod sanitize;
-pub mod search;
-pub mod seo;
 pub mod serve;
-pub mod shard;
-pub mod sitemap;
-pub mod source_diff;
-pub mod stamp;
-pub mod status_page;
-pub mod svg;
-pub mod symlinks;
 pub mod theme;
-pub mod translation;
-pub mod translation_report;
 pub mod write;
-pub mod xliff;
-pub mod xml;
 
-pub use diagnostics::{Diagnostic, Diagnostics, Severity};
-pub use pipeline::{BuildFailure, BuildOptions, BuildReport, build, find_root};
+pub use base::diagnostics::{Diagnostic, Diagnostics, Severity};
+pub use build::pipeline::{BuildFailure, BuildOptions, BuildReport, build, find_root};

@@ -10,8 +10,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use tempfile::TempDir;
-use wegweiser::diagnostics::{Diagnostic, Severity};
-use wegweiser::pipeline::{BuildOptions, build};
+use wegweiser::base::diagnostics::{Diagnostic, Severity};
+use wegweiser::build::pipeline::{BuildOptions, build};
 use wegweiser::render::NoProgress;
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";

@@ -9,8 +9,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use tempfile::TempDir;
-use wegweiser::diagnostics::{Diagnostic, Severity};
-use wegweiser::pipeline::{BuildOptions, BuildReport, build};
+use wegweiser::base::diagnostics::{Diagnostic, Severity};
+use wegweiser::build::pipeline::{BuildOptions, BuildReport, build};
 use wegweiser::render::NoProgress;
 
 // ---------------------------------------------------------------------------------------

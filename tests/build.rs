@@ -5,7 +5,7 @@ mod common;
 use std::fs;
 
 use common::*;
-use wegweiser::pipeline::{BuildOptions, build};
+use wegweiser::build::pipeline::{BuildOptions, build};
 use wegweiser::render::NoProgress;
 
 const ORIGIN: &str = "https://portal.example.org";

@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use common::{attr, broken_links, build_into, copy_fixture, fixture, html_files, tree};
-use wegweiser::fingerprint::{HASH_LEN, hash};
-use wegweiser::pipeline::{BuildOptions, build};
+use wegweiser::build::pipeline::{BuildOptions, build};
+use wegweiser::build::shard::Shard;
+use wegweiser::model::files::SHARD_MANIFEST as MANIFEST;
+use wegweiser::output::fingerprint::{HASH_LEN, hash};
 use wegweiser::render::NoProgress;
-use wegweiser::shard::{MANIFEST, Shard};
 
 fn content_example() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example")
@@ -268,7 +269,7 @@ fn build_shard(root: &Path, out: &Path, shard: Shard) -> wegweiser::BuildReport 
     build(&options, &NoProgress).unwrap_or_else(|f| panic!("{:?}", f.diagnostics))
 }
 
-fn manifest(dir: &Path) -> wegweiser::shard::Manifest {
+fn manifest(dir: &Path) -> wegweiser::build::shard::Manifest {
     serde_json::from_str(&fs::read_to_string(dir.join(MANIFEST)).unwrap()).unwrap()
 }
 
@@ -326,7 +327,7 @@ fn merged_shards_equal_one_full_build() {
             sorted.dedup();
             assert_eq!(sorted.len(), all.len(), "{origin} {n}: overlapping shards");
             let merged = tmp.path().join(format!("merged-{n}"));
-            let report = wegweiser::merge::merge(&root, &merged, &dirs)
+            let report = wegweiser::build::merge::merge(&root, &merged, &dirs)
                 .unwrap_or_else(|d| panic!("{origin} {n}: {d:?}"));
             assert_eq!(report.municipalities, sorted.len());
             let diff = differences(&expected, &tree(&merged));
@@ -348,7 +349,7 @@ fn shards_split_by_pages_and_merge_refuses_what_does_not_fit() {
     build_shard(&root, &one, Shard { index: 1, count: 2 });
     build_shard(&root, &two, Shard { index: 2, count: 2 });
     // The municipality with more pages goes first, onto shard 1.
-    let mut counts = wegweiser::shard::page_counts(
+    let mut counts = wegweiser::build::shard::page_counts(
         &root,
         &["landkreis-beispiel".to_string(), "musterstadt".to_string()],
     );
@@ -361,7 +362,8 @@ fn shards_split_by_pages_and_merge_refuses_what_does_not_fit() {
 
     // The same shard twice: refused, nothing written.
     let out = tmp.path().join("merged");
-    let problems = wegweiser::merge::merge(&root, &out, &[one.clone(), one.clone()]).unwrap_err();
+    let problems =
+        wegweiser::build::merge::merge(&root, &out, &[one.clone(), one.clone()]).unwrap_err();
     assert!(
         problems[0]
             .message
@@ -371,7 +373,8 @@ fn shards_split_by_pages_and_merge_refuses_what_does_not_fit() {
     assert!(!out.exists());
 
     // Into one of the shards: refused, the shard intact.
-    let problems = wegweiser::merge::merge(&root, &one, &[one.clone(), two.clone()]).unwrap_err();
+    let problems =
+        wegweiser::build::merge::merge(&root, &one, &[one.clone(), two.clone()]).unwrap_err();
     assert!(
         problems[0].message.contains("this shard is there"),
         "{problems:?}"
@@ -381,7 +384,7 @@ fn shards_split_by_pages_and_merge_refuses_what_does_not_fit() {
     // A folder that is no shard output.
     let plain = tmp.path().join("plain");
     build_into(&root, &plain, Some(1));
-    let problems = wegweiser::merge::merge(&root, &out, &[plain]).unwrap_err();
+    let problems = wegweiser::build::merge::merge(&root, &out, &[plain]).unwrap_err();
     assert!(
         problems[0].message.contains("no shard manifest"),
         "{problems:?}"
@@ -389,7 +392,8 @@ fn shards_split_by_pages_and_merge_refuses_what_does_not_fit() {
 
     // A shard whose files differ from the others' where they must be the same.
     fs::write(two.join("wegweiser.css"), "changed").unwrap();
-    let problems = wegweiser::merge::merge(&root, &out, &[one.clone(), two.clone()]).unwrap_err();
+    let problems =
+        wegweiser::build::merge::merge(&root, &out, &[one.clone(), two.clone()]).unwrap_err();
     assert!(
         problems[0].message.contains("both shards wrote it"),
         "{problems:?}"
@@ -405,7 +409,7 @@ fn shards_split_by_pages_and_merge_refuses_what_does_not_fit() {
         fs::read(one.join("wegweiser.css")).unwrap(),
     )
     .unwrap();
-    assert!(wegweiser::merge::merge(&root, &foreign, &[one, two]).is_err());
+    assert!(wegweiser::build::merge::merge(&root, &foreign, &[one, two]).is_err());
     assert_eq!(
         fs::read_to_string(foreign.join("keep.txt")).unwrap(),
         "mine"

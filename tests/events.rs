@@ -16,8 +16,8 @@ use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 use scraper::Html;
 use serde_json::Value;
-use wegweiser::diagnostics::{Diagnostic, Severity};
-use wegweiser::pipeline::{BuildOptions, build};
+use wegweiser::base::diagnostics::{Diagnostic, Severity};
+use wegweiser::build::pipeline::{BuildOptions, build};
 use wegweiser::render::NoProgress;
 
 const TODAY: &str = "2026-11-25";
@@ -457,7 +457,7 @@ fn the_calendar_parses_and_keeps_local_time_across_the_dst_change() {
     assert_eq!(exdates, ["20261222T180000", "20261229T180000"]);
     // The instants of the occurrences around 2027-03-28, from DTSTART, TZID and RRULE.
     let tz = TimeZone::get(&tzid).unwrap();
-    let rule = wegweiser::recurrence::parse(&rule_text).unwrap();
+    let rule = wegweiser::model::recurrence::parse(&rule_text).unwrap();
     let days = rule.between(
         start.date(),
         &[],
@@ -946,14 +946,14 @@ fn search_finds_events_that_are_not_over() {
         today: Some(TODAY.parse().unwrap()),
         ..Default::default()
     };
-    let mut diagnostics = wegweiser::diagnostics::Diagnostics::default();
-    let (site, _) =
-        wegweiser::pipeline::load_site(&options, &mut diagnostics).expect("the fixture loads");
+    let mut diagnostics = wegweiser::base::diagnostics::Diagnostics::default();
+    let (site, _) = wegweiser::build::pipeline::load_site(&options, &mut diagnostics)
+        .expect("the fixture loads");
     let m = &site.municipalities[0];
     let events = |code: &str| -> Vec<String> {
-        wegweiser::search::records(m, m.language_index(code).unwrap())
+        wegweiser::output::search::records(m, m.language_index(code).unwrap())
             .into_iter()
-            .filter(|r| r.kind == wegweiser::search::Kind::Event)
+            .filter(|r| r.kind == wegweiser::output::search::Kind::Event)
             .map(|r| r.url)
             .collect()
     };
@@ -978,7 +978,7 @@ fn search_finds_events_that_are_not_over() {
         ["/stadt/ar/events/sprachcafe/", "/stadt/ar/events/jobmesse/"]
     );
     assert_eq!(events("uk"), ["/stadt/uk/events/sprachcafe/"]);
-    let uk = wegweiser::search::records(m, m.language_index("uk").unwrap());
+    let uk = wegweiser::output::search::records(m, m.language_index("uk").unwrap());
     let cafe = uk.iter().find(|r| r.url.ends_with("/sprachcafe/")).unwrap();
     assert_eq!(cafe.title, "Мовне кафе");
     assert_eq!(cafe.description, "Розмовляємо німецькою за кавою та чаєм");

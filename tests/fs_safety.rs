@@ -8,8 +8,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use common::copy_fixture;
-use wegweiser::diagnostics::Diagnostic;
-use wegweiser::pipeline::{BuildOptions, build};
+use wegweiser::base::diagnostics::Diagnostic;
+use wegweiser::build::pipeline::{BuildOptions, build};
 use wegweiser::render::NoProgress;
 
 fn options(root: &Path, out: Option<&Path>) -> BuildOptions {
@@ -317,7 +317,7 @@ mod interrupted {
         let out = tmp.path().join("public");
         // The previous output: wegweiser's (it has the marker), with a page.
         fs::create_dir_all(out.join("m/de")).unwrap();
-        fs::write(out.join(wegweiser::write::MARKER), "").unwrap();
+        fs::write(out.join(wegweiser::model::files::OUTPUT_MARKER), "").unwrap();
         fs::write(out.join("m/de/index.html"), "die alte Seite").unwrap();
         let before = common::tree(&out);
         let mut interrupted = 0;
@@ -451,7 +451,7 @@ printf '+++\ntitle = "B"\n+++\n\nText.\n' > "$4/content/m/b.de.md"
         // What was built went into the mounted volume, as a whole site.
         let site = common::tree(&volume);
         assert!(
-            site.contains_key(wegweiser::write::MARKER),
+            site.contains_key(wegweiser::model::files::OUTPUT_MARKER),
             "{:?}",
             site.keys()
         );

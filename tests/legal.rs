@@ -10,8 +10,8 @@ use std::path::Path;
 
 use common::{attr, build_into, copy_fixture, fixture, html_files, select, target_of, text};
 use scraper::Html;
-use wegweiser::diagnostics::{Diagnostic, Severity};
-use wegweiser::pipeline::{BuildOptions, build};
+use wegweiser::base::diagnostics::{Diagnostic, Severity};
+use wegweiser::build::pipeline::{BuildOptions, build};
 use wegweiser::render::NoProgress;
 
 const ORIGIN: &str = "https://portal.example.org";

@@ -279,7 +279,7 @@ fn each_worker_has_its_own_cache_and_a_new_build_a_new_one() {
 #[test]
 fn serve_lists_what_it_serves_and_its_worker_does_not_cache() {
     let (_tmp, root) = copy_fixture("basic");
-    let mut session = Session::new(wegweiser::pipeline::BuildOptions {
+    let mut session = Session::new(wegweiser::build::pipeline::BuildOptions {
         root: root.clone(),
         base_url: Some("http://127.0.0.1:1111/sub".into()),
         write: true,

@@ -11,8 +11,8 @@ use std::path::Path;
 
 use common::{attr, fixture, select, text};
 use scraper::Html;
-use wegweiser::diagnostics::Diagnostic;
-use wegweiser::pipeline::{BuildOptions, build};
+use wegweiser::base::diagnostics::Diagnostic;
+use wegweiser::build::pipeline::{BuildOptions, build};
 use wegweiser::render::NoProgress;
 
 fn build_site(out: &Path) {

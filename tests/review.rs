@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 
 use common::{copy_fixture, fixture};
 use scraper::{Html, Selector};
-use wegweiser::pipeline::{BuildOptions, build, load_site};
+use wegweiser::build::pipeline::{BuildOptions, build, load_site};
 use wegweiser::render::NoProgress;
 
 const TODAY: &str = "2026-06-01";
@@ -301,7 +301,7 @@ fn confirm_changes_only_the_review_lines_and_outdates_no_translation() {
     let (states_before, digest_before) = states(&options);
     assert_eq!(
         states_before[1],
-        wegweiser::translation::State::UpToDate,
+        wegweiser::model::translation::State::UpToDate,
         "the fixture's Arabic translation is up to date"
     );
 
@@ -714,8 +714,8 @@ fn pages_without_an_actor_are_listed_apart() {
 
 #[test]
 fn the_example_portal_has_every_kind_of_actor_and_every_state() {
-    use wegweiser::actor::ActorKind;
-    use wegweiser::review::Freshness;
+    use wegweiser::model::actor::ActorKind;
+    use wegweiser::model::review::Freshness;
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example");
     let options = BuildOptions {
         root,
@@ -734,7 +734,7 @@ fn the_example_portal_has_every_kind_of_actor_and_every_state() {
             );
         }
         let states: Vec<Freshness> =
-            wegweiser::review_report::entries(&site, m, wegweiser::review::DUE_SOON)
+            wegweiser::output::review_report::entries(&site, m, wegweiser::model::review::DUE_SOON)
                 .iter()
                 .map(|e| e.state)
                 .collect();

@@ -14,10 +14,10 @@ use std::path::Path;
 
 use common::{attr, copy_fixture, fixture, select, text, tree};
 use scraper::Html;
-use wegweiser::diagnostics::Diagnostics;
-use wegweiser::pipeline::{BuildOptions, build, load_site};
+use wegweiser::base::diagnostics::Diagnostics;
+use wegweiser::build::pipeline::{BuildOptions, build, load_site};
+use wegweiser::output::search::{self, Kind};
 use wegweiser::render::NoProgress;
-use wegweiser::search::{self, Kind};
 
 const LANGUAGES: [&str; 5] = ["de", "ar", "fa", "tr", "uk"];
 

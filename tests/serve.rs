@@ -12,8 +12,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{copy_fixture, tree};
-use wegweiser::pipeline::{BuildOptions, build};
-use wegweiser::render::{NoProgress, RenderScope};
+use wegweiser::build::pipeline::{BuildOptions, build};
+use wegweiser::render::NoProgress;
+use wegweiser::render::jobs::RenderScope;
 use wegweiser::serve::{BuildHook, Outcome, ServeError, ServeOptions, Server, Session};
 
 const BASE: &str = "http://127.0.0.1:1111";

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 
 use common::*;
-use wegweiser::pipeline::{BuildOptions, load_site};
-use wegweiser::sitemap::{self, Limits};
+use wegweiser::build::pipeline::{BuildOptions, load_site};
+use wegweiser::output::sitemap::{self, Limits};
 use wegweiser::{Diagnostics, model::Site};
 
 const ORIGIN: &str = "https://portal.example.org";

@@ -4,9 +4,9 @@
 mod common;
 
 use common::fixture;
-use wegweiser::pipeline::{BuildOptions, build};
+use wegweiser::build::pipeline::{BuildOptions, build};
+use wegweiser::output::report;
 use wegweiser::render::NoProgress;
-use wegweiser::report;
 
 fn check(case: &str) -> String {
     let options = BuildOptions {
@@ -51,7 +51,7 @@ fn a_fallback_page_in_a_right_to_left_language() {
 
 /// `wegweiser.3f9a1c2b.css` → `wegweiser.[hash].css`.
 fn redact_asset_hashes(html: &str) -> String {
-    let hash_len = wegweiser::fingerprint::HASH_LEN;
+    let hash_len = wegweiser::output::fingerprint::HASH_LEN;
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(i) = rest.find('.') {

@@ -7,10 +7,10 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{copy_fixture, fixture};
-use wegweiser::diagnostics::Diagnostics;
-use wegweiser::pipeline::{BuildOptions, load_site};
-use wegweiser::translation::State;
-use wegweiser::translation_report::{Filter, rows};
+use wegweiser::base::diagnostics::Diagnostics;
+use wegweiser::build::pipeline::{BuildOptions, load_site};
+use wegweiser::model::translation::State;
+use wegweiser::output::translation_report::{Filter, rows};
 
 fn states(root: &Path) -> Vec<(String, String, State)> {
     let options = BuildOptions {

@@ -7,9 +7,8 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use common::{copy_fixture, tree};
-use wegweiser::frontmatter;
-use wegweiser::translation::is_digest;
-use wegweiser::xliff::{self, Document};
+use wegweiser::edit::xliff::{self, Document};
+use wegweiser::model::translation::is_digest;
 
 fn wegweiser(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_wegweiser"))
@@ -104,9 +103,9 @@ fn state(root: &Path, language: &str, page: &str) -> String {
         .1
 }
 
-fn read_page(path: &Path) -> (frontmatter::Parsed, String) {
+fn read_page(path: &Path) -> (wegweiser::load::front_matter::Parsed, String) {
     let text = fs::read_to_string(path).unwrap();
-    let parsed = frontmatter::parse(path, &text).unwrap();
+    let parsed = wegweiser::load::front_matter::parse(path, &text).unwrap();
     let body = text[parsed.body_start..].to_string();
     (parsed, body)
 }
@@ -224,7 +223,7 @@ fn imported_translations_have_front_matter_and_digest_and_are_up_to_date() {
     ok(&import(&root, &done, &[]));
 
     let (start, body) = read_page(&root.join("content/ort/_index.en.md"));
-    assert_eq!(start.syntax, frontmatter::Syntax::Toml);
+    assert_eq!(start.syntax, wegweiser::load::front_matter::Syntax::Toml);
     assert_eq!(start.front.title, "EN Start");
     assert_eq!(body, "EN Willkommen.\n");
     assert_eq!(
@@ -533,7 +532,11 @@ fn markup_characters_and_non_latin_scripts_survive_the_round_trip() {
     ok(&import(&root, &done, &[]));
     let path = root.join("content/ort/d.ar.md");
     let (parsed, written_body) = read_page(&path);
-    assert_eq!(parsed.syntax, frontmatter::Syntax::Yaml, "like its source");
+    assert_eq!(
+        parsed.syntax,
+        wegweiser::load::front_matter::Syntax::Yaml,
+        "like its source"
+    );
     assert_eq!(parsed.front.title, ar_title);
     assert_eq!(
         written_body,

@@ -341,11 +341,13 @@ fn events(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
 
 /// What is served before the first good build: the problems, and the script that
 /// reloads when they are fixed.
-fn not_built(problems: &[crate::Diagnostic]) -> Vec<u8> {
+fn not_built(problems: &[crate::base::diagnostics::Diagnostic]) -> Vec<u8> {
     let mut list = String::new();
     for d in problems {
         list.push_str("<li><pre>");
-        list.push_str(&crate::xml::escape_text(&crate::report::human(d, false)));
+        list.push_str(&crate::base::xml::escape_text(
+            &crate::output::report::human(d, false),
+        ));
         list.push_str("</pre></li>");
     }
     format!(

@@ -5,6 +5,7 @@
 //! module ties them to the file watcher. Nothing is written to disk.
 
 pub mod http;
+mod scope;
 pub mod session;
 
 use std::fmt;
@@ -21,9 +22,9 @@ use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use serde::Serialize;
 
-use crate::diagnostics::Diagnostic;
-use crate::pipeline::BuildOptions;
-use crate::report;
+use crate::base::diagnostics::Diagnostic;
+use crate::build::pipeline::BuildOptions;
+use crate::output::report;
 pub use session::{BuildHook, Outcome, Served, Session};
 
 /// What to serve and where.

@@ -23,19 +23,23 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::panic::{self, AssertUnwindSafe};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::base::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::build::pipeline::{self, BuildOptions};
 use crate::load::{self, DocumentCache, LoadOptions, LoadedPortal};
+use crate::model::ui_strings::UiStrings;
 use crate::model::{LangIdx, Site};
-use crate::offline;
-use crate::pipeline::{self, BuildOptions};
-use crate::render::{self, NoProgress, RenderScope, Renderer};
+use crate::output::offline;
+use crate::render::jobs::RenderScope;
+use crate::render::{NoProgress, Renderer};
 use crate::resolve;
-use crate::theme::{self, Theme, UiStrings};
+use crate::theme::{self, Theme};
 use crate::write::Sink;
+
+use super::scope::{affects_site, merge, municipality_of, relative, union};
 
 /// One file of the site being served.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +69,7 @@ pub enum Outcome {
         /// HTML files rendered (again) by this build.
         pages: u64,
         /// What the whole site holds, counted as `build` counts it.
-        site: crate::pipeline::SiteCounts,
+        site: crate::build::pipeline::SiteCounts,
         duration: Duration,
         /// Warnings of the sources as they are now.
         warnings: Vec<Diagnostic>,
@@ -113,7 +117,7 @@ pub struct Session {
     pending: Option<RenderScope>,
     /// Last commit dates of source files (`None`: not committed).
     dates: BTreeMap<PathBuf, Option<String>>,
-    /// Sizes and references of `files`, for the offline lists (`crate::offline`).
+    /// Sizes and references of `files`, for the offline lists (`crate::output::offline`).
     offline: offline::Index,
     /// Search bundles to index again after a page's text changed: the page is served
     /// first ([`Session::apply_pages`]), the bundles follow ([`Session::index_search`]).
@@ -439,9 +443,9 @@ impl Session {
             .to_str()?
             .replace('\\', "/");
         let reserved = [
-            crate::places::FOLDER,
-            crate::news::FOLDER,
-            crate::events::FOLDER,
+            crate::model::place::FOLDER,
+            crate::model::news::FOLDER,
+            crate::model::event::FOLDER,
         ]
         .iter()
         .any(|f| rel.starts_with(&format!("{f}/")));
@@ -450,7 +454,7 @@ impl Session {
         if reserved || !rel.ends_with(".md") || !path.is_file() {
             return None;
         }
-        let (doc, problems) = load::reload_document(
+        let (doc, problems) = crate::load::document::reload_document(
             &self.options.root,
             loaded,
             &rel,
@@ -498,7 +502,7 @@ impl Session {
                     return RenderScope::All;
                 };
                 let mut problems = Vec::new();
-                let reloaded = load::load_municipality(
+                let reloaded = crate::load::municipality::load_municipality(
                     &self.options.root,
                     slug,
                     &sources.portal.languages,
@@ -530,8 +534,8 @@ impl Session {
             &mut problems,
         );
         if !resolved.redirects.is_empty() {
-            let generated = resolve::generated_files(&resolved, sources.site.offline);
-            resolve::check_alias_files(&resolved, &generated, &mut problems);
+            let generated = crate::resolve::paths::generated_files(&resolved, sources.site.offline);
+            crate::resolve::paths::check_alias_files(&resolved, &generated, &mut problems);
         }
         pipeline::apply_today(&mut resolved, &self.options);
         self.resolve_problems.insert(slug.to_string(), problems);
@@ -563,7 +567,7 @@ impl Session {
         let bundles: Vec<(usize, LangIdx)> = self.search_pending.iter().copied().collect();
         let sink = Collect::default();
         let files = panic::catch_unwind(AssertUnwindSafe(|| {
-            crate::search::write(&sources.site, &bundles, &sink)
+            crate::output::search::write(&sources.site, &bundles, &sink)
         }))
         .unwrap_or_else(|payload| Err(internal_error(PathBuf::from("wegweiser.toml"), &*payload)))
         .map(|_| sink.into_files());
@@ -598,7 +602,7 @@ impl Session {
         for &(m, lang) in &update.bundles {
             let prefix = format!(
                 "{}/",
-                crate::search::bundle_dir(&site.municipalities[m], lang)
+                crate::model::search::bundle_dir(&site.municipalities[m], lang)
             );
             self.files.retain(|rel, _| !rel.starts_with(&prefix));
             self.offline.retain(|rel| !rel.starts_with(&prefix));
@@ -651,14 +655,14 @@ impl Session {
             .enumerate()
             .filter(|(i, _)| scope.covers(*i))
             .map(|(_, m)| m);
-        let files = render::dated_files(in_scope);
+        let files = crate::output::dates::dated_files(in_scope);
         let missing: Vec<&Path> = files
             .iter()
             .copied()
             .filter(|f| !self.dates.contains_key(*f))
             .collect();
         if !missing.is_empty() {
-            let found = crate::git::last_commit_dates(&self.options.root, &missing);
+            let found = crate::load::git::last_commit_dates(&self.options.root, &missing);
             for file in missing {
                 self.dates
                     .insert(file.to_path_buf(), found.get(file).cloned());
@@ -705,7 +709,8 @@ impl Session {
                     // bundles it rebuilt have new file names: the old ones go.
                     RenderScope::Page { .. } => {
                         self.offline.retain(|rel| {
-                            crate::search::bundle_of(rel).is_none() || self.files.contains_key(rel)
+                            crate::model::search::bundle_of(rel).is_none()
+                                || self.files.contains_key(rel)
                         });
                     }
                 }
@@ -726,7 +731,7 @@ impl Session {
                 Outcome::Built {
                     scope,
                     pages: stats.html_files,
-                    site: crate::pipeline::SiteCounts::of(&sources.site),
+                    site: crate::build::pipeline::SiteCounts::of(&sources.site),
                     duration: started.elapsed(),
                     warnings: self.problems.clone(),
                 }
@@ -790,166 +795,5 @@ impl Sink for Collect {
             .unwrap_or_else(PoisonError::into_inner)
             .push((rel.to_string(), file));
         Ok(())
-    }
-}
-
-/// Put the files of a render of `scope` into the site: the files it renders replace
-/// those it rendered last time (files of the whole portal, of the municipality, of
-/// the page).
-fn merge(
-    files: &mut BTreeMap<String, Served>,
-    site: &Site,
-    scope: RenderScope,
-    written: Vec<(String, Served)>,
-) {
-    let slugs: BTreeSet<&str> = site
-        .municipalities
-        .iter()
-        .map(|m| m.slug.as_str())
-        .collect();
-    let owner = |rel: &str| {
-        let first = rel.split('/').next().unwrap_or("");
-        slugs.get(first).copied()
-    };
-    match scope {
-        RenderScope::All => files.clear(),
-        RenderScope::Municipality(m) => {
-            let slug = site.municipalities[m].slug.as_str();
-            files.retain(|rel, _| owner(rel).is_some_and(|o| o != slug));
-        }
-        // Its pages keep their paths, and the portal's own files are not rendered. A
-        // search bundle it rebuilt replaces the old one whole: its files are named by
-        // their content.
-        RenderScope::Page { .. } => {
-            let rebuilt: BTreeSet<String> = written
-                .iter()
-                .filter_map(|(rel, _)| crate::search::bundle_of(rel))
-                .map(|b| format!("{b}/"))
-                .collect();
-            for prefix in &rebuilt {
-                let stale: Vec<String> = files
-                    .range(prefix.clone()..)
-                    .take_while(|(rel, _)| rel.starts_with(prefix.as_str()))
-                    .map(|(rel, _)| rel.clone())
-                    .collect();
-                for rel in stale {
-                    files.remove(&rel);
-                }
-            }
-        }
-    }
-    files.extend(written);
-}
-
-/// The smallest scope covering both.
-fn union(pending: Option<RenderScope>, scope: RenderScope) -> RenderScope {
-    use RenderScope::*;
-    let Some(pending) = pending else {
-        return scope;
-    };
-    match (pending, scope) {
-        (a, b) if a == b => a,
-        (Page { m, .. } | Municipality(m), Page { m: n, .. } | Municipality(n)) if m == n => {
-            Municipality(m)
-        }
-        _ => All,
-    }
-}
-
-/// `path` relative to `root`, `/`-free of `.` and `..` (`None` when outside).
-fn relative(root: &Path, path: &Path) -> Option<PathBuf> {
-    let rel = if path.is_absolute() {
-        path.strip_prefix(root).ok()?
-    } else {
-        path
-    };
-    rel.components()
-        .all(|c| matches!(c, Component::Normal(_)))
-        .then(|| rel.to_path_buf())
-}
-
-/// Whether a change to `rel` (relative to the root) can change the site: the
-/// configuration, content, static files, templates and themes, but no editor's
-/// temporary or backup files.
-pub fn affects_site(rel: &Path) -> bool {
-    let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
-    let Some(first) = parts.next() else {
-        return false;
-    };
-    let top = matches!(
-        first.as_ref(),
-        "content" | "static" | "templates" | "themes"
-    ) || (first == "wegweiser.toml" && rel.components().count() == 1);
-    top && !rel
-        .components()
-        .any(|c| load::is_ignored(&c.as_os_str().to_string_lossy()))
-}
-
-/// The municipality folder `content/<slug>/…` is in.
-fn municipality_of(rel: &Path) -> Option<&str> {
-    let mut parts = rel.components();
-    (parts.next()?.as_os_str() == "content")
-        .then(|| parts.next()?.as_os_str().to_str())
-        .flatten()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scopes_grow_to_cover_both() {
-        use RenderScope::*;
-        let page = |m, page| Page { m, page };
-        assert_eq!(union(None, page(0, 3)), page(0, 3));
-        assert_eq!(union(Some(page(0, 3)), page(0, 3)), page(0, 3));
-        assert_eq!(union(Some(page(0, 3)), page(0, 4)), Municipality(0));
-        assert_eq!(union(Some(page(0, 3)), Municipality(0)), Municipality(0));
-        assert_eq!(union(Some(Municipality(0)), page(0, 1)), Municipality(0));
-        assert_eq!(union(Some(page(0, 3)), page(1, 3)), All);
-        assert_eq!(union(Some(Municipality(1)), Municipality(0)), All);
-        assert_eq!(union(Some(All), page(0, 1)), All);
-    }
-
-    #[test]
-    fn only_sources_of_the_site_count() {
-        for yes in [
-            "wegweiser.toml",
-            "content/musterstadt/arbeit.md",
-            "templates/page.html",
-            "static/logo.svg",
-            "themes/dark/templates/base.html",
-        ] {
-            assert!(affects_site(Path::new(yes)), "{yes}");
-        }
-        for no in [
-            "public/index.html",
-            "README.md",
-            ".git/index",
-            "content/musterstadt/.arbeit.md.swp",
-            "content/musterstadt/arbeit.md~",
-            "content/musterstadt/4913",
-            "content/musterstadt/#arbeit.md#",
-            "content/musterstadt/.#arbeit.md",
-            "static/wegweiser.toml/../x",
-        ] {
-            assert!(!affects_site(Path::new(no)), "{no}");
-        }
-    }
-
-    #[test]
-    fn paths_outside_the_root_are_not_the_sites() {
-        let root = Path::new("/portal");
-        assert_eq!(
-            relative(root, Path::new("/portal/content/a/b.md")),
-            Some(PathBuf::from("content/a/b.md"))
-        );
-        assert_eq!(relative(root, Path::new("/elsewhere/content/a.md")), None);
-        assert_eq!(relative(root, Path::new("content/../../x")), None);
-        assert_eq!(
-            municipality_of(Path::new("content/musterstadt/a.md")),
-            Some("musterstadt")
-        );
-        assert_eq!(municipality_of(Path::new("static/a.css")), None);
     }
 }

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use scraper::{Html, Selector};
-use wegweiser::pipeline::{BuildOptions, BuildReport, build};
+use wegweiser::build::pipeline::{BuildOptions, BuildReport, build};
 use wegweiser::render::NoProgress;
 
 /// Path of a fixture portal.

@@ -14,9 +14,11 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
-use wegweiser::diagnostics::{Diagnostic, Diagnostics};
-use wegweiser::markdown::{self, LinkTarget, Source};
-use wegweiser::{frontmatter, report};
+use wegweiser::base::diagnostics::{Diagnostic, Diagnostics};
+use wegweiser::load::markdown::{self, Source};
+use wegweiser::model::body::LinkTarget;
+use wegweiser::model::slug;
+use wegweiser::output::report;
 
 /// Every diagnostic is formatted as the CLI prints it: its excerpt and position code
 /// runs on spans made from attacker text.
@@ -38,7 +40,7 @@ pub fn markdown(data: &[u8], xss: bool) {
     let mut diagnostics = Vec::new();
     // The body starts after the front matter; without valid front matter the whole
     // text is rendered, so that the Markdown is fuzzed whatever the first lines are.
-    let body_start = match frontmatter::parse(path, &text) {
+    let body_start = match wegweiser::load::front_matter::parse(path, &text) {
         Ok(parsed) => {
             assert!(text.is_char_boundary(parsed.body_start));
             parsed.body_start
@@ -48,7 +50,7 @@ pub fn markdown(data: &[u8], xss: bool) {
             0
         }
     };
-    if let Err(d) = frontmatter::parse_titles(path, &text) {
+    if let Err(d) = wegweiser::load::front_matter::parse_titles(path, &text) {
         diagnostics.push(d);
     }
     let languages: Vec<String> = LANGUAGES.iter().map(|l| l.to_string()).collect();
@@ -77,7 +79,7 @@ pub fn markdown(data: &[u8], xss: bool) {
         body.write_html(&mut html, |link| match &link.target {
             LinkTarget::Page { key, anchor, .. } => format!(
                 "/m/de/{}/{}",
-                wegweiser::resolve::encode_segment(key),
+                wegweiser::model::urls::encode_segment(key),
                 anchor
                     .as_deref()
                     .map(|a| format!("#{a}\" onclick=\"x"))
@@ -87,13 +89,13 @@ pub fn markdown(data: &[u8], xss: bool) {
             LinkTarget::Anchor(a) => format!("#{a}"),
         });
         for anchor in &body.anchors {
-            let _ = markdown::anchor_id(anchor);
+            let _ = slug::anchor_id(anchor);
         }
         if xss && let Err(problem) = check_html(&html, &BTreeSet::new()) {
             panic!("{problem}\n--- HTML ---\n{html}");
         }
     }
-    let _ = markdown::slugify(&text);
+    let _ = slug::slugify(&text);
     print(diagnostics);
 }
 
@@ -209,7 +211,7 @@ pub fn page(data: &[u8], xss: bool) {
     let ui = wegweiser::theme::default_ui_strings();
     let loaded = wegweiser::load::load(
         root,
-        &wegweiser::pipeline::load_options(&options),
+        &wegweiser::build::pipeline::load_options(&options),
         &ui,
         &mut diagnostics,
     );
@@ -219,7 +221,7 @@ pub fn page(data: &[u8], xss: bool) {
     };
     let mut site = wegweiser::resolve::resolve(loaded, &mut diagnostics);
     for m in &mut site.municipalities {
-        wegweiser::pipeline::apply_today(m, &options);
+        wegweiser::build::pipeline::apply_today(m, &options);
     }
     let failed = diagnostics.has_errors();
     print(diagnostics.into_sorted());
@@ -359,22 +361,28 @@ pub fn rewrite(data: &[u8]) {
     let raw = selector & 0x80 != 0;
     let date = jiff::civil::date(2026, 5, 12);
     let result = if raw {
-        wegweiser::stamp::set_key_raw(&text, key, &date.to_string())
+        wegweiser::edit::stamp::set_key_raw(&text, key, &date.to_string())
     } else {
-        wegweiser::stamp::set_key(&text, key, &value)
+        wegweiser::edit::stamp::set_key(&text, key, &value)
     };
     // The whole of `review confirm`'s edit must not panic either.
-    let _ = wegweiser::confirm::set_review(&text, date, Some(&value));
+    let _ = wegweiser::edit::confirm::set_review(&text, date, Some(&value));
     let Ok(out) = result else {
         return;
     };
     check_line_edit(&text, &out, key);
     let path = Path::new("p.md");
     type Table = serde_json::Map<String, serde_json::Value>;
-    let Ok((mut before, _, body_start)) = frontmatter::parse_as::<Table>(path, &text, &[]) else {
+    let Ok((mut before, _, body_start)) =
+        wegweiser::load::front_matter::parse_as::<Table>(path, &text, &[])
+    else {
         return;
     };
-    let (mut after, _, out_body_start) = match frontmatter::parse_as::<Table>(path, &out, &[]) {
+    let (mut after, _, out_body_start) = match wegweiser::load::front_matter::parse_as::<Table>(
+        path,
+        &out,
+        &[],
+    ) {
         Ok(x) => x,
         Err(d) => panic!(
             "the front matter could be read before setting `{key}`, not after: {}\n--- before ---\n{text}\n--- after ---\n{out}",

@@ -1,0 +1,491 @@
+//! Search in the browser: one Pagefind index ("bundle") per municipality and language,
+//! built at build time (where: [`crate::model::search`]; the search page that queries
+//! it: `render_search`).
+//!
+//! - `/<m>/_search/<lang>/`: the bundle (`pagefind.js`, its WebAssembly, the chunked
+//!   index the browser fetches piece by piece). Below the municipality, beside
+//!   `_status` and `_theme`, where only language codes and wegweiser's own folders are,
+//!   so it cannot meet a page's slug.
+//! - `/<m>/<lang>/search/`: the search page; `themes/default/static/search.js` loads
+//!   the reader's-language bundle and, for readers of another language, the
+//!   source-language bundle as a second list ("in German").
+//!
+//! A bundle holds what a reader of its language can find *in* that language: the pages
+//! with their own text in it (not fallback copies of another language's text), the
+//! places and the current news items with a text in it. Every record is indexed
+//! [normalised](crate::output::search_normalize::normalize) and carries its original title and description
+//! as metadata, which is what the search page shows.
+//!
+//! Pagefind's API is async; a current-thread tokio runtime per bundle drives it here and
+//! nowhere else, on a small rayon pool of its own (see [`bundle`]), and the bundles are
+//! built in parallel with rayon.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::base::diagnostics::{Diagnostic, Severity};
+use crate::model::place::Text;
+use crate::model::search::{bundle_dir, languages};
+use crate::model::{LangIdx, Municipality, Site};
+use crate::write::Sink;
+
+/// Elements that do not separate words.
+const INLINE: [&str; 16] = [
+    "a", "abbr", "b", "bdi", "bdo", "code", "del", "em", "i", "ins", "kbd", "mark", "s", "small",
+    "span", "strong",
+];
+
+/// Characters of a description shown in a result, at most.
+const DESCRIPTION_CHARS: usize = 200;
+
+/// What a record is; shown beside results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Page,
+    Place,
+    News,
+    Event,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Page => "page",
+            Kind::Place => "place",
+            Kind::News => "news",
+            Kind::Event => "event",
+        }
+    }
+}
+
+/// One thing a reader can find: what is fed to the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub kind: Kind,
+    /// URL path from the site root, percent-encoded, as links have it.
+    pub url: String,
+    /// Original text, shown in the result.
+    pub title: String,
+    /// The description from front matter, else the first paragraph; original text.
+    pub description: String,
+    /// Everything searchable (title, description, body) as plain text, not normalised.
+    pub text: String,
+}
+
+/// Everything readers of `lang` find in municipality `m`, in a stable order: pages in
+/// tree order, then places, then news, then events.
+///
+/// A new kind of content is one more function here that pushes its records; the
+/// bundle, the page and search.js need nothing else than a label for the kind (the
+/// `data-kind-*` attributes of search.html, read by search.js).
+pub fn records(m: &Municipality, lang: LangIdx) -> Vec<Record> {
+    let mut out = Vec::new();
+    page_records(m, lang, &mut out);
+    place_records(m, lang, &mut out);
+    news_records(m, lang, &mut out);
+    event_records(m, lang, &mut out);
+    out
+}
+
+/// Pages (start page and sections included) with their own text in `lang`.
+fn page_records(m: &Municipality, lang: LangIdx, out: &mut Vec<Record>) {
+    for page in &m.pages {
+        let (Some(t), Some(l)) = (&page.translations[lang], &page.localized[lang]) else {
+            continue;
+        };
+        if l.shown != Some(lang) {
+            continue;
+        }
+        let mut body = String::with_capacity(t.body.len());
+        t.body.write_html(&mut body, |_| String::new());
+        out.push(record(
+            Kind::Page,
+            l.url.clone(),
+            &t.front.title,
+            t.front.description.as_deref(),
+            &body,
+        ));
+    }
+}
+
+/// Places with a text in `lang`.
+fn place_records(m: &Municipality, lang: LangIdx, out: &mut Vec<Record>) {
+    for (i, place) in m.places.iter().enumerate() {
+        if let (Some(text), Some(url)) = (
+            &place.texts[lang],
+            crate::model::place::place_url(m, lang, i),
+        ) {
+            out.push(text_record(Kind::Place, url, text));
+        }
+    }
+}
+
+/// Current news items with a text in `lang` (expired ones are not found).
+fn news_records(m: &Municipality, lang: LangIdx, out: &mut Vec<Record>) {
+    for (i, item) in m.news.iter().enumerate() {
+        if !item.is_current(m.today) {
+            continue;
+        }
+        if let (Some(text), Some(url)) =
+            (&item.texts[lang], crate::model::news::item_url(m, lang, i))
+        {
+            out.push(text_record(Kind::News, url, text));
+        }
+    }
+}
+
+/// Events that are not over, with a text in `lang` (a recurring event is found once,
+/// at its page, which lists the next dates).
+fn event_records(m: &Municipality, lang: LangIdx, out: &mut Vec<Record>) {
+    for (i, event) in m.events.iter().enumerate() {
+        if event.is_past(m.today) {
+            continue;
+        }
+        if let (Some(text), Some(url)) = (
+            &event.texts[lang],
+            crate::model::event::event_url(m, lang, i),
+        ) {
+            out.push(text_record(Kind::Event, url, text));
+        }
+    }
+}
+
+fn text_record(kind: Kind, url: String, text: &Text) -> Record {
+    let mut body = String::with_capacity(text.body.len());
+    text.body.write_html(&mut body, |_| String::new());
+    record(kind, url, &text.title, text.description.as_deref(), &body)
+}
+
+fn record(
+    kind: Kind,
+    url: String,
+    title: &str,
+    description: Option<&str>,
+    body_html: &str,
+) -> Record {
+    let body = plain_text(body_html);
+    let from_front = description;
+    let description = match description {
+        Some(d) => shorten(d.trim()),
+        None => shorten(&plain_text(first_paragraph(body_html))),
+    };
+    let mut text = String::with_capacity(title.len() + description.len() + body.len() + 2);
+    text.push_str(title);
+    text.push('\n');
+    // A description from front matter is text of its own; the first paragraph is
+    // already in the body.
+    if let Some(d) = from_front {
+        text.push_str(d);
+        text.push('\n');
+    }
+    text.push_str(&body);
+    Record {
+        kind,
+        url,
+        title: title.to_string(),
+        description,
+        text,
+    }
+}
+
+/// The content of the first `<p>` of `html`, or `""`.
+fn first_paragraph(html: &str) -> &str {
+    let Some(start) = html.find("<p>").or_else(|| html.find("<p ")) else {
+        return "";
+    };
+    let rest = &html[start..];
+    let open_end = rest.find('>').map_or(rest.len(), |i| i + 1);
+    let rest = &rest[open_end..];
+    &rest[..rest.find("</p>").unwrap_or(rest.len())]
+}
+
+/// At most [`DESCRIPTION_CHARS`] characters, cut at a space, with `…`.
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= DESCRIPTION_CHARS {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(DESCRIPTION_CHARS).collect();
+    let cut = match cut.rfind(char::is_whitespace) {
+        Some(i) if i > DESCRIPTION_CHARS / 2 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end())
+}
+
+/// The text of an HTML fragment: tags dropped (block ends become line breaks), the
+/// character references the Markdown renderer writes decoded, spaces collapsed.
+pub fn plain_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        text.push_str(&rest[..lt]);
+        let tag_end = rest[lt..].find('>').map_or(rest.len(), |i| lt + i + 1);
+        // Words of two paragraphs, cells or list items must not run together; inline
+        // elements (`<em>`, `<a>`) are inside words and sentences.
+        let name: String = rest[lt + 1..tag_end]
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        if !INLINE.contains(&name.to_ascii_lowercase().as_str()) {
+            text.push(' ');
+        }
+        rest = &rest[tag_end..];
+    }
+    text.push_str(rest);
+    let decoded = decode_references(&text);
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn decode_references(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let end = rest.find(';').filter(|&i| i <= 10);
+        let decoded = end.and_then(|end| match &rest[1..end] {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "nbsp" => Some('\u{a0}'),
+            r => r
+                .strip_prefix("#x")
+                .or_else(|| r.strip_prefix("#X"))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| r.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        });
+        match (decoded, end) {
+            (Some(c), Some(end)) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The files of one bundle: (path below the bundle folder, content). Only what
+/// `pagefind.js` loads: no Pagefind UI, no playground.
+pub fn bundle(code: &str, records: &[Record]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    use pagefind::api::PagefindIndex;
+    use pagefind::options::PagefindServiceConfig;
+
+    // Pagefind runs rayon inside its async API. On a worker of the pool that builds
+    // the bundles, a wait there may steal the next bundle and start its runtime on a
+    // thread already inside one, which tokio refuses with a panic. So the runtime runs
+    // on a pool of its own, which only ever holds this bundle's work; the caller, if
+    // it is a rayon worker, keeps taking other jobs while it waits.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(rayon::current_num_threads())
+        .thread_name(|i| format!("wegweiser-search-{i}"))
+        .build()
+        .map_err(|e| format!("cannot start the indexer: {e}"))?;
+    let files = pool.install(|| {
+        // Made and dropped on the pool: dropping waits for its blocking threads.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map_err(|e| format!("cannot start the indexer: {e}"))?;
+        runtime.block_on(async {
+            let config = PagefindServiceConfig::builder()
+                .keep_index_url(true)
+                .build();
+            let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
+            for r in records {
+                let meta = BTreeMap::from([
+                    ("title".to_string(), r.title.clone()),
+                    ("description".to_string(), r.description.clone()),
+                    ("kind".to_string(), r.kind.as_str().to_string()),
+                ]);
+                index
+                    .add_custom_record(
+                        r.url.clone(),
+                        crate::output::search_normalize::normalize(&r.text),
+                        code.to_string(),
+                        Some(meta),
+                        None,
+                        None,
+                    )
+                    .await
+                    .map_err(|e| format!("cannot index {}: {e}", r.url))?;
+            }
+            index.get_files().await.map_err(|e| e.to_string())
+        })
+    })?;
+    let files: Vec<(String, Vec<u8>)> = files
+        .into_iter()
+        .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
+        .collect();
+    // The WebAssembly the entry names (the language's stemmer, else the generic one).
+    let wasm: Vec<String> = files
+        .iter()
+        .find(|(name, _)| name == "pagefind-entry.json")
+        .and_then(|(_, c)| serde_json::from_slice::<Value>(c).ok())
+        .and_then(|entry| {
+            entry["languages"].as_object().map(|langs| {
+                langs
+                    .values()
+                    .map(|l| {
+                        let w = l["wasm"].as_str().unwrap_or("unknown");
+                        format!("wasm.{w}.pagefind")
+                    })
+                    .collect()
+            })
+        })
+        .unwrap_or_else(|| vec!["wasm.unknown.pagefind".to_string()]);
+    Ok(files
+        .into_iter()
+        .filter(|(name, _)| {
+            matches!(
+                name.as_str(),
+                "pagefind.js" | "pagefind-worker.js" | "pagefind-entry.json"
+            ) || wasm.contains(name)
+                || (name.starts_with("pagefind.") && name.ends_with(".pf_meta"))
+                || ["fragment/", "index/", "filter/"]
+                    .iter()
+                    .any(|d| name.starts_with(d))
+        })
+        .collect())
+}
+
+/// Build and write the bundles of municipalities `in_scope` (indices), each only for
+/// the languages `langs(m)` names, in parallel. Returns (files, bytes).
+pub fn write(
+    site: &Site,
+    bundles: &[(usize, LangIdx)],
+    out: &dyn Sink,
+) -> Result<(u64, u64), Diagnostic> {
+    let written: Result<Vec<(u64, u64)>, Diagnostic> = bundles
+        .par_iter()
+        .map(|&(mi, lang)| {
+            let m = &site.municipalities[mi];
+            let code = &m.languages[lang].code;
+            let files = bundle(code, &records(m, lang)).map_err(|e| {
+                Diagnostic::file(
+                    Severity::Error,
+                    format!("content/{}", m.slug),
+                    format!("cannot build the search index in `{code}`: {e}"),
+                )
+            })?;
+            let dir = bundle_dir(m, lang);
+            let mut bytes = 0;
+            for (name, content) in &files {
+                let rel = format!("{dir}/{name}");
+                out.write(&rel, content).map_err(|e| {
+                    Diagnostic::file(Severity::Error, &rel, format!("cannot write: {e}"))
+                })?;
+                bytes += content.len() as u64;
+            }
+            Ok((files.len() as u64, bytes))
+        })
+        .collect();
+    Ok(written?
+        .into_iter()
+        .fold((0, 0), |(f, b), (nf, nb)| (f + nf, b + nb)))
+}
+
+/// Every bundle of the municipalities `in_scope`.
+pub fn all_bundles(site: &Site, in_scope: &[usize]) -> Vec<(usize, LangIdx)> {
+    in_scope
+        .iter()
+        .flat_map(|&mi| languages(&site.municipalities[mi]).map(move |l| (mi, l)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_drops_tags_and_decodes() {
+        assert_eq!(
+            plain_text("<p>Miete &amp; Wohnung</p><ul><li>eins</li><li>zwei</li></ul>"),
+            "Miete & Wohnung eins zwei"
+        );
+        assert_eq!(
+            plain_text("a &#x41; &#66; &unknown; &"),
+            "a A B &unknown; &"
+        );
+    }
+
+    #[test]
+    fn first_paragraph_is_the_description() {
+        let r = record(
+            Kind::Page,
+            "/m/de/a/".into(),
+            "Titel",
+            None,
+            "<h2>Kopf</h2><p>Erster <em>Absatz</em>.</p><p>Zweiter.</p>",
+        );
+        assert_eq!(r.description, "Erster Absatz.");
+        assert!(r.text.starts_with("Titel\n"));
+        assert!(r.text.contains("Zweiter"));
+    }
+
+    #[test]
+    fn long_descriptions_are_cut_at_a_space() {
+        let long = "wort ".repeat(100);
+        let short = shorten(long.trim());
+        assert!(short.ends_with('…'));
+        assert!(short.chars().count() <= DESCRIPTION_CHARS + 1);
+        assert!(!short.contains("wor…"));
+    }
+
+    #[test]
+    fn a_bundle_has_only_what_the_browser_loads() {
+        let records = vec![Record {
+            kind: Kind::Page,
+            url: "/m/de/anmeldung/".into(),
+            title: "Anmeldung".into(),
+            description: "Wohnung anmelden".into(),
+            text: "Anmeldung\nWohnung anmelden im Bürgerbüro".into(),
+        }];
+        let files = bundle("de", &records).unwrap();
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert!(names.contains(&"pagefind.js"), "{names:?}");
+        assert!(names.contains(&"pagefind-entry.json"));
+        assert!(names.contains(&"wasm.de.pagefind"));
+        assert!(!names.contains(&"wasm.unknown.pagefind"));
+        assert!(names.iter().any(|n| n.starts_with("fragment/")));
+        assert!(names.iter().any(|n| n.starts_with("index/")));
+        assert!(!names.iter().any(|n| n.contains("-ui")), "{names:?}");
+        // Deterministic: the same records give the same files.
+        assert_eq!(files, bundle("de", &records).unwrap());
+    }
+
+    /// Pagefind runs rayon inside its async API. A rayon worker waiting there for
+    /// stolen work may pick up the next bundle and so start a second runtime on a
+    /// thread that is inside one ("Cannot start a runtime from within a runtime",
+    /// seen in CI when tests or `wegweiser serve` index on one pool at once). A
+    /// bundle must therefore never need the caller's thread to be outside a runtime.
+    #[test]
+    fn a_bundle_can_be_built_on_a_thread_that_runs_another_bundle() {
+        let records = vec![Record {
+            kind: Kind::Page,
+            url: "/m/de/anmeldung/".into(),
+            title: "Anmeldung".into(),
+            description: "Wohnung anmelden".into(),
+            text: "Anmeldung\nWohnung anmelden im Bürgerbüro".into(),
+        }];
+        let outer = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let nested = outer.block_on(async { bundle("de", &records) });
+        assert_eq!(nested.unwrap(), bundle("de", &records).unwrap());
+    }
+}
