@@ -87,44 +87,65 @@ pub fn file_info(base_path: &str, rel: &str, bytes: &[u8]) -> FileInfo {
 /// script loads from) comes with a trailing `/`: every file below it is needed.
 fn html_refs(bytes: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(bytes);
+    let text = text.as_ref();
     let mut out = Vec::new();
-    for attr in [" src=", " href=", "\nsrc=", "\nhref=", " data-", "\ndata-"] {
-        let data = attr.ends_with('-');
-        let mut rest = text.as_ref();
-        while let Some(at) = rest.find(attr) {
-            rest = &rest[at + attr.len()..];
-            if data {
-                // The rest of the attribute's name.
-                let name_end = rest
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-                    .unwrap_or(rest.len());
-                if !rest[name_end..].starts_with('=') {
-                    continue;
-                }
-                rest = &rest[name_end + 1..];
+    // One pass over the `=` of the page (a page has a few hundred), each looked at
+    // backwards for the attribute's name, instead of one search of the whole page
+    // for every name.
+    for (at, _) in text.match_indices('=') {
+        let name_start = text[..at]
+            .bytes()
+            .rposition(|b| !(b.is_ascii_alphanumeric() || b == b'-'))
+            .map_or(0, |i| i + 1);
+        if name_start == 0 || !matches!(text.as_bytes()[name_start - 1], b' ' | b'\n') {
+            continue;
+        }
+        let name = &text[name_start..at];
+        let data = name.starts_with("data-");
+        if !(data || name == "src" || name == "href") {
+            continue;
+        }
+        let rest = &text[at + 1..];
+        let value = match rest.as_bytes().first() {
+            Some(q @ (b'"' | b'\'')) => {
+                let q = *q as char;
+                rest[1..].split(q).next().unwrap_or("")
             }
-            let value = match rest.as_bytes().first() {
-                Some(q @ (b'"' | b'\'')) => {
-                    let q = *q as char;
-                    rest[1..].split(q).next().unwrap_or("")
-                }
-                _ => rest
-                    .split(|c: char| c.is_ascii_whitespace() || c == '>')
-                    .next()
-                    .unwrap_or(""),
-            };
-            let value = value.replace("&amp;", "&");
-            if data {
-                // Only folders (and files, which src and href name anyway) of this site.
-                if value.starts_with('/') && value.ends_with('/') {
-                    out.push(format!("{value}{FOLDER_MARK}"));
-                }
-            } else {
-                out.push(value);
+            _ => rest
+                .split(|c: char| c.is_ascii_whitespace() || c == '>')
+                .next()
+                .unwrap_or(""),
+        };
+        if !data && !may_name_a_file(value) {
+            continue;
+        }
+        let value = value.replace("&amp;", "&");
+        if data {
+            // Only folders (and files, which src and href name anyway) of this site.
+            if value.starts_with('/') && value.ends_with('/') {
+                out.push(format!("{value}{FOLDER_MARK}"));
             }
+        } else {
+            out.push(value);
         }
     }
     out
+}
+
+/// Whether the `src` or `href` value `value` may name a file of this site, as
+/// [`resolve_ref`] decides: false for what it always refuses (a fragment, another
+/// scheme, a folder: most of a page's links are to other pages), so that those cost
+/// no allocation. Percent-encoded values are left to [`resolve_ref`].
+fn may_name_a_file(value: &str) -> bool {
+    let path = value.split(['?', '#']).next().unwrap_or("");
+    if path.contains('%') {
+        return true;
+    }
+    let scheme = path
+        .find(':')
+        .is_some_and(|c| !path[..c].contains(['/', '?', '#']));
+    let last = path.rsplit('/').next().unwrap_or("");
+    !scheme && !path.ends_with('/') && last.contains('.')
 }
 
 /// `url(…)` and `@import "…"` references of a style sheet.
@@ -620,5 +641,20 @@ mod tests {
             ["fonts/base.css", "fonts/n.woff2"]
         );
         assert_eq!(info.size, html.len() as u64);
+    }
+
+    #[test]
+    fn the_quick_filter_refuses_only_what_resolving_refuses() {
+        let values = [
+            "/m/de/", "/m/de/a/", "a.css", "/w.1234.css", "../x.svg?v=1", "#main", "",
+            "mailto:a@b.de", "https://e.org/a.css", "//cdn/x.js", "/m/de/a?x=1", "a/b",
+            "%2E%2E/x", "x%2Ecss", "plan.svg#top", "/m/ar/%D8%A3/", "tel:+49", "a.b/c",
+            "./", ".", "..", "/", "?", "data:image/png;base64,AAA", "a:b/c.css",
+        ];
+        for v in values {
+            if !may_name_a_file(v) {
+                assert_eq!(resolve_ref("", "m/de/a/index.html", v), None, "{v}");
+            }
+        }
     }
 }
