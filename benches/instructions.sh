@@ -236,8 +236,9 @@ if ((${#grew[@]} > 0)); then
   echo "error: more instructions than the baseline by more than $TOLERANCE %: ${grew[*]}."
   [[ $recorded == *"$tools"* ]] ||
     echo "(The baseline was recorded with other tools than these ($tools): that alone can move counts.)"
-  echo "Find what costs more (callgrind_annotate $work/callgrind.<build|edit>.out*); if the cost"
-  echo "is meant, update the baseline (benches/instructions.sh --update) in a commit that says why."
+  echo "Find what costs more: callgrind_annotate $work/callgrind.<build|edit>.out*"
+  echo "(the edit's dumps end in .1 for edit-page, .2 for edit-search). If the cost is meant,"
+  echo "update the baseline (benches/instructions.sh --update) in a commit that says why."
   [[ $mode != check ]] || status=1
 fi
 exit "$status"
