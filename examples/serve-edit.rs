@@ -159,6 +159,15 @@ fn main() -> ExitCode {
         eprintln!("serve-edit: which portal?\n\n{USAGE}");
         return ExitCode::from(2);
     };
+    // Absolute, as the session makes its root: a relative path given to the session
+    // is taken as relative to the portal root.
+    let root = match std::fs::canonicalize(&root) {
+        Ok(root) => root,
+        Err(e) => {
+            eprintln!("serve-edit: {}: {e}", root.display());
+            return ExitCode::FAILURE;
+        }
+    };
     let options = BuildOptions {
         root,
         today,
