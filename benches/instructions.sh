@@ -140,7 +140,7 @@ declare -A now=()
 # The compiler and valgrind: both recorded with the baseline, since either can move counts.
 tools="$(rustc --version 2>/dev/null || echo 'rustc unknown'), $("$valgrind" --version)"
 
-note "== counting instructions ($tools; callgrind runs programs ~50 times slower)"
+note "== counting instructions ($tools; callgrind runs them 30-40 times slower)"
 callgrind build "$wegweiser" build "$portal" --out "$work/out" --jobs 1 --quiet --today "$TODAY"
 now[build]=$(total "$work/callgrind.build.out")
 
