@@ -298,7 +298,8 @@ impl Server {
                         Outcome::Unchanged => continue,
                     }
                     on_build(Some(&paths), &outcome);
-                    // The search bundles of an edited page's languages: indexed while the
+                    // The search bundles of an edited page's languages (of its whole
+                    // municipality after a title or navigation change): indexed while the
                     // reloaded page is served (a read lock), then put in place.
                     let update = shared.session().index_search();
                     if let Some(update) = update {

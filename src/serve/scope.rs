@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
 use crate::load;
-use crate::model::Site;
+use crate::model::{LangIdx, Site};
 use crate::render::jobs::RenderScope;
 
 use super::session::Served;
@@ -17,6 +17,7 @@ pub(super) fn merge(
     files: &mut BTreeMap<String, Served>,
     site: &Site,
     scope: RenderScope,
+    deferred: &[(usize, LangIdx)],
     written: Vec<(String, Served)>,
 ) {
     let slugs: BTreeSet<&str> = site
@@ -30,9 +31,22 @@ pub(super) fn merge(
     };
     match scope {
         RenderScope::All => files.clear(),
+        // Its search bundles still to be indexed again (`deferred`) stay until they are
+        // replaced; the files of a bundle that no longer exists go.
         RenderScope::Municipality(m) => {
-            let slug = site.municipalities[m].slug.as_str();
-            files.retain(|rel, _| owner(rel).is_some_and(|o| o != slug));
+            let municipality = &site.municipalities[m];
+            let slug = municipality.slug.as_str();
+            let kept: BTreeSet<String> = deferred
+                .iter()
+                .filter(|&&(of, _)| of == m)
+                .map(|&(_, lang)| {
+                    format!("{}/", crate::model::search::bundle_dir(municipality, lang))
+                })
+                .collect();
+            files.retain(|rel, _| {
+                owner(rel).is_some_and(|o| o != slug)
+                    || kept.iter().any(|prefix| rel.starts_with(prefix.as_str()))
+            });
         }
         // Its pages keep their paths, and the portal's own files are not rendered. A
         // search bundle it rebuilt replaces the old one whole: its files are named by

@@ -674,7 +674,10 @@ impl Session {
             .collect();
         let mut renderer =
             Renderer::new_for(&sources.site, theme, false, scope).with_known_source_dates(dates);
-        let deferred = if let RenderScope::Page { .. } = scope {
+        // A page's or a municipality's search bundles are indexed after the pages are
+        // served (a title edit renders its whole municipality: its eight bundles took
+        // longer than its 2,000 pages). Until then the old bundles stay in place.
+        let deferred = if let RenderScope::Page { .. } | RenderScope::Municipality(_) = scope {
             let bundles = renderer.search_bundles();
             renderer = renderer.without_search();
             bundles
@@ -686,7 +689,7 @@ impl Session {
             Ok(stats) => {
                 // Bundles rendered now are current; those of the page follow.
                 self.search_pending.retain(|&(m, _)| !scope.covers(m));
-                self.search_pending.extend(deferred);
+                self.search_pending.extend(deferred.iter().copied());
                 let written = sink.into_files();
                 let base = &sources.site.base_url.path;
                 let noted: Vec<(String, offline::FileInfo)> = written
@@ -696,7 +699,7 @@ impl Session {
                         Some((rel.clone(), offline::file_info(base, rel, &bytes)))
                     })
                     .collect();
-                merge(&mut self.files, &sources.site, scope, written);
+                merge(&mut self.files, &sources.site, scope, &deferred, written);
                 // The offline lists of the municipalities rendered: from the notes of
                 // their files, without reading the files again. The worker of a preview
                 // removes itself (docs/offline.md).
