@@ -7,11 +7,6 @@ use clap::{Parser, Subcommand};
 
 mod cli;
 
-/// A build allocates many small strings on every core at once, where glibc's malloc
-/// spent 15 % of the time (docs/performance.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(
     name = "wegweiser",
