@@ -646,10 +646,31 @@ mod tests {
     #[test]
     fn the_quick_filter_refuses_only_what_resolving_refuses() {
         let values = [
-            "/m/de/", "/m/de/a/", "a.css", "/w.1234.css", "../x.svg?v=1", "#main", "",
-            "mailto:a@b.de", "https://e.org/a.css", "//cdn/x.js", "/m/de/a?x=1", "a/b",
-            "%2E%2E/x", "x%2Ecss", "plan.svg#top", "/m/ar/%D8%A3/", "tel:+49", "a.b/c",
-            "./", ".", "..", "/", "?", "data:image/png;base64,AAA", "a:b/c.css",
+            "/m/de/",
+            "/m/de/a/",
+            "a.css",
+            "/w.1234.css",
+            "../x.svg?v=1",
+            "#main",
+            "",
+            "mailto:a@b.de",
+            "https://e.org/a.css",
+            "//cdn/x.js",
+            "/m/de/a?x=1",
+            "a/b",
+            "%2E%2E/x",
+            "x%2Ecss",
+            "plan.svg#top",
+            "/m/ar/%D8%A3/",
+            "tel:+49",
+            "a.b/c",
+            "./",
+            ".",
+            "..",
+            "/",
+            "?",
+            "data:image/png;base64,AAA",
+            "a:b/c.css",
         ];
         for v in values {
             if !may_name_a_file(v) {

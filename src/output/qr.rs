@@ -169,7 +169,11 @@ impl Lines {
         let six = five & (same << 4);
         let mut score = 3 * five.count_ones() - 2 * six.count_ones();
         // Bit e: modules e-6..=e are dark-light-dark-dark-dark-light-dark.
-        let mut finders = (line << 6) & !(line << 5) & (line << 4) & (line << 3) & (line << 2)
+        let mut finders = (line << 6)
+            & !(line << 5)
+            & (line << 4)
+            & (line << 3)
+            & (line << 2)
             & !(line << 1)
             & line
             & all
@@ -211,7 +215,10 @@ fn penalty(colors: &[Color], width: usize) -> u32 {
         score += line_penalty(&column);
     }
     // 2 × 2 blocks of one colour.
-    for (top, bottom) in rows.chunks_exact(width).zip(rows.chunks_exact(width).skip(1)) {
+    for (top, bottom) in rows
+        .chunks_exact(width)
+        .zip(rows.chunks_exact(width).skip(1))
+    {
         for x in 0..width - 1 {
             let c = top[x];
             if top[x + 1] == c && bottom[x] == c && bottom[x + 1] == c {

@@ -20,7 +20,7 @@
 //!    letters (Ukrainian `м'ята`, `м’ята`, `мʼята` are one word).
 //! 4. Lower case.
 
-use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// Apostrophes that are dropped between two letters.
 const APOSTROPHES: [char; 5] = ['\'', '\u{2019}', '\u{2018}', '\u{02BC}', '`'];
