@@ -674,16 +674,13 @@ impl Session {
             .collect();
         let mut renderer =
             Renderer::new_for(&sources.site, theme, false, scope).with_known_source_dates(dates);
-        // A page's or a municipality's search bundles are indexed after the pages are
-        // served (a title edit renders its whole municipality: its eight bundles took
-        // longer than its 2,000 pages). Until then the old bundles stay in place.
-        let deferred = if let RenderScope::Page { .. } | RenderScope::Municipality(_) = scope {
-            let bundles = renderer.search_bundles();
+        // Search bundles are indexed after the pages are served (they take longer);
+        // the old ones stay meanwhile. Only a render of the whole portal waits for them.
+        let mut deferred = Vec::new();
+        if scope != RenderScope::All {
+            deferred = renderer.search_bundles();
             renderer = renderer.without_search();
-            bundles
-        } else {
-            Vec::new()
-        };
+        }
         let sink = Collect::default();
         match renderer.render_all(&sink, &NoProgress) {
             Ok(stats) => {
