@@ -11,7 +11,8 @@
 # and, when `hugo` is on PATH (or $HUGO names it), `hugo --minify` and `hugo` into an
 # empty output folder, using the Hugo site in benches/hugo/, and when `pagefind` is
 # there too, `hugo --minify` followed by `pagefind --site` (a Hugo site with search).
-# The modes take turns, round by round. Emptying an output folder and `sync` happen before the clock starts.
+# The modes take turns, round by round. Emptying an output folder and `sync` happen
+# before the clock starts.
 # It prints the median wall time, pages per second, CPU time and peak memory of every
 # mode, and the machine it ran on. Nothing is asserted about speed (machines are noisy):
 # the script fails only when the tooling or a wegweiser build fails. A failing Hugo
@@ -363,7 +364,7 @@ ratio() {
 }
 
 results() {
-  local i speed size codes w h cpu
+  local i speed size codes cpu
   IFS=, read -r -a codes <<<"$LANGUAGES"
   echo "## Results"
   echo
@@ -397,16 +398,7 @@ results() {
   fi
   echo
   echo "wegweiser fresh build against hugo --minify (fresh output, same content):"
-  for size in "${sizes[@]}"; do
-    w=$(row_of "$size" "wegweiser fresh")
-    h=$(row_of "$size" "hugo --minify")
-    [[ -n $w && -n $h ]] || { echo "- $size: no hugo result"; continue; }
-    echo "- $size: $(ratio "${row_median[$h]}" "${row_median[$w]}")× less wall time" \
-      "(${row_median[$w]} s vs ${row_median[$h]} s)," \
-      "$(ratio "${row_cpu[$h]}" "${row_cpu[$w]}")× less CPU time," \
-      "$(ratio "$(ratio_pages "$w")" "$(ratio_pages "$h")")× the pages/s" \
-      "(${row_pages[$w]} vs ${row_pages[$h]} pages)"
-  done
+  compare "hugo --minify"
   echo
   if [[ -z $pagefind_bin ]]; then
     echo "pagefind not installed, skipped: no comparison with hugo --minify + pagefind"
@@ -414,14 +406,21 @@ results() {
   fi
   echo "wegweiser fresh build (search bundles included) against hugo --minify followed by"
   echo "pagefind --site (fresh output, same content):"
+  compare "hugo --minify + pagefind"
+}
+
+# compare MODE: the wegweiser fresh build against the peer MODE, one line per size.
+compare() {
+  local size w h
   for size in "${sizes[@]}"; do
     w=$(row_of "$size" "wegweiser fresh")
-    h=$(row_of "$size" "hugo --minify + pagefind")
-    [[ -n $w && -n $h ]] || { echo "- $size: no hugo + pagefind result"; continue; }
+    h=$(row_of "$size" "$1")
+    [[ -n $w && -n $h ]] || { echo "- $size: no $1 result"; continue; }
     echo "- $size: $(ratio "${row_median[$h]}" "${row_median[$w]}")× less wall time" \
       "(${row_median[$w]} s vs ${row_median[$h]} s)," \
       "$(ratio "${row_cpu[$h]}" "${row_cpu[$w]}")× less CPU time," \
-      "peak memory ${row_rss[$w]} MB vs ${row_rss[$h]} MB"
+      "$(ratio "$(ratio_pages "$w")" "$(ratio_pages "$h")")× the pages/s" \
+      "(${row_pages[$w]} vs ${row_pages[$h]} pages), peak memory ${row_rss[$w]} MB vs ${row_rss[$h]} MB"
   done
 }
 

@@ -141,11 +141,8 @@ fn may_name_a_file(value: &str) -> bool {
     if path.contains('%') {
         return true;
     }
-    let scheme = path
-        .find(':')
-        .is_some_and(|c| !path[..c].contains(['/', '?', '#']));
     let last = path.rsplit('/').next().unwrap_or("");
-    !scheme && !path.ends_with('/') && last.contains('.')
+    !has_scheme(path) && !path.ends_with('/') && last.contains('.')
 }
 
 /// `url(…)` and `@import "…"` references of a style sheet.
@@ -168,6 +165,14 @@ fn css_refs(bytes: &[u8]) -> Vec<String> {
     out
 }
 
+/// Whether `reference` starts with a URL scheme (`mailto:`, `https:`): a `:` before
+/// any `/`, `?` or `#`.
+fn has_scheme(reference: &str) -> bool {
+    reference
+        .find(':')
+        .is_some_and(|c| !reference[..c].contains(['/', '?', '#']))
+}
+
 /// Marks a folder reference found by [`html_refs`] until [`resolve_ref`] sees it.
 const FOLDER_MARK: &str = "\u{0}";
 
@@ -180,10 +185,7 @@ fn resolve_ref(base_path: &str, from: &str, reference: &str) -> Option<String> {
         None => (reference, false),
     };
     let r = reference.trim();
-    let scheme = r
-        .find(':')
-        .is_some_and(|c| !r[..c].contains(['/', '?', '#']));
-    if r.is_empty() || r.starts_with('#') || r.starts_with("//") || scheme {
+    if r.is_empty() || r.starts_with('#') || r.starts_with("//") || has_scheme(r) {
         return None;
     }
     let r = r.split(['?', '#']).next().unwrap_or("");

@@ -684,7 +684,7 @@ impl Session {
         let sink = Collect::default();
         match renderer.render_all(&sink, &NoProgress) {
             Ok(stats) => {
-                // Bundles rendered now are current; those of the page follow.
+                // Bundles rendered now are current; the deferred ones follow.
                 self.search_pending.retain(|&(m, _)| !scope.covers(m));
                 self.search_pending.extend(deferred.iter().copied());
                 let written = sink.into_files();
