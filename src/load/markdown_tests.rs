@@ -264,8 +264,9 @@ fn work_is_linear_in_the_input() {
             (small, d_small) = render_time(&make(n));
         }
         // Quadratic work takes 64 times as long; linear work 8 times, and up to
-        // 10 when the larger input misses the caches more or the machine is busy:
-        // a ratio above 10 is measured again, twice.
+        // 11 when the larger input misses the caches more or the machine is busy
+        // (a CI run's parallel tests measured 11.1×). The limit is the geometric
+        // middle of the two, 22: a ratio above it is measured again, twice.
         let (mut large, mut ratio) = (small, f64::INFINITY);
         for _ in 0..3 {
             let (l, d_large) = render_time(&make(8 * n));
@@ -278,12 +279,12 @@ fn work_is_linear_in_the_input() {
             );
             ratio = large.as_secs_f64() / small.as_secs_f64();
             eprintln!("{name}: {n}: {small:?} → {large:?} ({ratio:.1}×)");
-            if ratio <= 10.0 {
+            if ratio <= 22.0 {
                 break;
             }
         }
         assert!(
-            ratio <= 10.0,
+            ratio <= 22.0,
             "{name}: {n} took {small:?}, {} took {large:?} ({ratio:.1}×)",
             8 * n
         );
