@@ -20,6 +20,7 @@ pub mod remind;
 pub mod report;
 pub mod review_report;
 pub mod search;
+pub mod search_index;
 pub mod search_normalize;
 pub mod sitemap;
 pub mod source_diff;

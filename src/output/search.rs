@@ -1,9 +1,9 @@
-//! Search in the browser: one Pagefind index ("bundle") per municipality and language,
-//! built at build time (where: [`crate::model::search`]; the search page that queries
-//! it: `render_search`).
+//! Search in the browser: one index ("bundle") per municipality and language, built at
+//! build time by [`crate::output::search_index`] (where: [`crate::model::search`]; the
+//! search page that queries it: `render_search`).
 //!
-//! - `/<m>/_search/<lang>/`: the bundle (`pagefind.js`, its WebAssembly, the chunked
-//!   index the browser fetches piece by piece). Below the municipality, beside
+//! - `/<m>/_search/<lang>/`: the bundle (`index.json` and the files it names, which
+//!   the browser fetches as a query needs them). Below the municipality, beside
 //!   `_status` and `_theme`, where only language codes and wegweiser's own folders are,
 //!   so it cannot meet a page's slug.
 //! - `/<m>/<lang>/search/`: the search page; `themes/default/static/search.js` loads
@@ -13,18 +13,12 @@
 //! A bundle holds what a reader of its language can find *in* that language: the pages
 //! with their own text in it (not fallback copies of another language's text), the
 //! places and the current news items with a text in it. Every record is indexed
-//! [normalised](crate::output::search_normalize::normalize) and carries its original title and description
-//! as metadata, which is what the search page shows.
+//! [normalised](crate::output::search_normalize::normalize) and carries its original
+//! title and description, which is what the search page shows.
 //!
-//! Pagefind's API is async; a current-thread tokio runtime per bundle drives it here and
-//! nowhere else, on a small rayon pool of its own (see [`bundle`]); as many bundles are
-//! built at a time as there are cores ([`write`]).
-
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+//! Bundles are built in parallel, each on one thread ([`write`]).
 
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::base::diagnostics::{Diagnostic, Severity};
 use crate::model::place::Text;
@@ -72,6 +66,8 @@ pub struct Record {
     pub title: String,
     /// The description from front matter, else the first paragraph; original text.
     pub description: String,
+    /// The text of the body's headings, weighted above the body.
+    pub headings: String,
     /// Everything searchable (title, description, body) as plain text, not normalised.
     pub text: String,
 }
@@ -188,8 +184,28 @@ fn record(
         url,
         title: title.to_string(),
         description,
+        headings: headings(body_html),
         text,
     }
+}
+
+/// The text of the headings (`<h1>`…`<h6>`) of `html`, one per line.
+fn headings(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<h") {
+        let after = &rest[at + 2..];
+        let Some(level) = after.bytes().next().filter(|b| (b'1'..=b'6').contains(b)) else {
+            rest = after;
+            continue;
+        };
+        let close = format!("</h{}>", level as char);
+        let end = after.find(&close).unwrap_or(after.len());
+        out.push_str(&plain_text(&format!("<h{}", &after[..end])));
+        out.push('\n');
+        rest = &after[end..];
+    }
+    out
 }
 
 /// The content of the first `<p>` of `html`, or `""`.
@@ -280,167 +296,39 @@ fn decode_references(text: &str) -> String {
     out
 }
 
-/// The files of one bundle: (path below the bundle folder, content). Only what
-/// `pagefind.js` loads: no Pagefind UI, no playground.
+/// The files of one bundle: (path below the bundle folder, content).
 pub fn bundle(code: &str, records: &[Record]) -> Result<Vec<(String, Vec<u8>)>, String> {
-    bundle_on(&indexer_pool(rayon::current_num_threads())?, code, records)
+    crate::output::search_index::bundle(code, records)
 }
 
-/// A pool for Pagefind's work. Pagefind runs rayon inside its async API. On a worker
-/// of the pool that builds the bundles, a wait there may steal the next bundle and
-/// start its runtime on a thread already inside one, which tokio refuses with a panic.
-/// So each bundle's runtime runs on a pool that holds only that bundle's work (one
-/// bundle after another may use the same pool).
-fn indexer_pool(threads: usize) -> Result<rayon::ThreadPool, String> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
-        .thread_name(|i| format!("wegweiser-search-{i}"))
-        .build()
-        .map_err(|e| format!("cannot start the indexer: {e}"))
-}
-
-/// [`bundle`] with Pagefind's work on `pool`, which nothing else uses meanwhile.
-fn bundle_on(
-    pool: &rayon::ThreadPool,
-    code: &str,
-    records: &[Record],
-) -> Result<Vec<(String, Vec<u8>)>, String> {
-    use pagefind::api::PagefindIndex;
-    use pagefind::options::PagefindServiceConfig;
-
-    let files = pool.install(|| {
-        // Made and dropped on the pool: dropping waits for its blocking threads.
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .map_err(|e| format!("cannot start the indexer: {e}"))?;
-        runtime.block_on(async {
-            let config = PagefindServiceConfig::builder()
-                .keep_index_url(true)
-                .build();
-            let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
-            for r in records {
-                let meta = BTreeMap::from([
-                    ("title".to_string(), r.title.clone()),
-                    ("description".to_string(), r.description.clone()),
-                    ("kind".to_string(), r.kind.as_str().to_string()),
-                ]);
-                index
-                    .add_custom_record(
-                        r.url.clone(),
-                        crate::output::search_normalize::normalize(&r.text),
-                        code.to_string(),
-                        Some(meta),
-                        None,
-                        None,
-                    )
-                    .await
-                    .map_err(|e| format!("cannot index {}: {e}", r.url))?;
-            }
-            index.get_files().await.map_err(|e| e.to_string())
-        })
-    })?;
-    let files: Vec<(String, Vec<u8>)> = files
-        .into_iter()
-        .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
-        .collect();
-    // The WebAssembly the entry names (the language's stemmer, else the generic one).
-    let wasm: Vec<String> = files
-        .iter()
-        .find(|(name, _)| name == "pagefind-entry.json")
-        .and_then(|(_, c)| serde_json::from_slice::<Value>(c).ok())
-        .and_then(|entry| {
-            entry["languages"].as_object().map(|langs| {
-                langs
-                    .values()
-                    .map(|l| {
-                        let w = l["wasm"].as_str().unwrap_or("unknown");
-                        format!("wasm.{w}.pagefind")
-                    })
-                    .collect()
-            })
-        })
-        .unwrap_or_else(|| vec!["wasm.unknown.pagefind".to_string()]);
-    Ok(files
-        .into_iter()
-        .filter(|(name, _)| {
-            matches!(
-                name.as_str(),
-                "pagefind.js" | "pagefind-worker.js" | "pagefind-entry.json"
-            ) || wasm.contains(name)
-                || (name.starts_with("pagefind.") && name.ends_with(".pf_meta"))
-                || ["fragment/", "index/", "filter/"]
-                    .iter()
-                    .any(|d| name.starts_with(d))
-        })
-        .collect())
-}
-
-/// Build and write the bundles of municipalities `in_scope` (indices), each only for
-/// the languages `langs(m)` names, in parallel. Returns (files, bytes).
+/// Build and write the bundles `bundles` (municipality index, language), in parallel.
+/// Returns (files, bytes).
 pub fn write(
     site: &Site,
     bundles: &[(usize, LangIdx)],
     out: &dyn Sink,
 ) -> Result<(u64, u64), Diagnostic> {
-    // Not rayon's par_iter: a worker waiting for one bundle's pool takes the next
-    // bundle meanwhile, and so on, until every bundle of the portal is in memory at
-    // once (a 10,000-page portal peaked at 500 MB instead of 170). A fixed number of
-    // plain threads build one bundle at a time each, sharing the cores between them.
-    let cores = rayon::current_num_threads().max(1);
-    let builders = cores.min(bundles.len()).max(1);
-    let next = AtomicUsize::new(0);
-    let mut written: Vec<(usize, Written)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..builders)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut done = Vec::new();
-                    // One pool per builder for all its bundles: new threads for every
-                    // bundle cost memory (each may get a malloc arena of its own).
-                    let pool = indexer_pool(cores / builders);
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(&(mi, lang)) = bundles.get(i) else {
-                            return done;
-                        };
-                        done.push((i, write_bundle(site, mi, lang, pool.as_ref(), out)));
-                    }
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
+    use rayon::prelude::*;
+    let written: Vec<Result<(u64, u64), Diagnostic>> = bundles
+        .par_iter()
+        .map(|&(mi, lang)| write_bundle(site, mi, lang, out))
+        .collect();
     // The first problem in the order of `bundles`, whichever thread met it first.
-    written.sort_by_key(|(i, _)| *i);
-    written.into_iter().try_fold((0, 0), |(f, b), (_, one)| {
-        one.map(|(nf, nb)| (f + nf, b + nb))
-    })
+    written
+        .into_iter()
+        .try_fold((0, 0), |(f, b), one| one.map(|(nf, nb)| (f + nf, b + nb)))
 }
 
-/// What writing one bundle gave: (files, bytes), or the problem.
-type Written = Result<(u64, u64), Diagnostic>;
-
-/// Build bundle `lang` of municipality `mi` on `pool` and write its files.
-/// Returns (files, bytes).
+/// Build bundle `lang` of municipality `mi` and write its files. Returns (files, bytes).
 fn write_bundle(
     site: &Site,
     mi: usize,
     lang: LangIdx,
-    pool: Result<&rayon::ThreadPool, &String>,
     out: &dyn Sink,
-) -> Written {
+) -> Result<(u64, u64), Diagnostic> {
     let m = &site.municipalities[mi];
     let code = &m.languages[lang].code;
-    let built = match pool {
-        Ok(pool) => bundle_on(pool, code, &records(m, lang)),
-        Err(e) => Err(e.clone()),
-    };
-    let files = built.map_err(|e| {
+    let files = bundle(code, &records(m, lang)).map_err(|e| {
         Diagnostic::file(
             Severity::Error,
             format!("content/{}", m.slug),
@@ -503,48 +391,5 @@ mod tests {
         assert!(short.ends_with('…'));
         assert!(short.chars().count() <= DESCRIPTION_CHARS + 1);
         assert!(!short.contains("wor…"));
-    }
-
-    #[test]
-    fn a_bundle_has_only_what_the_browser_loads() {
-        let records = vec![Record {
-            kind: Kind::Page,
-            url: "/m/de/anmeldung/".into(),
-            title: "Anmeldung".into(),
-            description: "Wohnung anmelden".into(),
-            text: "Anmeldung\nWohnung anmelden im Bürgerbüro".into(),
-        }];
-        let files = bundle("de", &records).unwrap();
-        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-        assert!(names.contains(&"pagefind.js"), "{names:?}");
-        assert!(names.contains(&"pagefind-entry.json"));
-        assert!(names.contains(&"wasm.de.pagefind"));
-        assert!(!names.contains(&"wasm.unknown.pagefind"));
-        assert!(names.iter().any(|n| n.starts_with("fragment/")));
-        assert!(names.iter().any(|n| n.starts_with("index/")));
-        assert!(!names.iter().any(|n| n.contains("-ui")), "{names:?}");
-        // Deterministic: the same records give the same files.
-        assert_eq!(files, bundle("de", &records).unwrap());
-    }
-
-    /// Pagefind runs rayon inside its async API. A rayon worker waiting there for
-    /// stolen work may pick up the next bundle and so start a second runtime on a
-    /// thread that is inside one ("Cannot start a runtime from within a runtime",
-    /// seen in CI when tests or `wegweiser serve` index on one pool at once). A
-    /// bundle must therefore never need the caller's thread to be outside a runtime.
-    #[test]
-    fn a_bundle_can_be_built_on_a_thread_that_runs_another_bundle() {
-        let records = vec![Record {
-            kind: Kind::Page,
-            url: "/m/de/anmeldung/".into(),
-            title: "Anmeldung".into(),
-            description: "Wohnung anmelden".into(),
-            text: "Anmeldung\nWohnung anmelden im Bürgerbüro".into(),
-        }];
-        let outer = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        let nested = outer.block_on(async { bundle("de", &records) });
-        assert_eq!(nested.unwrap(), bundle("de", &records).unwrap());
     }
 }

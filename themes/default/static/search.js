@@ -1,12 +1,13 @@
-// Search on /<municipality>/<lang>/search/, in the browser: Pagefind's index of the
-// reader's language (/<municipality>/_search/<lang>/) and, for readers of a translation,
-// the source language's as a second, labelled list (readers often type the German word
-// from a letter). The page works without this script: it then says search needs
-// JavaScript and links the topics.
+// Search on /<municipality>/<lang>/search/, in the browser, over wegweiser's own index
+// (src/output/search_index.rs) of the reader's language (/<municipality>/_search/<lang>/)
+// and, for readers of a translation, the source language's as a second, labelled list
+// (readers often type the German word from a letter). The page works without this
+// script: it then says search needs JavaScript and links the topics.
 //
-// `normalize` is src/search/normalize.rs in JavaScript: the index holds normalised text,
-// queries are normalised the same way, results show the original title and description
-// (Pagefind's metadata), never the normalised excerpt. Both are checked against
+// `normalize` is src/output/search_normalize.rs in JavaScript, `words` and
+// `arabicBase` are their namesakes in src/output/search_index.rs: the index holds
+// normalised words, queries are split and normalised the same way; results show the
+// original title and description. Both are checked against
 // tests/fixtures/search-normalisation.json (tests/a11y/search.mjs).
 
 const APOSTROPHES = new Set(["'", "\u2019", "\u2018", "\u02BC", "`"]);
@@ -49,26 +50,255 @@ export function normalize(text) {
 /** How many results of each bundle are shown. */
 const LIMIT = 20;
 const DEBOUNCE_MS = 250;
+/** Results scoring below this share of the best one are left out. */
+const CUTOFF = 0.15;
+/** Index words one query word may stand for, at most (the best matches). */
+const EXPANSIONS = 40;
+/** How much a match counts, by kind. */
+const EXACT = 1;
+const INFLECTED = 0.75;
+const PART = 0.7;
+const CONTAINED = 0.45;
+const TYPO = [1, 0.6, 0.4];
+const TYPED = 0.5;
 
-/** Pagefind over the bundle at `bundle`. Each bundle's own `pagefind.js` (a module of
- *  its own, with its own web worker): one Pagefind module cannot hold two languages'
- *  WebAssembly at once (Pagefind 1.6 fails with "memory access out of bounds"). */
-async function load(bundle) {
-  const pagefind = await import(`${bundle}pagefind.js`);
-  // The records' URLs are complete paths already.
-  await pagefind.options({ basePath: bundle, baseUrl: "/", excerptLength: 0 });
-  await pagefind.init();
-  return pagefind;
+/** The index format search.js reads (src/output/search_index.rs, `VERSION`). */
+const VERSION = 1;
+
+async function json(url) {
+  const response = await fetch(url);
+  if (!response.ok) {
+    throw new Error(`${url}: ${response.status}`);
+  }
+  return response.json();
 }
 
-/** The first results' data (title, URL, description) and how many there are. */
-async function find(pagefind, query) {
-  const search = await pagefind.search(query);
-  if (!search || !search.results) {
-    return { total: 0, shown: [] };
+/** The bundle at `bundle` (a folder URL): its entry and its words, fetched once; the
+ *  postings and records files are fetched when a query needs them. */
+async function load(bundle) {
+  const entry = await json(`${bundle}index.json`);
+  if (entry.version !== VERSION) {
+    throw new Error(`search index version ${entry.version}, expected ${VERSION}`);
   }
-  const shown = await Promise.all(search.results.slice(0, LIMIT).map((r) => r.data()));
-  return { total: search.results.length, shown };
+  const words = await json(bundle + entry.terms);
+  return {
+    bundle,
+    entry,
+    terms: words.terms,
+    lengths: words.terms.map((t) => [...t].length),
+    ids: new Map(words.terms.map((t, i) => [t, i])),
+    starts: words.shards,
+    stop: new Set(entry.stop),
+    files: new Map(),
+  };
+}
+
+function fetched(index, name) {
+  if (!index.files.has(name)) {
+    const promise = json(index.bundle + name);
+    promise.catch(() => index.files.delete(name));
+    index.files.set(name, promise);
+  }
+  return index.files.get(name);
+}
+
+/** The words of normalised text, as src/output/search_index.rs `words` splits it. */
+export function words(text) {
+  return (text.match(/[\p{Alphabetic}\p{N}]+/gu) ?? [])
+    .filter((w) => [...w].length > 1 || /^\p{N}$/u.test(w));
+}
+
+/** `word` without the Arabic article, as `arabic_base` in search_index.rs. */
+export function arabicBase(word) {
+  for (const prefix of ["وال", "فال", "بال", "كال", "ال", "لل"]) {
+    if (word.startsWith(prefix) && [...word.slice(prefix.length)].length >= 3) {
+      return word.slice(prefix.length);
+    }
+  }
+  return word;
+}
+
+/** Edit distance of `a` and `b` (adjacent swaps count one), or `max + 1` when larger. */
+function distance(a, b, max) {
+  if (Math.abs(a.length - b.length) > max) {
+    return max + 1;
+  }
+  let before = null;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost);
+      if (before && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d = Math.min(d, before[j - 2] + 1);
+      }
+      row.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > max) {
+      return max + 1;
+    }
+    before = previous;
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+/** The parts of a German compound that are words of the index: the head (without a
+ *  linking s, n, en, es) and the tail, as `Compounds::parts` in search_index.rs. */
+function parts(index, word) {
+  const chars = [...word];
+  const known = (w) => index.ids.has(w);
+  const head = (h) => {
+    if (known(h)) {
+      return h;
+    }
+    for (const link of ["s", "n", "en", "es"]) {
+      const base = h.slice(0, -link.length);
+      if (h.endsWith(link) && [...base].length >= 4 && known(base)) {
+        return base;
+      }
+    }
+    return null;
+  };
+  let best = null;
+  let bestScore = -1;
+  for (let split = 4; split <= chars.length - 4; split++) {
+    const h = head(chars.slice(0, split).join(""));
+    const tail = chars.slice(split).join("");
+    const found = [h, known(tail) ? tail : null].filter((p) => p);
+    if (found.length) {
+      const score = found.length * 1000 + Math.min(...found.map((p) => [...p].length));
+      if (score > bestScore) {
+        best = found;
+        bestScore = score;
+      }
+    }
+  }
+  return best ?? [];
+}
+
+/** The index words `word` stands for, each with how much a match counts:
+ *  the word itself, its inflections (a common beginning, different endings), typos,
+ *  for the word being typed the words it begins, and for German the compounds it is
+ *  part of and its own parts. */
+function expand(index, word, typing) {
+  const found = new Map();
+  const add = (id, factor) => {
+    if (id !== undefined && factor > (found.get(id) ?? 0)) {
+      found.set(id, factor);
+    }
+  };
+  add(index.ids.get(word), EXACT);
+  const chars = [...word];
+  const n = chars.length;
+  const maxTypos = n >= 9 ? 2 : n >= 5 ? 1 : 0;
+  const compounds = index.entry.compounds;
+  index.terms.forEach((term, id) => {
+    if (term === word) {
+      return;
+    }
+    const m = index.lengths[id];
+    let common = 0;
+    const limit = Math.min(word.length, term.length);
+    while (common < limit && word[common] === term[common]) {
+      common++;
+    }
+    if (common >= 4 && common >= word.length - 2 && term.length - common <= 3) {
+      add(id, INFLECTED);
+    }
+    if (typing && term.startsWith(word)) {
+      add(id, TYPED * Math.sqrt(n / m));
+    }
+    if (compounds && n >= 4 && m - n >= 3 && (term.endsWith(word) || term.startsWith(word))) {
+      add(id, CONTAINED);
+    }
+    if (maxTypos && Math.abs(m - n) <= maxTypos) {
+      const d = distance(chars, [...term], maxTypos);
+      if (d <= maxTypos) {
+        add(id, TYPO[d]);
+      }
+    }
+  });
+  if (compounds && n >= 8 && !index.ids.has(word)) {
+    for (const p of parts(index, word)) {
+      add(index.ids.get(p), PART);
+    }
+  }
+  return [...found.entries()]
+    .sort((a, b) => b[1] - a[1] || index.lengths[a[0]] - index.lengths[b[0]])
+    .slice(0, EXPANSIONS);
+}
+
+/** Records holding index word `id` with their weights: [[record, weight], …]. */
+async function postings(index, id) {
+  let k = 0;
+  while (k + 1 < index.starts.length && index.starts[k + 1] <= id) {
+    k++;
+  }
+  const shard = await fetched(index, index.entry.postings[k]);
+  const row = shard[id - index.starts[k]];
+  const out = [];
+  let record = 0;
+  for (let i = 0; i < row.length; i += 2) {
+    record += row[i];
+    out.push([record, row[i + 1]]);
+  }
+  return out;
+}
+
+/** Records ranked for normalised `query`: every word optional; a record's score is the
+ *  sum over the query's words of its best match's weight (BM25 from the index) times
+ *  how much the match counts, times the share of the query's words it matches. */
+export async function rank(index, query, typing) {
+  // As the index: stop words out (unless there is nothing else), then the article.
+  const all = words(query);
+  const meaningful = all.filter((w) => !index.stop.has(w));
+  const wanted = (meaningful.length ? meaningful : all)
+    .map((w) => (index.entry.arabic ? arabicBase(w) : w));
+  const unique = [...new Set(wanted)];
+  const lastTyped = typing ? wanted[wanted.length - 1] : null;
+  const perWord = await Promise.all(unique.map(async (word) => {
+    const best = new Map();
+    const expansions = expand(index, word, word === lastTyped);
+    const lists = await Promise.all(expansions.map(([id]) => postings(index, id)));
+    expansions.forEach(([, factor], i) => {
+      for (const [record, weight] of lists[i]) {
+        const score = weight * factor;
+        if (score > (best.get(record) ?? 0)) {
+          best.set(record, score);
+        }
+      }
+    });
+    return best;
+  }));
+  const scores = new Map();
+  const matched = new Map();
+  for (const best of perWord) {
+    for (const [record, score] of best) {
+      scores.set(record, (scores.get(record) ?? 0) + score);
+      matched.set(record, (matched.get(record) ?? 0) + 1);
+    }
+  }
+  const ranked = [...scores.entries()]
+    .map(([record, score]) => [record, score * Math.sqrt(matched.get(record) / unique.length)])
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const top = ranked.length ? ranked[0][1] : 0;
+  return ranked.filter(([, score]) => score >= top * CUTOFF);
+}
+
+/** The first results' data (title, URL, description, kind) and how many there are. */
+async function find(index, query, typing) {
+  const ranked = await rank(index, query, typing);
+  const per = index.entry.records_per_file;
+  const shown = await Promise.all(ranked.slice(0, LIMIT).map(async ([record]) => {
+    const rows = await fetched(index, index.entry.record_files[Math.floor(record / per)]);
+    const [url, title, description, kind] = rows[record % per];
+    return { url, meta: { title, description, kind } };
+  }));
+  return { total: ranked.length, shown };
 }
 
 function item(data, labels, language) {
@@ -138,7 +368,9 @@ function start() {
   }
 
   let latest = 0;
-  async function run(raw) {
+  // `typing`: the reader is still typing the last word (search while typing), so it
+  // may be the beginning of a longer word.
+  async function run(raw, typing) {
     const ticket = ++latest;
     const query = normalize(raw.trim());
     if (!query) {
@@ -155,8 +387,8 @@ function start() {
     try {
       const [reader, original] = await bundlesLoaded();
       [own, other] = await Promise.all([
-        find(reader, query),
-        original ? find(original, query) : { total: 0, shown: [] },
+        find(reader, query, typing),
+        original ? find(original, query, typing) : { total: 0, shown: [] },
       ]);
     } catch (e) {
       bundles = null;
@@ -195,20 +427,20 @@ function start() {
     clearTimeout(timer);
     timer = setTimeout(() => {
       remember(input.value);
-      run(input.value);
+      run(input.value, !/[\s\p{P}]$/u.test(input.value));
     }, DEBOUNCE_MS);
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     clearTimeout(timer);
     remember(input.value);
-    run(input.value);
+    run(input.value, false);
   });
 
   const q = new URLSearchParams(location.search).get("q");
   if (q) {
     input.value = q;
-    run(q);
+    run(q, false);
   }
 }
 

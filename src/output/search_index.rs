@@ -1,0 +1,520 @@
+//! wegweiser's own search index: one *bundle* of static JSON files per municipality
+//! and language, which `themes/default/static/search.js` queries in the reader's
+//! browser. It ranks rather than filters: every query word is optional, pages that
+//! match more words, rarer words, and words in their title or headings come first
+//! (BM25, weighted per field, computed here at build time).
+//!
+//! The files of a bundle (all but the entry named by their content):
+//! - `index.json`, the entry: format version, language, the stop words (normalised),
+//!   the names of the other files;
+//! - `terms.<hash>.json`: every indexed word, and where each postings shard starts;
+//!   the browser matches query words against it (exact, inflected, typos, compounds,
+//!   prefix of the word being typed);
+//! - `postings<k>.<hash>.json`: for the words of shard `k`, in order, the records
+//!   holding each word and its weight there: `[record, weight, record, weight, …]`,
+//!   records as differences to the previous one, weights as integers (BM25 × 100);
+//! - `records<k>.<hash>.json`: records `k × RECORDS_PER_FILE …` as
+//!   `[url, title, description, kind]`, fetched only for the results shown.
+//!
+//! Words are what [`words`] splits the [normalised](super::search_normalize) text
+//! into, without the language's [stop words](stop_words). Arabic words lose the
+//! article (`ال`, also after `و ف ب ك`); German compounds also count as their parts
+//! where the parts are words of the municipality's own texts ([`Compounds`]).
+//! search.js repeats [`words`] and the article rule for queries, with the stop words
+//! from the entry; `tests/a11y/search.mjs` checks both give the same words.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+
+use super::search::Record;
+use super::search_normalize::normalize;
+
+/// The entry file's name.
+pub const ENTRY: &str = "index.json";
+/// The format version, in the entry; search.js refuses other versions.
+pub const VERSION: u32 = 1;
+/// Records per `records<k>` file.
+pub const RECORDS_PER_FILE: usize = 40;
+/// A postings shard is closed when it reaches about this many bytes of JSON.
+const SHARD_BYTES: usize = 16_000;
+
+/// BM25's term-frequency saturation and length normalisation.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+/// What one occurrence of a word counts in each field.
+const IN_TITLE: f64 = 4.0;
+const IN_HEADING: f64 = 1.5;
+const IN_BODY: f64 = 1.0;
+/// What a part of a compound counts (per occurrence of the compound).
+const AS_PART: f64 = 0.5;
+/// Compounds are split into parts of at least this many characters.
+const MIN_PART: usize = 4;
+
+/// The words of normalised `text`: runs of letters (incl. combining letters) and
+/// digits; one-letter words only when they are digits. search.js:
+/// `/[\p{Alphabetic}\p{N}]+/gu`.
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphabetic() || c.is_numeric()))
+        .filter(|w| {
+            let mut cs = w.chars();
+            match (cs.next(), cs.next()) {
+                (None, _) => false,
+                (Some(c), None) => c.is_numeric(),
+                _ => true,
+            }
+        })
+}
+
+/// `word` without the Arabic article (`ال`, `وال`, `فال`, `بال`, `كال`, `لل`) where
+/// at least three letters remain: "الإقامة" and "إقامة" are one word.
+pub fn arabic_base(word: &str) -> &str {
+    for prefix in ["وال", "فال", "بال", "كال", "ال", "لل"] {
+        if let Some(rest) = word.strip_prefix(prefix)
+            && rest.chars().count() >= 3
+        {
+            return rest;
+        }
+    }
+    word
+}
+
+/// The primary language subtag: `de` for `de-si`.
+fn primary(lang: &str) -> &str {
+    lang.split('-').next().unwrap_or(lang)
+}
+
+/// Words that carry no meaning a search could use, per language (primary subtag), as
+/// written in `search_stop_words.txt`; the entry holds them normalised.
+pub fn stop_words(lang: &str) -> Vec<&'static str> {
+    let lang = primary(lang);
+    include_str!("search_stop_words.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once(':'))
+        .filter(|(l, _)| l.trim() == lang)
+        .flat_map(|(_, words)| words.split_whitespace())
+        .collect()
+}
+
+/// Splits the German compounds of one bundle's words into parts that are words of the
+/// bundle themselves: "beratungsstelle" into "beratung" (with its linking `s`) and
+/// "stelle" where both occur on their own. No dictionary: a part counts only where the
+/// municipality's own texts use it.
+pub struct Compounds<'v> {
+    vocabulary: &'v HashSet<String>,
+}
+
+impl<'v> Compounds<'v> {
+    pub fn new(vocabulary: &'v HashSet<String>) -> Self {
+        Compounds { vocabulary }
+    }
+
+    /// The parts of `word` known on their own (the head without a linking `s`, `n`,
+    /// `en` or `es`), best split first: the one whose shorter part is longest. The
+    /// last part alone counts (a "Notrufnummer" is a "Nummer"); the first alone too.
+    pub fn parts(&self, word: &str) -> Vec<String> {
+        let chars: Vec<(usize, char)> = word.char_indices().collect();
+        if chars.len() < 2 * MIN_PART {
+            return Vec::new();
+        }
+        let mut best: Option<(usize, Vec<String>)> = None;
+        for &(at, _) in &chars[MIN_PART..=chars.len() - MIN_PART] {
+            let (head, tail) = (&word[..at], &word[at..]);
+            let tail_known = self.vocabulary.contains(tail);
+            let head_known = self.known_head(head);
+            let mut parts = Vec::new();
+            if let Some(h) = head_known {
+                parts.push(h.to_string());
+            }
+            if tail_known {
+                parts.push(tail.to_string());
+            }
+            if parts.is_empty() {
+                continue;
+            }
+            // Both parts known beat one; then the longest shorter part.
+            let score =
+                parts.len() * 1000 + parts.iter().map(|p| p.chars().count()).min().unwrap_or(0);
+            if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                best = Some((score, parts));
+            }
+        }
+        best.map(|(_, p)| p).unwrap_or_default()
+    }
+
+    fn known_head<'w>(&self, head: &'w str) -> Option<&'w str> {
+        if self.vocabulary.contains(head) {
+            return Some(head);
+        }
+        ["s", "n", "en", "es"].iter().find_map(|link| {
+            head.strip_suffix(link)
+                .filter(|h| h.chars().count() >= MIN_PART && self.vocabulary.contains(*h))
+        })
+    }
+}
+
+/// The entry file.
+#[derive(Serialize)]
+struct Entry<'a> {
+    version: u32,
+    lang: &'a str,
+    /// Whether the article rule of [`arabic_base`] applies to queries.
+    arabic: bool,
+    /// Whether queries' compounds are split against the words (German).
+    compounds: bool,
+    records: usize,
+    records_per_file: usize,
+    stop: Vec<String>,
+    terms: String,
+    postings: Vec<String>,
+    record_files: Vec<String>,
+}
+
+/// The words file.
+#[derive(Serialize)]
+struct Terms<'a> {
+    terms: Vec<&'a str>,
+    /// Index of the first word of each postings shard.
+    shards: Vec<usize>,
+}
+
+/// How often each word occurs in each field of one record, weighted, and the record's
+/// length in words.
+struct Counted {
+    weights: HashMap<String, f64>,
+    length: usize,
+}
+
+fn count(record: &Record, lang: &str, stop: &HashSet<String>) -> (Counted, Vec<String>) {
+    let arabic = primary(lang) == "ar";
+    let base = |w: &str| -> Option<String> {
+        if stop.contains(w) {
+            return None;
+        }
+        Some(if arabic { arabic_base(w) } else { w }.to_string())
+    };
+    let mut weights: HashMap<String, f64> = HashMap::new();
+    let mut length = 0;
+    let mut body_words = Vec::new();
+    for (text, weight) in [
+        (&record.title, IN_TITLE),
+        (&record.headings, IN_HEADING),
+        (&record.text, IN_BODY),
+    ] {
+        let text = normalize(text);
+        for w in words(&text).filter_map(base) {
+            *weights.entry(w.clone()).or_default() += weight;
+            if weight == IN_BODY {
+                length += 1;
+                body_words.push(w);
+            }
+        }
+    }
+    (Counted { weights, length }, body_words)
+}
+
+/// The files of one bundle: (path below the bundle folder, content). The same records
+/// give the same files.
+pub fn bundle(lang: &str, records: &[Record]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let stop: HashSet<String> = stop_words(lang).iter().map(|w| normalize(w)).collect();
+    let (mut counted, body_words): (Vec<Counted>, Vec<Vec<String>>) =
+        records.iter().map(|r| count(r, lang, &stop)).unzip();
+    let compounds = primary(lang) == "de";
+    if compounds {
+        let vocabulary: HashSet<String> = counted
+            .iter()
+            .flat_map(|c| c.weights.keys().cloned())
+            .collect();
+        let splitter = Compounds::new(&vocabulary);
+        let mut cache: HashMap<&str, Vec<String>> = HashMap::new();
+        for (c, body) in counted.iter_mut().zip(&body_words) {
+            for w in body {
+                let parts = cache.entry(w).or_insert_with(|| splitter.parts(w));
+                for p in parts.iter() {
+                    *c.weights.entry(p.clone()).or_default() += AS_PART;
+                }
+            }
+        }
+    }
+
+    let n = records.len().max(1) as f64;
+    let average = (counted.iter().map(|c| c.length).sum::<usize>() as f64 / n).max(1.0);
+    let mut postings: BTreeMap<&str, Vec<(usize, f64)>> = BTreeMap::new();
+    for (i, c) in counted.iter().enumerate() {
+        for (w, &tf) in &c.weights {
+            postings.entry(w.as_str()).or_default().push((i, tf));
+        }
+    }
+    let mut files = Vec::new();
+    let mut shard_names = Vec::new();
+    let mut shard_starts = Vec::new();
+    let mut shard = String::from("[");
+    let terms: Vec<&str> = postings.keys().copied().collect();
+    for (t, (_, list)) in postings.iter_mut().enumerate() {
+        list.sort_by_key(|&(i, _)| i);
+        let df = list.len() as f64;
+        let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+        if shard.len() == 1 {
+            shard_starts.push(t);
+        } else {
+            shard.push(',');
+        }
+        shard.push('[');
+        let mut previous = 0;
+        for (k, &(i, tf)) in list.iter().enumerate() {
+            let norm = 1.0 - B + B * counted[i].length as f64 / average;
+            let score = idf * tf * (K1 + 1.0) / (tf + K1 * norm);
+            let weight = (score * 100.0).round().max(1.0) as u64;
+            if k > 0 {
+                shard.push(',');
+            }
+            shard.push_str(&format!("{},{weight}", i - previous));
+            previous = i;
+        }
+        shard.push(']');
+        if shard.len() >= SHARD_BYTES {
+            shard.push(']');
+            shard_names.push(push_hashed(
+                &mut files,
+                "postings",
+                shard_names.len(),
+                shard,
+            ));
+            shard = String::from("[");
+        }
+    }
+    if shard.len() > 1 || shard_names.is_empty() {
+        shard.push(']');
+        shard_names.push(push_hashed(
+            &mut files,
+            "postings",
+            shard_names.len(),
+            shard,
+        ));
+        if shard_starts.len() < shard_names.len() {
+            shard_starts.push(terms.len());
+        }
+    }
+    let terms_json = serde_json::to_string(&Terms {
+        terms,
+        shards: shard_starts,
+    })
+    .map_err(|e| e.to_string())?;
+    let terms_name = push_hashed(&mut files, "terms", usize::MAX, terms_json);
+
+    let mut record_files = Vec::new();
+    for (k, chunk) in records.chunks(RECORDS_PER_FILE).enumerate() {
+        let rows: Vec<[&str; 4]> = chunk
+            .iter()
+            .map(|r| [&r.url[..], &r.title, &r.description, r.kind.as_str()])
+            .collect();
+        let json = serde_json::to_string(&rows).map_err(|e| e.to_string())?;
+        record_files.push(push_hashed(&mut files, "records", k, json));
+    }
+    let mut stop: Vec<String> = stop.into_iter().collect();
+    stop.sort();
+    let entry = Entry {
+        version: VERSION,
+        lang,
+        arabic: primary(lang) == "ar",
+        compounds,
+        records: records.len(),
+        records_per_file: RECORDS_PER_FILE,
+        stop,
+        terms: terms_name,
+        postings: shard_names,
+        record_files,
+    };
+    let entry = serde_json::to_vec(&entry).map_err(|e| e.to_string())?;
+    files.push((ENTRY.to_string(), entry));
+    Ok(files)
+}
+
+/// Adds `content` as `<stem><k>.<hash>.json` (`<stem>.<hash>.json` for `k ==
+/// usize::MAX`) and returns the name.
+fn push_hashed(
+    files: &mut Vec<(String, Vec<u8>)>,
+    stem: &str,
+    k: usize,
+    content: String,
+) -> String {
+    let hash = crate::output::fingerprint::hash(content.as_bytes());
+    let name = if k == usize::MAX {
+        format!("{stem}.{}.json", &hash[..12])
+    } else {
+        format!("{stem}{k}.{}.json", &hash[..12])
+    };
+    files.push((name.clone(), content.into_bytes()));
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::search::Kind;
+
+    fn record(url: &str, title: &str, text: &str) -> Record {
+        Record {
+            kind: Kind::Page,
+            url: url.into(),
+            title: title.into(),
+            description: String::new(),
+            headings: String::new(),
+            text: format!("{title}\n{text}"),
+        }
+    }
+
+    #[test]
+    fn words_are_letters_and_digits() {
+        let w: Vec<&str> = words("wo ist das bürgerbüro? tel. 112, a-b 7 c3po ثبتنام").collect();
+        assert_eq!(
+            w,
+            [
+                "wo",
+                "ist",
+                "das",
+                "bürgerbüro",
+                "tel",
+                "112",
+                "7",
+                "c3po",
+                "ثبتنام"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_arabic_article_goes() {
+        assert_eq!(arabic_base("الاقامه"), "اقامه");
+        assert_eq!(arabic_base("والعمل"), "عمل");
+        assert_eq!(arabic_base("الى"), "الى");
+    }
+
+    #[test]
+    fn compounds_split_into_known_words() {
+        let vocabulary: HashSet<String> = ["beratung", "stelle", "notruf", "nummern", "frau"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let c = Compounds::new(&vocabulary);
+        assert_eq!(c.parts("beratungsstelle"), ["beratung", "stelle"]);
+        assert_eq!(c.parts("handynummern"), ["nummern"]);
+        assert_eq!(c.parts("notrufnummern"), ["notruf", "nummern"]);
+        assert!(c.parts("stelle").is_empty());
+        assert!(c.parts("unbekanntes").is_empty());
+    }
+
+    fn parse(files: &[(String, Vec<u8>)], name: &str) -> serde_json::Value {
+        let (_, c) = files.iter().find(|(n, _)| n == name).expect(name);
+        serde_json::from_slice(c).unwrap()
+    }
+
+    /// The records holding `term` with their weights, read back from the files.
+    fn postings_of(files: &[(String, Vec<u8>)], term: &str) -> Vec<(u64, u64)> {
+        let entry = parse(files, ENTRY);
+        let terms = parse(files, entry["terms"].as_str().unwrap());
+        let list: Vec<&str> = terms["terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        let Some(at) = list.iter().position(|t| *t == term) else {
+            return Vec::new();
+        };
+        let starts: Vec<usize> = terms["shards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_u64().unwrap() as usize)
+            .collect();
+        let k = starts.iter().rposition(|&s| s <= at).unwrap();
+        let shard = parse(files, entry["postings"][k].as_str().unwrap());
+        let row = shard[at - starts[k]].as_array().unwrap();
+        let mut doc = 0;
+        row.chunks(2)
+            .map(|p| {
+                doc += p[0].as_u64().unwrap();
+                (doc, p[1].as_u64().unwrap())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn titles_weigh_more_than_bodies_and_stop_words_are_not_indexed() {
+        let records = vec![
+            record(
+                "/m/de/a/",
+                "Anmeldung",
+                "Die Wohnung im Bürgerbüro anmelden.",
+            ),
+            record(
+                "/m/de/b/",
+                "Wohnen",
+                "Nach der Anmeldung eine Wohnung suchen.",
+            ),
+            record("/m/de/c/", "Arbeit", "Arbeit finden."),
+        ];
+        let files = bundle("de", &records).unwrap();
+        let anmeldung = postings_of(&files, "anmeldung");
+        assert_eq!(anmeldung.len(), 2);
+        assert!(anmeldung[0].1 > anmeldung[1].1, "{anmeldung:?}");
+        assert!(postings_of(&files, "die").is_empty());
+        assert!(postings_of(&files, "der").is_empty());
+        // Deterministic.
+        assert_eq!(files, bundle("de", &records).unwrap());
+        // Records files hold what results show.
+        let entry = parse(&files, ENTRY);
+        let rows = parse(&files, entry["record_files"][0].as_str().unwrap());
+        assert_eq!(rows[1][0], "/m/de/b/");
+        assert_eq!(rows[1][1], "Wohnen");
+        assert_eq!(rows[1][3], "page");
+    }
+
+    #[test]
+    fn german_compounds_are_found_by_their_parts() {
+        let records = vec![
+            record("/m/de/a/", "Beratung", "Beratung für alle."),
+            record("/m/de/b/", "Stelle", "Eine Stelle."),
+            record("/m/de/c/", "Ämter", "Die Beratungsstelle hilft."),
+        ];
+        let files = bundle("de", &records).unwrap();
+        let beratung = postings_of(&files, "beratung");
+        assert_eq!(beratung.iter().map(|p| p.0).collect::<Vec<_>>(), [0, 2]);
+        // Not in English bundles.
+        let files = bundle("en", &records).unwrap();
+        assert_eq!(postings_of(&files, "beratung").len(), 1);
+    }
+
+    #[test]
+    fn many_records_make_many_shards_and_record_files() {
+        let records: Vec<Record> = (0..500)
+            .map(|i| {
+                record(
+                    &format!("/m/de/p{i}/"),
+                    &format!("Seite{i}"),
+                    &format!("wort{i} gemeinsam text{} {}", i % 7, "füllwort ".repeat(20)),
+                )
+            })
+            .collect();
+        let files = bundle("de", &records).unwrap();
+        let entry = parse(&files, ENTRY);
+        assert!(entry["postings"].as_array().unwrap().len() > 1);
+        assert_eq!(
+            entry["record_files"].as_array().unwrap().len(),
+            500usize.div_ceil(RECORDS_PER_FILE)
+        );
+        assert_eq!(
+            postings_of(&files, "wort417"),
+            [(417, postings_of(&files, "wort417")[0].1)]
+        );
+        assert_eq!(postings_of(&files, "gemeinsam").len(), 500);
+        for (name, content) in &files {
+            assert!(
+                content.len() < 64_000 || name.starts_with("terms"),
+                "{name}"
+            );
+        }
+    }
+}
