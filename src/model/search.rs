@@ -1,8 +1,23 @@
 //! Where search is in the output: the search page below each start page
-//! (`/<m>/<lang>/search/`) and the Pagefind bundles below the municipality
+//! (`/<m>/<lang>/search/`) and the search bundles below the municipality
 //! (`/<m>/_search/<lang>/`); the bundles are written by `output_search`.
 
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
 use crate::model::{LangIdx, Municipality, Site};
+
+/// `[search]` in municipality.toml.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchSettings {
+    /// Per language code, groups of words or phrases that mean the same to readers
+    /// (`[["Jobcenter", "Arbeitsamt"], ["Kita", "Kindergarten"]]`): a text with one of
+    /// them is also found by the others.
+    #[serde(default)]
+    pub synonyms: BTreeMap<String, Vec<Vec<String>>>,
+}
 
 /// The URL segment of the search page below the start page: `/<m>/<lang>/search/`.
 pub const FOLDER: &str = "search";
@@ -56,11 +71,11 @@ mod tests {
     #[test]
     fn files_belong_to_their_bundle() {
         assert_eq!(
-            bundle_of("stadt/_search/ar/fragment/ar_1.pf_fragment"),
+            bundle_of("stadt/_search/ar/postings0.0123456789ab.json"),
             Some("stadt/_search/ar")
         );
         assert_eq!(
-            bundle_of("stadt/_search/ar/pagefind.js"),
+            bundle_of("stadt/_search/ar/index.json"),
             Some("stadt/_search/ar")
         );
         assert_eq!(bundle_of("stadt/ar/search/index.html"), None);

@@ -26,10 +26,9 @@ use crate::output::fingerprint::Assets;
 use crate::theme::Theme;
 
 /// The default Content-Security-Policy: only this site's own files, nothing inline,
-/// no plugins, no framing, no forms or `<base>` pointing elsewhere. Scripts may compile
-/// WebAssembly (`'wasm-unsafe-eval'`, not `'unsafe-eval'`: no `eval` of strings): the
-/// search page's index (Pagefind) runs as WebAssembly loaded from this site.
-pub const DEFAULT_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+/// no plugins, no framing, no forms or `<base>` pointing elsewhere. Search is plain
+/// JavaScript over JSON: no WebAssembly, so no `'wasm-unsafe-eval'`.
+pub const DEFAULT_CSP: &str = "default-src 'self'; script-src 'self'; \
      base-uri 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
 
 /// Headers sent with every URL (after the Content-Security-Policy).

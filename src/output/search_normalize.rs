@@ -12,8 +12,8 @@
 //!    Arabic alef forms `أ إ آ ٱ` → `ا`; alef maqsura `ى`, Persian yeh `ی` → Arabic yeh
 //!    `ي`; Persian keheh `ک` → Arabic kaf `ك`; teh marbuta `ة` → `ه`; Turkish `İ`, `I`,
 //!    `ı` → `i`; Ukrainian `і` (and `І`) → Latin `i`, which Russian keyboards type.
-//!    One direction for Arabic and Persian alike: Pagefind's Arabic stemmer expects the
-//!    Arabic letters, Persian has no stemmer, and a reader of either may type either.
+//!    One direction for Arabic and Persian alike: a reader of either may type
+//!    either letter, and the index's Arabic article rule expects the Arabic letters.
 //! 3. Removed: Arabic diacritics (U+064B–U+0655, superscript alef U+0670), tatweel
 //!    U+0640, the zero-width non-joiner and joiner (U+200C, U+200D: `می‌خواهم` and
 //!    `میخواهم` are one word), the soft hyphen; apostrophes `' ’ ‘ ʼ `` between two
