@@ -296,11 +296,6 @@ fn decode_references(text: &str) -> String {
     out
 }
 
-/// The files of one bundle: (path below the bundle folder, content).
-pub fn bundle(code: &str, records: &[Record]) -> Result<Vec<(String, Vec<u8>)>, String> {
-    crate::output::search_index::bundle(code, records)
-}
-
 /// Build and write the bundles `bundles` (municipality index, language), in parallel.
 /// Returns (files, bytes).
 pub fn write(
@@ -328,13 +323,15 @@ fn write_bundle(
 ) -> Result<(u64, u64), Diagnostic> {
     let m = &site.municipalities[mi];
     let code = &m.languages[lang].code;
-    let files = bundle(code, &records(m, lang)).map_err(|e| {
-        Diagnostic::file(
-            Severity::Error,
-            format!("content/{}", m.slug),
-            format!("cannot build the search index in `{code}`: {e}"),
-        )
-    })?;
+    let synonyms = m.search.synonyms.get(code).map_or(&[][..], Vec::as_slice);
+    let files =
+        crate::output::search_index::bundle(code, &records(m, lang), synonyms).map_err(|e| {
+            Diagnostic::file(
+                Severity::Error,
+                format!("content/{}", m.slug),
+                format!("cannot build the search index in `{code}`: {e}"),
+            )
+        })?;
     let dir = bundle_dir(m, lang);
     let mut bytes = 0;
     for (name, content) in &files {

@@ -48,14 +48,17 @@ const IN_HEADING: f64 = 1.5;
 const IN_BODY: f64 = 1.0;
 /// What a part of a compound counts (per occurrence of the compound).
 const AS_PART: f64 = 0.5;
+/// What a synonym counts, relative to the word found.
+const AS_SYNONYM: f64 = 0.8;
 /// Compounds are split into parts of at least this many characters.
 const MIN_PART: usize = 4;
 
-/// The words of normalised `text`: runs of letters (incl. combining letters) and
-/// digits; one-letter words only when they are digits. search.js:
-/// `/[\p{Alphabetic}\p{N}]+/gu`.
+/// The words of normalised `text`: runs of letters, combining marks (Devanagari's
+/// virama, vowel signs) and digits; one-letter words only when they are digits.
+/// search.js: `/[\p{Alphabetic}\p{M}\p{N}]+/gu`.
 pub fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !(c.is_alphabetic() || c.is_numeric()))
+    use unicode_normalization::char::is_combining_mark;
+    text.split(|c: char| !(c.is_alphabetic() || c.is_numeric() || is_combining_mark(c)))
         .filter(|w| {
             let mut cs = w.chars();
             match (cs.next(), cs.next()) {
@@ -186,14 +189,28 @@ struct Counted {
     length: usize,
 }
 
-fn count(record: &Record, lang: &str, stop: &HashSet<String>) -> (Counted, Vec<String>) {
-    let arabic = primary(lang) == "ar";
-    let base = |w: &str| -> Option<String> {
-        if stop.contains(w) {
-            return None;
-        }
-        Some(if arabic { arabic_base(w) } else { w }.to_string())
-    };
+/// How the words of a text become index words: stop words out, the Arabic article
+/// off.
+struct Indexing<'a> {
+    stop: &'a HashSet<String>,
+    arabic: bool,
+}
+
+impl Indexing<'_> {
+    fn words(&self, text: &str) -> Vec<String> {
+        let text = normalize(text);
+        words(&text)
+            .filter(|w| !self.stop.contains(*w))
+            .map(|w| if self.arabic { arabic_base(w) } else { w }.to_string())
+            .collect()
+    }
+}
+
+fn count(
+    record: &Record,
+    indexing: &Indexing,
+    synonyms: &[Vec<Vec<String>>],
+) -> (Counted, Vec<String>) {
     let mut weights: HashMap<String, f64> = HashMap::new();
     let mut length = 0;
     let mut body_words = Vec::new();
@@ -202,24 +219,65 @@ fn count(record: &Record, lang: &str, stop: &HashSet<String>) -> (Counted, Vec<S
         (&record.headings, IN_HEADING),
         (&record.text, IN_BODY),
     ] {
-        let text = normalize(text);
-        for w in words(&text).filter_map(base) {
+        let found = indexing.words(text);
+        for w in &found {
             *weights.entry(w.clone()).or_default() += weight;
-            if weight == IN_BODY {
-                length += 1;
-                body_words.push(w);
+        }
+        // A synonym found here counts for the other words of its group too.
+        for group in synonyms {
+            for (i, member) in group.iter().enumerate() {
+                let times = occurrences(&found, member);
+                if times == 0 {
+                    continue;
+                }
+                for other in group.iter().enumerate().filter(|(j, _)| *j != i) {
+                    for w in other.1 {
+                        *weights.entry(w.clone()).or_default() +=
+                            times as f64 * weight * AS_SYNONYM;
+                    }
+                }
             }
+        }
+        if weight == IN_BODY {
+            length += found.len();
+            body_words = found;
         }
     }
     (Counted { weights, length }, body_words)
 }
 
+/// How often the word sequence `phrase` occurs in `words`.
+fn occurrences(words: &[String], phrase: &[String]) -> usize {
+    if phrase.is_empty() || phrase.len() > words.len() {
+        return 0;
+    }
+    words.windows(phrase.len()).filter(|w| *w == phrase).count()
+}
+
 /// The files of one bundle: (path below the bundle folder, content). The same records
 /// give the same files.
-pub fn bundle(lang: &str, records: &[Record]) -> Result<Vec<(String, Vec<u8>)>, String> {
+///
+/// `synonyms`: groups of words or phrases that mean the same (`[search.synonyms]` of
+/// the municipality in this language): a record with one of them is also found by the
+/// others, a little less strongly than by the word itself.
+pub fn bundle(
+    lang: &str,
+    records: &[Record],
+    synonyms: &[Vec<String>],
+) -> Result<Vec<(String, Vec<u8>)>, String> {
     let stop: HashSet<String> = stop_words(lang).iter().map(|w| normalize(w)).collect();
-    let (mut counted, body_words): (Vec<Counted>, Vec<Vec<String>>) =
-        records.iter().map(|r| count(r, lang, &stop)).unzip();
+    let indexing = Indexing {
+        stop: &stop,
+        arabic: primary(lang) == "ar",
+    };
+    let synonyms: Vec<Vec<Vec<String>>> = synonyms
+        .iter()
+        .map(|group| group.iter().map(|member| indexing.words(member)).collect())
+        .collect();
+    let (mut counted, body_words): (Vec<Counted>, Vec<Vec<String>>) = records
+        .iter()
+        .map(|r| count(r, &indexing, &synonyms))
+        .unzip();
     let compounds = primary(lang) == "de";
     if compounds {
         let vocabulary: HashSet<String> = counted
@@ -384,6 +442,30 @@ mod tests {
         );
     }
 
+    #[derive(serde::Deserialize)]
+    struct WordsCase {
+        lang: String,
+        input: String,
+        words: Vec<String>,
+        why: String,
+    }
+
+    /// The table search.js is checked against too (tests/a11y/search.mjs): queries are
+    /// split into the words the index holds.
+    #[test]
+    fn the_shared_table_of_words() {
+        let cases: Vec<WordsCase> =
+            serde_json::from_str(include_str!("../../tests/fixtures/search-words.json")).unwrap();
+        assert!(cases.len() >= 8);
+        for c in &cases {
+            let text = normalize(&c.input);
+            let got: Vec<&str> = words(&text)
+                .map(|w| if c.lang == "ar" { arabic_base(w) } else { w })
+                .collect();
+            assert_eq!(got, c.words, "{}: {:?}", c.why, c.input);
+        }
+    }
+
     #[test]
     fn the_arabic_article_goes() {
         assert_eq!(arabic_base("الاقامه"), "اقامه");
@@ -456,14 +538,14 @@ mod tests {
             ),
             record("/m/de/c/", "Arbeit", "Arbeit finden."),
         ];
-        let files = bundle("de", &records).unwrap();
+        let files = bundle("de", &records, &[]).unwrap();
         let anmeldung = postings_of(&files, "anmeldung");
         assert_eq!(anmeldung.len(), 2);
         assert!(anmeldung[0].1 > anmeldung[1].1, "{anmeldung:?}");
         assert!(postings_of(&files, "die").is_empty());
         assert!(postings_of(&files, "der").is_empty());
         // Deterministic.
-        assert_eq!(files, bundle("de", &records).unwrap());
+        assert_eq!(files, bundle("de", &records, &[]).unwrap());
         // Records files hold what results show.
         let entry = parse(&files, ENTRY);
         let rows = parse(&files, entry["record_files"][0].as_str().unwrap());
@@ -479,12 +561,63 @@ mod tests {
             record("/m/de/b/", "Stelle", "Eine Stelle."),
             record("/m/de/c/", "Ämter", "Die Beratungsstelle hilft."),
         ];
-        let files = bundle("de", &records).unwrap();
+        let files = bundle("de", &records, &[]).unwrap();
         let beratung = postings_of(&files, "beratung");
         assert_eq!(beratung.iter().map(|p| p.0).collect::<Vec<_>>(), [0, 2]);
         // Not in English bundles.
-        let files = bundle("en", &records).unwrap();
+        let files = bundle("en", &records, &[]).unwrap();
         assert_eq!(postings_of(&files, "beratung").len(), 1);
+    }
+
+    #[test]
+    fn synonyms_find_each_other_also_as_phrases() {
+        let records = vec![
+            record("/m/de/a/", "Jobcenter", "Das Jobcenter zahlt Bürgergeld."),
+            record("/m/de/b/", "Kita", "Ein Platz in der Kita."),
+            record("/m/de/c/", "Schule", "Die Schule."),
+        ];
+        let groups = vec![
+            vec![
+                "Jobcenter".to_string(),
+                "Hartz IV".to_string(),
+                "Arbeitsamt".to_string(),
+            ],
+            vec!["Kita".to_string(), "Kindergarten".to_string()],
+        ];
+        let files = bundle("de", &records, &groups).unwrap();
+        assert_eq!(
+            postings_of(&files, "hartz")
+                .iter()
+                .map(|p| p.0)
+                .collect::<Vec<_>>(),
+            [0]
+        );
+        assert_eq!(
+            postings_of(&files, "iv")
+                .iter()
+                .map(|p| p.0)
+                .collect::<Vec<_>>(),
+            [0]
+        );
+        assert_eq!(
+            postings_of(&files, "kindergarten")
+                .iter()
+                .map(|p| p.0)
+                .collect::<Vec<_>>(),
+            [1]
+        );
+        // Less than the word itself where both are there.
+        let kita = postings_of(&files, "kita")[0].1;
+        assert!(postings_of(&files, "kindergarten")[0].1 < kita);
+        // Without synonyms, none of that.
+        assert!(postings_of(&bundle("de", &records, &[]).unwrap(), "hartz").is_empty());
+        assert_eq!(
+            occurrences(
+                &["a".into(), "b".into(), "a".into(), "b".into()],
+                &["a".into(), "b".into()]
+            ),
+            2
+        );
     }
 
     #[test]
@@ -498,7 +631,7 @@ mod tests {
                 )
             })
             .collect();
-        let files = bundle("de", &records).unwrap();
+        let files = bundle("de", &records, &[]).unwrap();
         let entry = parse(&files, ENTRY);
         assert!(entry["postings"].as_array().unwrap().len() > 1);
         assert_eq!(

@@ -1,7 +1,8 @@
 // Search in headless Chromium over content-example, served with its _headers (CSP):
-// the normalisation table in Node and in the browser (the same table as the Rust unit
-// test), queries typed the common way finding pages written the careful way, the
-// source-language list, the header form, and the page without JavaScript.
+// the normalisation table and the word splitting in Node and in the browser (the same
+// tables as the Rust unit tests), queries typed the common way finding pages written
+// the careful way, the source-language list, the header form, what a search downloads,
+// and the page without JavaScript.
 //
 //   cd tests/a11y && npm ci --ignore-scripts && node search.mjs
 //   (WEGWEISER_SITE=<built site> skips the build.)
@@ -11,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { REPO, buildSite, launchChromium, serve } from './lib.mjs';
-import { normalize } from '../../themes/default/static/search.js';
+import { normalize, words, arabicBase } from '../../themes/default/static/search.js';
 
 let passed = 0;
 let failed = 0;
@@ -27,6 +28,19 @@ function record(name, problems) {
 }
 
 const CASES = JSON.parse(readFileSync(join(REPO, 'tests/fixtures/search-normalisation.json'), 'utf8'));
+const WORDS = JSON.parse(readFileSync(join(REPO, 'tests/fixtures/search-words.json'), 'utf8'));
+
+/** The index's words of `c.input` as search.js makes them for a query. */
+function queryWords(c) {
+  const w = words(normalize(c.input));
+  return c.lang === 'ar' ? w.map(arabicBase) : w;
+}
+
+function wordsProblems() {
+  return WORDS.filter((c) => JSON.stringify(queryWords(c)) !== JSON.stringify(c.words)).map(
+    (c) => `${c.why}: ${JSON.stringify(c.input)} → ${JSON.stringify(queryWords(c))}, want ${JSON.stringify(c.words)}`,
+  );
+}
 
 function tableProblems(f) {
   return CASES.filter((c) => f(c.input) !== c.expected).map(
@@ -122,6 +136,7 @@ async function search(context, origin, m, lang, q) {
 
 async function main() {
   record('normalize() in Node: the shared table', tableProblems(normalize));
+  record('words() and arabicBase() in Node: the shared table', wordsProblems());
 
   const site = resolve(process.env.WEGWEISER_SITE || buildSite());
   const server = await serve(site);
@@ -240,10 +255,10 @@ async function main() {
     }
 
     // What a phone downloads for a one-word search (a fresh browser context, nothing
-    // cached): Pagefind fetches the entry, the language's metadata and WebAssembly, the
-    // index chunk of the word and one fragment per result shown. Reported for
-    // docs/search.md; bounded so that the index stays small enough for a phone.
-    for (const [lang, q] of [['de', 'Anmeldung'], ['ar', 'اقامة']]) {
+    // cached): the entry, the words, the postings shards the query's words are in and
+    // the records files of the results shown. Reported for docs/search.md; bounded so
+    // that the index stays small enough for a phone.
+    for (const [lang, q] of [['de', 'Anmeldung'], ['ar', 'اقامة'], ['de', 'Wo kann ich einen Deutschkurs machen?']]) {
       const fresh = await browser.newContext();
       await fresh.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
       const page = await fresh.newPage();
@@ -259,11 +274,10 @@ async function main() {
       await page.goto(`${origin}/musterstadt/${lang}/search/?q=${encodeURIComponent(q)}`, { waitUntil: 'load' });
       await page.waitForFunction(() => document.querySelectorAll('#search-results > li').length > 0, null, { timeout: 15000 });
       await page.waitForLoadState('networkidle');
-      // Pagefind's index files and WebAssembly are gzip files already; pagefind.js,
-      // its worker and the entry JSON go over the wire compressed by the host.
+      // The index is JSON, which hosts compress on the wire (Netlify, Cloudflare Pages).
       const wire = (f, b) => (/\.(js|json)$/.test(f) ? gzipSync(b).length : b.length);
       const files = [...sizes.entries()];
-      const kind = (f) => (f.endsWith('.pf_fragment') ? 'fragments' : f.endsWith('.pf_index') ? 'index' : f.includes('wasm') ? 'wasm' : f.endsWith('.js') ? 'js' : 'meta');
+      const kind = (f) => f.split('/').pop().replace(/\d*\..*$/, '');
       const sum = (list) => list.reduce((n, [f, b]) => n + wire(f, b), 0);
       const byKind = {};
       for (const [f, b] of files) byKind[kind(f)] = (byKind[kind(f)] || 0) + wire(f, b);

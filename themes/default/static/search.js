@@ -51,7 +51,7 @@ export function normalize(text) {
 const LIMIT = 20;
 const DEBOUNCE_MS = 250;
 /** Results scoring below this share of the best one are left out. */
-const CUTOFF = 0.15;
+const CUTOFF = 0.25;
 /** Index words one query word may stand for, at most (the best matches). */
 const EXPANSIONS = 40;
 /** How much a match counts, by kind. */
@@ -104,7 +104,7 @@ function fetched(index, name) {
 
 /** The words of normalised text, as src/output/search_index.rs `words` splits it. */
 export function words(text) {
-  return (text.match(/[\p{Alphabetic}\p{N}]+/gu) ?? [])
+  return (text.match(/[\p{Alphabetic}\p{M}\p{N}]+/gu) ?? [])
     .filter((w) => [...w].length > 1 || /^\p{N}$/u.test(w));
 }
 
@@ -251,7 +251,7 @@ async function postings(index, id) {
 
 /** Records ranked for normalised `query`: every word optional; a record's score is the
  *  sum over the query's words of its best match's weight (BM25 from the index) times
- *  how much the match counts, times the share of the query's words it matches. */
+ *  how much the match counts. Records far below the best one are left out. */
 export async function rank(index, query, typing) {
   // As the index: stop words out (unless there is nothing else), then the article.
   const all = words(query);
@@ -275,16 +275,12 @@ export async function rank(index, query, typing) {
     return best;
   }));
   const scores = new Map();
-  const matched = new Map();
   for (const best of perWord) {
     for (const [record, score] of best) {
       scores.set(record, (scores.get(record) ?? 0) + score);
-      matched.set(record, (matched.get(record) ?? 0) + 1);
     }
   }
-  const ranked = [...scores.entries()]
-    .map(([record, score]) => [record, score * Math.sqrt(matched.get(record) / unique.length)])
-    .sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   const top = ranked.length ? ranked[0][1] : 0;
   return ranked.filter(([, score]) => score >= top * CUTOFF);
 }
