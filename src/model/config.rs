@@ -148,6 +148,9 @@ pub struct MunicipalityConfig {
     /// `[events]`: how many days ahead the events page lists (see docs/events.md).
     #[serde(default)]
     pub events: crate::model::event::EventSettings,
+    /// `[search]`: synonyms (see docs/search.md).
+    #[serde(default)]
+    pub search: crate::model::search::SearchSettings,
 }
 
 /// An absolute base URL split into what links need.
@@ -213,6 +216,7 @@ pub const MUNICIPALITY_KEYS: &[&str] = &[
     "accessibility",
     "theme",
     "events",
+    "search",
 ];
 
 #[cfg(test)]

@@ -103,6 +103,8 @@ pub struct Municipality {
     pub events: Vec<crate::model::event::Event>,
     /// `[events] window_days`: how many days ahead the events page lists.
     pub event_window_days: u32,
+    /// `[search]`: synonyms per language.
+    pub search: crate::model::search::SearchSettings,
 }
 
 /// An old URL that forwards readers to a page.

@@ -173,6 +173,7 @@ pub fn resolve_municipality(
         news: Vec::new(),
         events: Vec::new(),
         event_window_days: config.events.window_days,
+        search: config.search.clone(),
     };
     resolve_items(
         &mut municipality,
