@@ -12,9 +12,10 @@ export const HERE = dirname(fileURLToPath(import.meta.url));
 export const REPO = resolve(HERE, '..', '..');
 
 /** Build the portal at `WEGWEISER_PORTAL` (default content-example/) into a fresh
- *  temporary folder with `WEGWEISER_BIN` (default: `cargo run --release`); the folder
- *  is removed when the process exits. */
-export function buildSite() {
+ *  temporary folder with `WEGWEISER_BIN` (default: `cargo run --release`), with
+ *  `extra` build options (such as `--today`); the folder is removed when the process
+ *  exits. */
+export function buildSite(extra = []) {
   const portal = resolve(REPO, process.env.WEGWEISER_PORTAL || 'content-example');
   const dir = mkdtempSync(join(tmpdir(), 'wegweiser-a11y-'));
   // Removed when the check ends, however it ends (WEGWEISER_KEEP=1 keeps it to look at).
@@ -22,8 +23,8 @@ export function buildSite() {
   const out = join(dir, 'site');
   const bin = process.env.WEGWEISER_BIN;
   const [cmd, args] = bin
-    ? [resolve(REPO, bin), ['build', portal, '--out', out, '-q']]
-    : ['cargo', ['run', '--release', '--locked', '--quiet', '--', 'build', portal, '--out', out, '-q']];
+    ? [resolve(REPO, bin), ['build', portal, '--out', out, '-q', ...extra]]
+    : ['cargo', ['run', '--release', '--locked', '--quiet', '--', 'build', portal, '--out', out, '-q', ...extra]];
   const r = spawnSync(cmd, args, { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`build failed (exit ${r.status}): ${cmd} ${args.join(' ')}`);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The accessibility and validity check as CI runs it (`step "a11y"` in .ci/run):
 # installs what it needs on a clean machine, builds the release binary once, and runs
-# check.mjs over content-example/ (and offline.mjs, search.mjs, and xss.mjs over
-# tests/fixtures/xss). Exits non-zero on any violation.
+# check.mjs over content-example/ (and offline.mjs, search.mjs, the search evaluation
+# tests/search-eval/run.mjs, and xss.mjs over tests/fixtures/xss). Exits non-zero on
+# any violation.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -33,5 +34,9 @@ cargo build --release --locked
 WEGWEISER_BIN="${CARGO_TARGET_DIR:-$repo/target}/release/wegweiser" node "$here/check.mjs"
 WEGWEISER_BIN="${CARGO_TARGET_DIR:-$repo/target}/release/wegweiser" node "$here/offline.mjs"
 WEGWEISER_BIN="${CARGO_TARGET_DIR:-$repo/target}/release/wegweiser" node "$here/search.mjs"
+# Issue 24: the question set, then every question through the search page (and
+# MiniSearch as Integreat's app has it); fails below tests/search-eval/thresholds.json.
+node "$repo/tests/search-eval/check-questions.mjs" >/dev/null
+WEGWEISER_BIN="${CARGO_TARGET_DIR:-$repo/target}/release/wegweiser" node "$repo/tests/search-eval/run.mjs"
 # The XSS fixture without the CSP: the sanitiser alone keeps scripts out.
 WEGWEISER_BIN="${CARGO_TARGET_DIR:-$repo/target}/release/wegweiser" node "$here/xss.mjs"
