@@ -101,7 +101,12 @@ fn rows(bundle: &Path) -> Vec<[String; 4]> {
         }
         for row in file {
             let s = |i: usize| row[i].as_str().unwrap().to_string();
-            assert_eq!(row.as_array().unwrap().len(), 4, "{row}");
+            assert_eq!(row.as_array().unwrap().len(), 5, "{row}");
+            // The key names the record in every language: `page/12`, `place/3`.
+            let key = s(4);
+            let (kind, number) = key.split_once('/').unwrap();
+            assert_eq!(kind, s(3), "{row}");
+            assert!(number.parse::<usize>().is_ok(), "{row}");
             out.push([s(0), s(1), s(2), s(3)]);
         }
     }
@@ -619,27 +624,23 @@ fn the_search_page_in_every_language() {
             "{script}"
         );
         assert!(tmp.path().join(&script[1..]).is_file());
-        // Readers of a translation get the German matches as a second, marked list.
+        // Readers of a translation also get the German matches, marked with their
+        // language, in the same list.
         if lang == "de" {
-            assert!(select(&doc, "#search-source").is_empty());
+            assert!(attr(&doc, "#search-app", "data-source-bundle").is_none());
         } else {
-            assert_eq!(
-                attr(&doc, "#search-source", "data-bundle").as_deref(),
-                Some("/stadt/_search/de/")
-            );
-            assert_eq!(
-                attr(&doc, "#search-source", "data-lang").as_deref(),
-                Some("de")
-            );
-            assert_eq!(
-                attr(&doc, "#search-source", "data-dir").as_deref(),
-                Some("ltr")
-            );
-            assert_eq!(
-                attr(&doc, "#search-source", "data-marker").as_deref(),
-                Some("Deutsch")
-            );
-            assert!(text(&doc, "#search-source-heading").contains("Deutsch"));
+            for (name, want) in [
+                ("data-source-bundle", "/stadt/_search/de/"),
+                ("data-source-lang", "de"),
+                ("data-source-dir", "ltr"),
+                ("data-source-marker", "Deutsch"),
+            ] {
+                assert_eq!(
+                    attr(&doc, "#search-app", name).as_deref(),
+                    Some(want),
+                    "{name}"
+                );
+            }
         }
         // Not twice: the header has no second search form on the search page.
         assert!(select(&doc, ".header-search").is_empty());

@@ -62,6 +62,9 @@ pub struct Record {
     pub kind: Kind,
     /// URL path from the site root, percent-encoded, as links have it.
     pub url: String,
+    /// What the record is in every language (`page/12`, `place/3`): the search page
+    /// shows a page once, in the reader's language where both lists have it.
+    pub key: String,
     /// Original text, shown in the result.
     pub title: String,
     /// The description from front matter, else the first paragraph; original text.
@@ -89,7 +92,7 @@ pub fn records(m: &Municipality, lang: LangIdx) -> Vec<Record> {
 
 /// Pages (start page and sections included) with their own text in `lang`.
 fn page_records(m: &Municipality, lang: LangIdx, out: &mut Vec<Record>) {
-    for page in &m.pages {
+    for (id, page) in m.pages.iter().enumerate() {
         let (Some(t), Some(l)) = (&page.translations[lang], &page.localized[lang]) else {
             continue;
         };
@@ -101,6 +104,7 @@ fn page_records(m: &Municipality, lang: LangIdx, out: &mut Vec<Record>) {
         out.push(record(
             Kind::Page,
             l.url.clone(),
+            format!("page/{id}"),
             &t.front.title,
             t.front.description.as_deref(),
             &body,
@@ -115,7 +119,16 @@ fn place_records(m: &Municipality, lang: LangIdx, out: &mut Vec<Record>) {
             &place.texts[lang],
             crate::model::place::place_url(m, lang, i),
         ) {
-            out.push(text_record(Kind::Place, url, text));
+            // The address is searched too ("Marktplatz" finds the office there).
+            let address = place.data.address.as_ref().map_or(String::new(), |a| {
+                format!("{} {} {}", a.street, a.postcode, a.town)
+            });
+            let mut r = text_record(Kind::Place, url, format!("place/{i}"), text);
+            if !address.is_empty() {
+                r.text.push('\n');
+                r.text.push_str(&address);
+            }
+            out.push(r);
         }
     }
 }
@@ -129,7 +142,7 @@ fn news_records(m: &Municipality, lang: LangIdx, out: &mut Vec<Record>) {
         if let (Some(text), Some(url)) =
             (&item.texts[lang], crate::model::news::item_url(m, lang, i))
         {
-            out.push(text_record(Kind::News, url, text));
+            out.push(text_record(Kind::News, url, format!("news/{i}"), text));
         }
     }
 }
@@ -145,20 +158,28 @@ fn event_records(m: &Municipality, lang: LangIdx, out: &mut Vec<Record>) {
             &event.texts[lang],
             crate::model::event::event_url(m, lang, i),
         ) {
-            out.push(text_record(Kind::Event, url, text));
+            out.push(text_record(Kind::Event, url, format!("event/{i}"), text));
         }
     }
 }
 
-fn text_record(kind: Kind, url: String, text: &Text) -> Record {
+fn text_record(kind: Kind, url: String, key: String, text: &Text) -> Record {
     let mut body = String::with_capacity(text.body.len());
     text.body.write_html(&mut body, |_| String::new());
-    record(kind, url, &text.title, text.description.as_deref(), &body)
+    record(
+        kind,
+        url,
+        key,
+        &text.title,
+        text.description.as_deref(),
+        &body,
+    )
 }
 
 fn record(
     kind: Kind,
     url: String,
+    key: String,
     title: &str,
     description: Option<&str>,
     body_html: &str,
@@ -182,6 +203,7 @@ fn record(
     Record {
         kind,
         url,
+        key,
         title: title.to_string(),
         description,
         headings: headings(body_html),
@@ -372,6 +394,7 @@ mod tests {
         let r = record(
             Kind::Page,
             "/m/de/a/".into(),
+            "page/1".into(),
             "Titel",
             None,
             "<h2>Kopf</h2><p>Erster <em>Absatz</em>.</p><p>Zweiter.</p>",

@@ -14,7 +14,8 @@
 //!   holding each word and its weight there: `[record, weight, record, weight, …]`,
 //!   records as differences to the previous one, weights as integers (BM25 × 100);
 //! - `records<k>.<hash>.json`: records `k × RECORDS_PER_FILE …` as
-//!   `[url, title, description, kind]`, fetched only for the results shown.
+//!   `[url, title, description, kind, key]`, fetched only for the results shown
+//!   (`key`: the same record in every language, `page/12`).
 //!
 //! Words are what [`words`] splits the [normalised](super::search_normalize) text
 //! into, without the language's [stop words](stop_words). Arabic words lose the
@@ -363,9 +364,17 @@ pub fn bundle(
 
     let mut record_files = Vec::new();
     for (k, chunk) in records.chunks(RECORDS_PER_FILE).enumerate() {
-        let rows: Vec<[&str; 4]> = chunk
+        let rows: Vec<[&str; 5]> = chunk
             .iter()
-            .map(|r| [&r.url[..], &r.title, &r.description, r.kind.as_str()])
+            .map(|r| {
+                [
+                    &r.url[..],
+                    &r.title,
+                    &r.description,
+                    r.kind.as_str(),
+                    &r.key,
+                ]
+            })
             .collect();
         let json = serde_json::to_string(&rows).map_err(|e| e.to_string())?;
         record_files.push(push_hashed(&mut files, "records", k, json));
@@ -416,6 +425,7 @@ mod tests {
         Record {
             kind: Kind::Page,
             url: url.into(),
+            key: format!("page{url}"),
             title: title.into(),
             description: String::new(),
             headings: String::new(),

@@ -14,6 +14,7 @@
 //!    `ı` → `i`; Ukrainian `і` (and `І`) → Latin `i`, which Russian keyboards type.
 //!    One direction for Arabic and Persian alike: a reader of either may type
 //!    either letter, and the index's Arabic article rule expects the Arabic letters.
+//!    Arabic-Indic `٠–٩` and Persian `۰–۹` digits → `0–9`.
 //! 3. Removed: Arabic diacritics (U+064B–U+0655, superscript alef U+0670), tatweel
 //!    U+0640, the zero-width non-joiner and joiner (U+200C, U+200D: `می‌خواهم` and
 //!    `میخواهم` are one word), the soft hyphen; apostrophes `' ’ ‘ ʼ `` between two
@@ -33,6 +34,9 @@ fn fold(c: char) -> Option<char> {
         'ک' => 'ك',
         'ة' => 'ه',
         'İ' | 'I' | 'ı' => 'i',
+        // Arabic-Indic and Persian digits: phone numbers and postcodes typed either way.
+        '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+        '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
         'і' | 'І' => 'i',
         '\u{064B}'..='\u{0655}' | '\u{0670}' | '\u{0640}' => return None,
         '\u{200C}' | '\u{200D}' | '\u{00AD}' => return None,

@@ -59,7 +59,6 @@ pub fn search_context(
             "dir": l.dir.as_str(),
             // The language's own name marks each result ("Deutsch").
             "marker": l.name,
-            "heading": ui.get("search_source_results").replace("{language}", &l.name),
         })
     });
     let start = m.pages.first().and_then(|p| p.localized[lang].as_ref());

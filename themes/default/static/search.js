@@ -1,7 +1,8 @@
 // Search on /<municipality>/<lang>/search/, in the browser, over wegweiser's own index
 // (src/output/search_index.rs) of the reader's language (/<municipality>/_search/<lang>/)
-// and, for readers of a translation, the source language's as a second, labelled list
-// (readers often type the German word from a letter). The page works without this
+// and, for readers of a translation, the source language's, in one list where
+// source-language results are marked with their language (readers often type the
+// German word from a letter). The page works without this
 // script: it then says search needs JavaScript and links the topics.
 //
 // `normalize` is src/output/search_normalize.rs in JavaScript, `words` and
@@ -12,6 +13,8 @@
 
 const APOSTROPHES = new Set(["'", "\u2019", "\u2018", "\u02BC", "`"]);
 const FOLD = new Map([
+  ..."٠١٢٣٤٥٦٧٨٩".split("").map((d, i) => [d, String(i)]),
+  ..."۰۱۲۳۴۵۶۷۸۹".split("").map((d, i) => [d, String(i)]),
   ["أ", "ا"], ["إ", "ا"], ["آ", "ا"], ["ٱ", "ا"],
   ["ى", "ي"], ["ی", "ي"],
   ["ک", "ك"],
@@ -52,6 +55,8 @@ const LIMIT = 20;
 const DEBOUNCE_MS = 250;
 /** Results scoring below this share of the best one are left out. */
 const CUTOFF = 0.25;
+/** What a source-language result's score counts beside the reader's language's. */
+const SOURCE = 0.8;
 /** Index words one query word may stand for, at most (the best matches). */
 const EXPANSIONS = 40;
 /** How much a match counts, by kind. */
@@ -249,17 +254,19 @@ async function postings(index, id) {
   return out;
 }
 
-/** Records ranked for normalised `query`: every word optional; a record's score is the
- *  sum over the query's words of its best match's weight (BM25 from the index) times
- *  how much the match counts. Records far below the best one are left out. */
+/** Records ranked for normalised `query`, best first, as [record, score]: every word
+ *  optional; a record's score is the sum over the query's words of its best match's
+ *  weight (BM25 from the index) times how much the match counts. */
 export async function rank(index, query, typing) {
   // As the index: stop words out (unless there is nothing else), then the article.
+  // The word being typed stays even if it is a stop word so far ("wo" of "wohnung").
   const all = words(query);
-  const meaningful = all.filter((w) => !index.stop.has(w));
+  const last = all.length - 1;
+  const meaningful = all.filter((w, i) => !index.stop.has(w) || (typing && i === last));
   const wanted = (meaningful.length ? meaningful : all)
     .map((w) => (index.entry.arabic ? arabicBase(w) : w));
   const unique = [...new Set(wanted)];
-  const lastTyped = typing ? wanted[wanted.length - 1] : null;
+  const lastTyped = typing && all.length ? wanted[wanted.length - 1] : null;
   const perWord = await Promise.all(unique.map(async (word) => {
     const best = new Map();
     const expansions = expand(index, word, word === lastTyped);
@@ -280,21 +287,46 @@ export async function rank(index, query, typing) {
       scores.set(record, (scores.get(record) ?? 0) + score);
     }
   }
-  const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  const top = ranked.length ? ranked[0][1] : 0;
-  return ranked.filter(([, score]) => score >= top * CUTOFF);
+  return [...scores.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
 }
 
-/** The first results' data (title, URL, description, kind) and how many there are. */
-async function find(index, query, typing) {
-  const ranked = await rank(index, query, typing);
+/** The data of ranked record `record` (title, URL, description, kind, key). */
+async function data(index, record) {
   const per = index.entry.records_per_file;
-  const shown = await Promise.all(ranked.slice(0, LIMIT).map(async ([record]) => {
-    const rows = await fetched(index, index.entry.record_files[Math.floor(record / per)]);
-    const [url, title, description, kind] = rows[record % per];
-    return { url, meta: { title, description, kind } };
-  }));
-  return { total: ranked.length, shown };
+  const rows = await fetched(index, index.entry.record_files[Math.floor(record / per)]);
+  const [url, title, description, kind, key] = rows[record % per];
+  return { url, key, meta: { title, description, kind } };
+}
+
+/** The results for readers of `reader`'s language: its own records and, for readers of
+ *  a translation, the source language's (`original`), in one list by score (a
+ *  source-language score counts a little less), so that where the reader's language
+ *  finds little, the source language's answer is near the top, marked with its
+ *  language. Records far below the best one are left out; a record found in both
+ *  languages is shown once, in the reader's. Returns the records shown, in order, as
+ *  {url, key, meta, original}, and how many records were found. */
+async function find(reader, original, query, typing) {
+  const [own, other] = await Promise.all([
+    rank(reader, query, typing),
+    original ? rank(original, query, typing) : [],
+  ]);
+  const merged = [
+    ...own.map(([r, score]) => [reader, r, score, false]),
+    ...other.map(([r, score]) => [original, r, score * SOURCE, true]),
+  ].sort((a, b) => b[2] - a[2] || a[3] - b[3] || a[1] - b[1]);
+  const best = merged.length ? merged[0][2] : 0;
+  const kept = merged.filter(([, , score]) => score >= best * CUTOFF);
+  // Twice as many as are shown: room for the records found in both languages.
+  const candidates = await Promise.all(kept.slice(0, 2 * LIMIT).map(async ([index, r, , source]) => ({
+    ...(await data(index, r)),
+    original: source,
+  })));
+  const inReaders = new Set(candidates.filter((d) => !d.original).map((d) => d.key));
+  const unique = candidates.filter((d) => !d.original || !inReaders.has(d.key));
+  return {
+    total: kept.length - (candidates.length - unique.length),
+    shown: unique.slice(0, LIMIT),
+  };
 }
 
 function item(data, labels, language) {
@@ -338,15 +370,18 @@ function start() {
   const form = input.form;
   const status = document.getElementById("search-status");
   const list = document.getElementById("search-results");
-  const source = document.getElementById("search-source");
-  const sourceList = document.getElementById("search-source-results");
   const labels = {
     place: app.dataset.kindPlace,
     news: app.dataset.kindNews,
     event: app.dataset.kindEvent,
   };
-  const language = source && {
-    lang: source.dataset.lang, dir: source.dataset.dir, marker: source.dataset.marker,
+  // The source language of a translation's search page: its bundle, and how its
+  // results are marked.
+  const source = app.dataset.sourceBundle && {
+    bundle: app.dataset.sourceBundle,
+    lang: app.dataset.sourceLang,
+    dir: app.dataset.sourceDir,
+    marker: app.dataset.sourceMarker,
   };
   document.getElementById("search-nojs")?.setAttribute("hidden", "");
   app.hidden = false;
@@ -357,7 +392,7 @@ function start() {
     if (!bundles) {
       bundles = Promise.all([
         load(app.dataset.bundle),
-        source ? load(source.dataset.bundle) : null,
+        source ? load(source.bundle) : null,
       ]);
     }
     return bundles;
@@ -371,21 +406,14 @@ function start() {
     const query = normalize(raw.trim());
     if (!query) {
       list.replaceChildren();
-      if (source) {
-        source.hidden = true;
-        sourceList.replaceChildren();
-      }
       status.textContent = "";
       return;
     }
     status.textContent = app.dataset.loading;
-    let own, other;
+    let found;
     try {
       const [reader, original] = await bundlesLoaded();
-      [own, other] = await Promise.all([
-        find(reader, query, typing),
-        original ? find(original, query, typing) : { total: 0, shown: [] },
-      ]);
+      found = await find(reader, original, query, typing);
     } catch (e) {
       bundles = null;
       if (ticket === latest) {
@@ -396,13 +424,9 @@ function start() {
     if (ticket !== latest) {
       return; // a newer query is on its way
     }
-    list.replaceChildren(...own.shown.map((d) => item(d, labels, null)));
-    if (source) {
-      sourceList.replaceChildren(...other.shown.map((d) => item(d, labels, language)));
-      source.hidden = other.total === 0;
-    }
-    // All matches are counted; the first LIMIT of each list are shown.
-    const count = own.total + other.total;
+    list.replaceChildren(...found.shown.map((d) => item(d, labels, d.original ? source : null)));
+    // All matches are counted; the first LIMIT are shown.
+    const count = found.total;
     status.textContent = count === 0
       ? app.dataset.none
       : app.dataset.count.replace("{count}", String(count));
