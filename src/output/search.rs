@@ -346,14 +346,14 @@ fn write_bundle(
     let m = &site.municipalities[mi];
     let code = &m.languages[lang].code;
     let synonyms = m.search.synonyms.get(code).map_or(&[][..], Vec::as_slice);
-    let files =
-        crate::output::search_index::bundle(code, &records(m, lang), synonyms).map_err(|e| {
-            Diagnostic::file(
-                Severity::Error,
-                format!("content/{}", m.slug),
-                format!("cannot build the search index in `{code}`: {e}"),
-            )
-        })?;
+    let built = crate::output::search_index::bundle(code, &records(m, lang), synonyms);
+    let files = built.map_err(|e| {
+        Diagnostic::file(
+            Severity::Error,
+            format!("content/{}", m.slug),
+            format!("cannot build the search index in `{code}`: {e}"),
+        )
+    })?;
     let dir = bundle_dir(m, lang);
     let mut bytes = 0;
     for (name, content) in &files {

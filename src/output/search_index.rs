@@ -24,7 +24,8 @@
 //! search.js repeats [`words`] and the article rule for queries, with the stop words
 //! from the entry; `tests/a11y/search.mjs` checks both give the same words.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 
 use serde::Serialize;
 
@@ -58,17 +59,55 @@ const MIN_PART: usize = 4;
 /// virama, vowel signs) and digits; one-letter words only when they are digits.
 /// search.js: `/[\p{Alphabetic}\p{M}\p{N}]+/gu`.
 pub fn words(text: &str) -> impl Iterator<Item = &str> {
-    use unicode_normalization::char::is_combining_mark;
-    text.split(|c: char| !(c.is_alphabetic() || c.is_numeric() || is_combining_mark(c)))
-        .filter(|w| {
-            let mut cs = w.chars();
-            match (cs.next(), cs.next()) {
-                (None, _) => false,
-                (Some(c), None) => c.is_numeric(),
-                _ => true,
-            }
-        })
+    text.split(|c: char| !in_word(c)).filter(|w| {
+        let mut cs = w.chars();
+        match (cs.next(), cs.next()) {
+            (None, _) => false,
+            (Some(c), None) => c.is_numeric(),
+            _ => true,
+        }
+    })
 }
+
+/// Whether `c` belongs to a word: a letter, a combining mark or a digit. The scripts
+/// of most portals' texts (Latin, Cyrillic, Arabic) are answered from their ranges;
+/// the rest from Unicode's tables.
+fn in_word(c: char) -> bool {
+    match c as u32 {
+        0..=0x7F => c.is_ascii_alphanumeric(),
+        0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F => true,
+        0x400..=0x481 | 0x483..=0x52F => true,
+        0x620..=0x669 | 0x66E..=0x6D3 => true,
+        _ => {
+            c.is_alphabetic() || c.is_numeric() || unicode_normalization::char::is_combining_mark(c)
+        }
+    }
+}
+
+/// A fast hash for short words (FNV-1a); the standard hasher resists attacks on hash
+/// tables that a build of the portal's own texts does not need.
+#[derive(Clone, Copy)]
+struct WordHasher(u64);
+
+impl Default for WordHasher {
+    fn default() -> Self {
+        WordHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Words<V> = HashMap<String, V, std::hash::BuildHasherDefault<WordHasher>>;
 
 /// `word` without the Arabic article (`ال`, `وال`, `فال`, `بال`, `كال`, `لل`) where
 /// at least three letters remain: "الإقامة" and "إقامة" are one word.
@@ -183,11 +222,23 @@ struct Terms<'a> {
     shards: Vec<usize>,
 }
 
-/// How often each word occurs in each field of one record, weighted, and the record's
-/// length in words.
-struct Counted {
-    weights: HashMap<String, f64>,
-    length: usize,
+/// The words of one bundle, each once, numbered in the order they were met.
+#[derive(Default)]
+struct Vocabulary {
+    ids: Words<u32>,
+    words: Vec<String>,
+}
+
+impl Vocabulary {
+    fn id(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        let id = self.words.len() as u32;
+        self.ids.insert(word.to_string(), id);
+        self.words.push(word.to_string());
+        id
+    }
 }
 
 /// How the words of a text become index words: stop words out, the Arabic article
@@ -198,57 +249,47 @@ struct Indexing<'a> {
 }
 
 impl Indexing<'_> {
-    fn words(&self, text: &str) -> Vec<String> {
+    /// The index words of `text`, as ids of `vocabulary`.
+    fn words(&self, text: &str, vocabulary: &mut Vocabulary) -> Vec<u32> {
         let text = normalize(text);
         words(&text)
             .filter(|w| !self.stop.contains(*w))
-            .map(|w| if self.arabic { arabic_base(w) } else { w }.to_string())
+            .map(|w| vocabulary.id(if self.arabic { arabic_base(w) } else { w }))
             .collect()
     }
 }
 
-fn count(
-    record: &Record,
-    indexing: &Indexing,
-    synonyms: &[Vec<Vec<String>>],
-) -> (Counted, Vec<String>) {
-    let mut weights: HashMap<String, f64> = HashMap::new();
-    let mut length = 0;
-    let mut body_words = Vec::new();
-    for (text, weight) in [
-        (&record.title, IN_TITLE),
-        (&record.headings, IN_HEADING),
-        (&record.text, IN_BODY),
-    ] {
-        let found = indexing.words(text);
-        for w in &found {
-            *weights.entry(w.clone()).or_default() += weight;
-        }
-        // A synonym found here counts for the other words of its group too.
-        for group in synonyms {
-            for (i, member) in group.iter().enumerate() {
-                let times = occurrences(&found, member);
-                if times == 0 {
-                    continue;
-                }
-                for other in group.iter().enumerate().filter(|(j, _)| *j != i) {
-                    for w in other.1 {
-                        *weights.entry(w.clone()).or_default() +=
-                            times as f64 * weight * AS_SYNONYM;
-                    }
-                }
-            }
-        }
-        if weight == IN_BODY {
-            length += found.len();
-            body_words = found;
-        }
+/// Adds `weight` to word `id`'s count in the current record (`counts`, with the ids
+/// counted in `touched`).
+fn add(counts: &mut Vec<f64>, touched: &mut Vec<u32>, id: u32, weight: f64) {
+    let i = id as usize;
+    if i >= counts.len() {
+        counts.resize(i + 1, 0.0);
     }
-    (Counted { weights, length }, body_words)
+    if counts[i] == 0.0 {
+        touched.push(id);
+    }
+    counts[i] += weight;
 }
 
-/// How often the word sequence `phrase` occurs in `words`.
-fn occurrences(words: &[String], phrase: &[String]) -> usize {
+/// Moves the current record `r`'s counts into `postings` and clears them.
+fn flush(r: usize, counts: &mut [f64], touched: &mut Vec<u32>, postings: &mut Vec<Postings>) {
+    for &id in touched.iter() {
+        let i = id as usize;
+        if i >= postings.len() {
+            postings.resize_with(i + 1, Vec::new);
+        }
+        postings[i].push((r as u32, counts[i]));
+        counts[i] = 0.0;
+    }
+    touched.clear();
+}
+
+/// The records holding a word, in order, with its weighted count in each.
+type Postings = Vec<(u32, f64)>;
+
+/// How often `phrase` occurs in `words`.
+fn occurrences(words: &[u32], phrase: &[u32]) -> usize {
     if phrase.is_empty() || phrase.len() > words.len() {
         return 0;
     }
@@ -271,47 +312,116 @@ pub fn bundle(
         stop: &stop,
         arabic: primary(lang) == "ar",
     };
-    let synonyms: Vec<Vec<Vec<String>>> = synonyms
+    let mut vocabulary = Vocabulary::default();
+    let synonyms: Vec<Vec<Vec<u32>>> = synonyms
         .iter()
-        .map(|group| group.iter().map(|member| indexing.words(member)).collect())
+        .map(|group| {
+            group
+                .iter()
+                .map(|member| indexing.words(member, &mut vocabulary))
+                .collect()
+        })
         .collect();
-    let (mut counted, body_words): (Vec<Counted>, Vec<Vec<String>>) = records
-        .iter()
-        .map(|r| count(r, &indexing, &synonyms))
-        .unzip();
+    // Per word: the records holding it, with its weighted count there. Records are
+    // met in order, so each list is sorted.
+    let mut postings: Vec<Postings> = Vec::new();
+    let mut lengths = Vec::with_capacity(records.len());
+    let mut bodies = Vec::with_capacity(records.len());
+    // The weighted count of each word in the current record, and which are non-zero.
+    let mut counts: Vec<f64> = Vec::new();
+    let mut touched: Vec<u32> = Vec::new();
+    let mut fields: Vec<(Vec<u32>, f64)> = Vec::with_capacity(3);
+    for (r, record) in records.iter().enumerate() {
+        fields.clear();
+        for (text, weight) in [
+            (&record.title, IN_TITLE),
+            (&record.headings, IN_HEADING),
+            (&record.text, IN_BODY),
+        ] {
+            fields.push((indexing.words(text, &mut vocabulary), weight));
+        }
+        for (found, weight) in &fields {
+            for &id in found {
+                add(&mut counts, &mut touched, id, *weight);
+            }
+            // A synonym found here counts for the other words of its group too.
+            for group in &synonyms {
+                for (i, member) in group.iter().enumerate() {
+                    let times = occurrences(found, member);
+                    if times == 0 {
+                        continue;
+                    }
+                    for (_, other) in group.iter().enumerate().filter(|(j, _)| *j != i) {
+                        for &id in other {
+                            add(
+                                &mut counts,
+                                &mut touched,
+                                id,
+                                times as f64 * weight * AS_SYNONYM,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        let (body, _) = fields.pop().unwrap_or_default();
+        lengths.push(body.len());
+        bodies.push(body);
+        flush(r, &mut counts, &mut touched, &mut postings);
+    }
     let compounds = primary(lang) == "de";
     if compounds {
-        let vocabulary: HashSet<String> = counted
+        // Parts of compounds: only words that occur in the records (not only in
+        // synonyms) are parts.
+        let known: HashSet<String> = postings
             .iter()
-            .flat_map(|c| c.weights.keys().cloned())
+            .enumerate()
+            .filter(|(_, list)| !list.is_empty())
+            .map(|(id, _)| vocabulary.words[id].clone())
             .collect();
-        let splitter = Compounds::new(&vocabulary);
-        let mut cache: HashMap<&str, Vec<String>> = HashMap::new();
-        for (c, body) in counted.iter_mut().zip(&body_words) {
-            for w in body {
-                let parts = cache.entry(w).or_insert_with(|| splitter.parts(w));
-                for p in parts.iter() {
-                    *c.weights.entry(p.clone()).or_default() += AS_PART;
+        let splitter = Compounds::new(&known);
+        let mut parts: Vec<Option<Vec<u32>>> = vec![None; vocabulary.words.len()];
+        let mut extra: Vec<Postings> = Vec::new();
+        for (r, body) in bodies.iter().enumerate() {
+            for &id in body {
+                let found = parts[id as usize].get_or_insert_with(|| {
+                    let words = splitter.parts(&vocabulary.words[id as usize]);
+                    words.iter().map(|p| vocabulary.ids[p.as_str()]).collect()
+                });
+                for &p in found.iter() {
+                    add(&mut counts, &mut touched, p, AS_PART);
+                }
+            }
+            flush(r, &mut counts, &mut touched, &mut extra);
+        }
+        for (id, list) in extra.into_iter().enumerate() {
+            for (r, weight) in list {
+                let own = &mut postings[id];
+                match own.binary_search_by_key(&r, |&(x, _)| x) {
+                    Ok(at) => own[at].1 += weight,
+                    Err(at) => own.insert(at, (r, weight)),
                 }
             }
         }
     }
 
     let n = records.len().max(1) as f64;
-    let average = (counted.iter().map(|c| c.length).sum::<usize>() as f64 / n).max(1.0);
-    let mut postings: BTreeMap<&str, Vec<(usize, f64)>> = BTreeMap::new();
-    for (i, c) in counted.iter().enumerate() {
-        for (w, &tf) in &c.weights {
-            postings.entry(w.as_str()).or_default().push((i, tf));
-        }
-    }
+    let average = (lengths.iter().sum::<usize>() as f64 / n).max(1.0);
+    // Words in the order of their text, with their postings.
+    let mut order: Vec<u32> = (0..postings.len() as u32)
+        .filter(|&id| !postings[id as usize].is_empty())
+        .collect();
+    order.sort_by(|&a, &b| vocabulary.words[a as usize].cmp(&vocabulary.words[b as usize]));
+    let terms: Vec<&str> = order
+        .iter()
+        .map(|&id| vocabulary.words[id as usize].as_str())
+        .collect();
     let mut files = Vec::new();
     let mut shard_names = Vec::new();
     let mut shard_starts = Vec::new();
     let mut shard = String::from("[");
-    let terms: Vec<&str> = postings.keys().copied().collect();
-    for (t, (_, list)) in postings.iter_mut().enumerate() {
-        list.sort_by_key(|&(i, _)| i);
+    for (t, &id) in order.iter().enumerate() {
+        let list = &postings[id as usize];
         let df = list.len() as f64;
         let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
         if shard.len() == 1 {
@@ -322,13 +432,13 @@ pub fn bundle(
         shard.push('[');
         let mut previous = 0;
         for (k, &(i, tf)) in list.iter().enumerate() {
-            let norm = 1.0 - B + B * counted[i].length as f64 / average;
+            let norm = 1.0 - B + B * lengths[i as usize] as f64 / average;
             let score = idf * tf * (K1 + 1.0) / (tf + K1 * norm);
             let weight = (score * 100.0).round().max(1.0) as u64;
             if k > 0 {
                 shard.push(',');
             }
-            shard.push_str(&format!("{},{weight}", i - previous));
+            let _ = write!(shard, "{},{weight}", i - previous);
             previous = i;
         }
         shard.push(']');
@@ -477,6 +587,16 @@ mod tests {
     }
 
     #[test]
+    fn the_fast_ranges_answer_as_unicode_does() {
+        for c in (0..0x800).filter_map(char::from_u32) {
+            let unicode = c.is_alphabetic()
+                || c.is_numeric()
+                || unicode_normalization::char::is_combining_mark(c);
+            assert_eq!(in_word(c), unicode, "{c:?} U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
     fn the_arabic_article_goes() {
         assert_eq!(arabic_base("الاقامه"), "اقامه");
         assert_eq!(arabic_base("والعمل"), "عمل");
@@ -621,13 +741,8 @@ mod tests {
         assert!(postings_of(&files, "kindergarten")[0].1 < kita);
         // Without synonyms, none of that.
         assert!(postings_of(&bundle("de", &records, &[]).unwrap(), "hartz").is_empty());
-        assert_eq!(
-            occurrences(
-                &["a".into(), "b".into(), "a".into(), "b".into()],
-                &["a".into(), "b".into()]
-            ),
-            2
-        );
+        assert_eq!(occurrences(&[1, 2, 1, 2, 3], &[1, 2]), 2);
+        assert_eq!(occurrences(&[1], &[1, 2]), 0);
     }
 
     #[test]

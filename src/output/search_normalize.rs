@@ -46,25 +46,32 @@ fn fold(c: char) -> Option<char> {
 
 /// `text` as the search index stores it and as queries are looked up.
 pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
     // Most text is already in NFKC: the quick check (one table lookup per character)
     // saves decomposing and composing it again.
-    let folded: Vec<char> = if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
-        text.chars().filter_map(fold).collect()
+    if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        push_folded(text.chars(), &mut out);
     } else {
-        text.nfkc().filter_map(fold).collect()
-    };
-    let mut out = String::with_capacity(text.len());
-    for (i, &c) in folded.iter().enumerate() {
-        if APOSTROPHES.contains(&c)
-            && i > 0
-            && folded[i - 1].is_alphabetic()
-            && folded.get(i + 1).is_some_and(|n| n.is_alphabetic())
-        {
-            continue;
-        }
-        out.extend(c.to_lowercase());
+        push_folded(text.nfkc(), &mut out);
     }
     out
+}
+
+/// Folds, drops and lower-cases `chars` onto `out` (steps 2 to 4).
+fn push_folded(chars: impl Iterator<Item = char>, out: &mut String) {
+    let mut chars = chars.filter_map(fold).peekable();
+    let mut previous = None;
+    while let Some(c) = chars.next() {
+        if c.is_ascii_alphanumeric() || c == ' ' {
+            out.push(c.to_ascii_lowercase());
+        } else if !(APOSTROPHES.contains(&c)
+            && previous.is_some_and(char::is_alphabetic)
+            && chars.peek().is_some_and(|n| n.is_alphabetic()))
+        {
+            out.extend(c.to_lowercase());
+        }
+        previous = Some(c);
+    }
 }
 
 #[cfg(test)]
