@@ -627,16 +627,16 @@ fn the_search_page_in_every_language() {
         // Readers of a translation also get the German matches, marked with their
         // language, in the same list.
         if lang == "de" {
-            assert!(attr(&doc, "#search-app", "data-source-bundle").is_none());
+            assert!(select(&doc, "#search-source").is_empty());
         } else {
             for (name, want) in [
-                ("data-source-bundle", "/stadt/_search/de/"),
-                ("data-source-lang", "de"),
-                ("data-source-dir", "ltr"),
-                ("data-source-marker", "Deutsch"),
+                ("data-bundle", "/stadt/_search/de/"),
+                ("data-lang", "de"),
+                ("data-dir", "ltr"),
+                ("data-marker", "Deutsch"),
             ] {
                 assert_eq!(
-                    attr(&doc, "#search-app", name).as_deref(),
+                    attr(&doc, "#search-source", name).as_deref(),
                     Some(want),
                     "{name}"
                 );

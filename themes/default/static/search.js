@@ -59,6 +59,8 @@ const CUTOFF = 0.25;
 const SOURCE = 0.8;
 /** Index words one query word may stand for, at most (the best matches). */
 const EXPANSIONS = 40;
+/** Postings shards one query fetches, at most (each ~16 KB, ~5 KB compressed). */
+const SHARDS = 12;
 /** How much a match counts, by kind. */
 const EXACT = 1;
 const INFLECTED = 0.75;
@@ -238,11 +240,17 @@ function expand(index, word, typing) {
 }
 
 /** Records holding index word `id` with their weights: [[record, weight], …]. */
-async function postings(index, id) {
+/** The postings shard index word `id` is in. */
+function shardOf(index, id) {
   let k = 0;
   while (k + 1 < index.starts.length && index.starts[k + 1] <= id) {
     k++;
   }
+  return k;
+}
+
+async function postings(index, id) {
+  const k = shardOf(index, id);
   const shard = await fetched(index, index.entry.postings[k]);
   const row = shard[id - index.starts[k]];
   const out = [];
@@ -267,9 +275,22 @@ export async function rank(index, query, typing) {
     .map((w) => (index.entry.arabic ? arabicBase(w) : w));
   const unique = [...new Set(wanted)];
   const lastTyped = typing && all.length ? wanted[wanted.length - 1] : null;
-  const perWord = await Promise.all(unique.map(async (word) => {
+  // A word's best matches first, each word's own match before anyone's variants: the
+  // postings shards fetched are those of the best matches, at most SHARDS of them, so
+  // that a question of many words on a large municipality stays a small download.
+  const expanded = unique.map((word) => expand(index, word, word === lastTyped));
+  const shards = new Set();
+  const byFactor = expanded.flatMap((list) => list.map(([id, factor], rank) => [id, factor, rank]))
+    .sort((a, b) => a[2] - b[2] || b[1] - a[1]);
+  for (const [id] of byFactor) {
+    const k = shardOf(index, id);
+    if (shards.size < SHARDS || shards.has(k)) {
+      shards.add(k);
+    }
+  }
+  const perWord = await Promise.all(expanded.map(async (all) => {
     const best = new Map();
-    const expansions = expand(index, word, word === lastTyped);
+    const expansions = all.filter(([id]) => shards.has(shardOf(index, id)));
     const lists = await Promise.all(expansions.map(([id]) => postings(index, id)));
     expansions.forEach(([, factor], i) => {
       for (const [record, weight] of lists[i]) {
@@ -377,11 +398,12 @@ function start() {
   };
   // The source language of a translation's search page: its bundle, and how its
   // results are marked.
-  const source = app.dataset.sourceBundle && {
-    bundle: app.dataset.sourceBundle,
-    lang: app.dataset.sourceLang,
-    dir: app.dataset.sourceDir,
-    marker: app.dataset.sourceMarker,
+  const sourceData = document.getElementById("search-source")?.dataset;
+  const source = sourceData && {
+    bundle: sourceData.bundle,
+    lang: sourceData.lang,
+    dir: sourceData.dir,
+    marker: sourceData.marker,
   };
   document.getElementById("search-nojs")?.setAttribute("hidden", "");
   app.hidden = false;
