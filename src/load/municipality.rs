@@ -411,30 +411,7 @@ fn check_municipality_config(
         );
         ok = false;
     }
-    for (lang, groups) in &config.search.synonyms {
-        let problem = if !config.languages.contains(lang) {
-            Some(format!(
-                "`{lang}` in [search.synonyms] is not one of the municipality's languages ({})",
-                config.languages.join(", ")
-            ))
-        } else {
-            groups.iter().find_map(|g| {
-                if g.len() < 2 {
-                    Some(format!(
-                        "a group of synonyms in `{lang}` needs two or more entries: {g:?}"
-                    ))
-                } else {
-                    g.iter()
-                        .find(|w| !w.chars().any(char::is_alphanumeric))
-                        .map(|w| format!("the synonym {w:?} in `{lang}` has no word to search for"))
-                }
-            })
-        };
-        if let Some(message) = problem {
-            diagnostics.push(key_diagnostic(display, text, lang, message));
-            ok = false;
-        }
-    }
+    ok &= check_synonyms(config, display, text, diagnostics);
     for (lang, source) in &config.translation {
         for code in [lang, source] {
             if !config.languages.contains(code) {
@@ -545,6 +522,41 @@ fn find_bundles(files: &[(String, PathBuf)]) -> BTreeSet<String> {
                 .then(|| dir.to_string())
         })
         .collect()
+}
+
+/// `[search.synonyms]`: known languages, groups of two or more, members with a word.
+fn check_synonyms(
+    config: &MunicipalityConfig,
+    display: &Path,
+    text: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> bool {
+    let mut ok = true;
+    for (lang, groups) in &config.search.synonyms {
+        let problem = if !config.languages.contains(lang) {
+            Some(format!(
+                "`{lang}` in [search.synonyms] is not one of the municipality's languages ({})",
+                config.languages.join(", ")
+            ))
+        } else {
+            groups.iter().find_map(|g| {
+                if g.len() < 2 {
+                    Some(format!(
+                        "a group of synonyms in `{lang}` needs two or more entries: {g:?}"
+                    ))
+                } else {
+                    g.iter()
+                        .find(|w| !w.chars().any(char::is_alphanumeric))
+                        .map(|w| format!("the synonym {w:?} in `{lang}` has no word to search for"))
+                }
+            })
+        };
+        if let Some(message) = problem {
+            diagnostics.push(key_diagnostic(display, text, lang, message));
+            ok = false;
+        }
+    }
+    ok
 }
 
 /// The bundle folder `rel` lies in, if any.

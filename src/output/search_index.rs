@@ -296,6 +296,114 @@ fn occurrences(words: &[u32], phrase: &[u32]) -> usize {
     words.windows(phrase.len()).filter(|w| *w == phrase).count()
 }
 
+/// What counting the records gave: per word the records holding it with its weighted
+/// count there (records met in order, so each list is sorted), each record's length
+/// in words and its body's words.
+struct Counted {
+    postings: Vec<Postings>,
+    lengths: Vec<usize>,
+    bodies: Vec<Vec<u32>>,
+}
+
+/// Counts the words of `records` per field, with the `synonyms` (groups of members'
+/// words) of every member found.
+fn count_records(
+    records: &[Record],
+    indexing: &Indexing,
+    vocabulary: &mut Vocabulary,
+    synonyms: &[Vec<Vec<u32>>],
+) -> Counted {
+    let mut postings: Vec<Postings> = Vec::new();
+    let mut lengths = Vec::with_capacity(records.len());
+    let mut bodies = Vec::with_capacity(records.len());
+    // The weighted count of each word in the current record, and which are non-zero.
+    let mut counts: Vec<f64> = Vec::new();
+    let mut touched: Vec<u32> = Vec::new();
+    let mut fields: Vec<(Vec<u32>, f64)> = Vec::with_capacity(3);
+    for (r, record) in records.iter().enumerate() {
+        fields.clear();
+        for (text, weight) in [
+            (&record.title, IN_TITLE),
+            (&record.headings, IN_HEADING),
+            (&record.text, IN_BODY),
+        ] {
+            fields.push((indexing.words(text, vocabulary), weight));
+        }
+        for (found, weight) in &fields {
+            for &id in found {
+                add(&mut counts, &mut touched, id, *weight);
+            }
+            // A synonym found here counts for the other words of its group too.
+            for group in synonyms {
+                for (i, member) in group.iter().enumerate() {
+                    let times = occurrences(found, member);
+                    if times == 0 {
+                        continue;
+                    }
+                    for (_, other) in group.iter().enumerate().filter(|(j, _)| *j != i) {
+                        for &id in other {
+                            add(
+                                &mut counts,
+                                &mut touched,
+                                id,
+                                times as f64 * weight * AS_SYNONYM,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        let (body, _) = fields.pop().unwrap_or_default();
+        lengths.push(body.len());
+        bodies.push(body);
+        flush(r, &mut counts, &mut touched, &mut postings);
+    }
+    Counted {
+        postings,
+        lengths,
+        bodies,
+    }
+}
+
+/// Adds the parts of German compounds ([`Compounds`]) of every record's body to its
+/// words, at [`AS_PART`] per occurrence. Only words that occur in the records (not
+/// only in synonyms) are parts.
+fn add_compound_parts(counted: &mut Counted, vocabulary: &Vocabulary) {
+    let postings = &mut counted.postings;
+    let known: HashSet<String> = postings
+        .iter()
+        .enumerate()
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(id, _)| vocabulary.words[id].clone())
+        .collect();
+    let splitter = Compounds::new(&known);
+    let mut parts: Vec<Option<Vec<u32>>> = vec![None; vocabulary.words.len()];
+    let mut extra: Vec<Postings> = Vec::new();
+    let mut counts: Vec<f64> = Vec::new();
+    let mut touched: Vec<u32> = Vec::new();
+    for (r, body) in counted.bodies.iter().enumerate() {
+        for &id in body {
+            let found = parts[id as usize].get_or_insert_with(|| {
+                let words = splitter.parts(&vocabulary.words[id as usize]);
+                words.iter().map(|p| vocabulary.ids[p.as_str()]).collect()
+            });
+            for &p in found.iter() {
+                add(&mut counts, &mut touched, p, AS_PART);
+            }
+        }
+        flush(r, &mut counts, &mut touched, &mut extra);
+    }
+    for (id, list) in extra.into_iter().enumerate() {
+        for (r, weight) in list {
+            let own = &mut postings[id];
+            match own.binary_search_by_key(&r, |&(x, _)| x) {
+                Ok(at) => own[at].1 += weight,
+                Err(at) => own.insert(at, (r, weight)),
+            }
+        }
+    }
+}
+
 /// The files of one bundle: (path below the bundle folder, content). The same records
 /// give the same files.
 ///
@@ -322,89 +430,14 @@ pub fn bundle(
                 .collect()
         })
         .collect();
-    // Per word: the records holding it, with its weighted count there. Records are
-    // met in order, so each list is sorted.
-    let mut postings: Vec<Postings> = Vec::new();
-    let mut lengths = Vec::with_capacity(records.len());
-    let mut bodies = Vec::with_capacity(records.len());
-    // The weighted count of each word in the current record, and which are non-zero.
-    let mut counts: Vec<f64> = Vec::new();
-    let mut touched: Vec<u32> = Vec::new();
-    let mut fields: Vec<(Vec<u32>, f64)> = Vec::with_capacity(3);
-    for (r, record) in records.iter().enumerate() {
-        fields.clear();
-        for (text, weight) in [
-            (&record.title, IN_TITLE),
-            (&record.headings, IN_HEADING),
-            (&record.text, IN_BODY),
-        ] {
-            fields.push((indexing.words(text, &mut vocabulary), weight));
-        }
-        for (found, weight) in &fields {
-            for &id in found {
-                add(&mut counts, &mut touched, id, *weight);
-            }
-            // A synonym found here counts for the other words of its group too.
-            for group in &synonyms {
-                for (i, member) in group.iter().enumerate() {
-                    let times = occurrences(found, member);
-                    if times == 0 {
-                        continue;
-                    }
-                    for (_, other) in group.iter().enumerate().filter(|(j, _)| *j != i) {
-                        for &id in other {
-                            add(
-                                &mut counts,
-                                &mut touched,
-                                id,
-                                times as f64 * weight * AS_SYNONYM,
-                            );
-                        }
-                    }
-                }
-            }
-        }
-        let (body, _) = fields.pop().unwrap_or_default();
-        lengths.push(body.len());
-        bodies.push(body);
-        flush(r, &mut counts, &mut touched, &mut postings);
-    }
+    let mut counted = count_records(records, &indexing, &mut vocabulary, &synonyms);
     let compounds = primary(lang) == "de";
     if compounds {
-        // Parts of compounds: only words that occur in the records (not only in
-        // synonyms) are parts.
-        let known: HashSet<String> = postings
-            .iter()
-            .enumerate()
-            .filter(|(_, list)| !list.is_empty())
-            .map(|(id, _)| vocabulary.words[id].clone())
-            .collect();
-        let splitter = Compounds::new(&known);
-        let mut parts: Vec<Option<Vec<u32>>> = vec![None; vocabulary.words.len()];
-        let mut extra: Vec<Postings> = Vec::new();
-        for (r, body) in bodies.iter().enumerate() {
-            for &id in body {
-                let found = parts[id as usize].get_or_insert_with(|| {
-                    let words = splitter.parts(&vocabulary.words[id as usize]);
-                    words.iter().map(|p| vocabulary.ids[p.as_str()]).collect()
-                });
-                for &p in found.iter() {
-                    add(&mut counts, &mut touched, p, AS_PART);
-                }
-            }
-            flush(r, &mut counts, &mut touched, &mut extra);
-        }
-        for (id, list) in extra.into_iter().enumerate() {
-            for (r, weight) in list {
-                let own = &mut postings[id];
-                match own.binary_search_by_key(&r, |&(x, _)| x) {
-                    Ok(at) => own[at].1 += weight,
-                    Err(at) => own.insert(at, (r, weight)),
-                }
-            }
-        }
+        add_compound_parts(&mut counted, &vocabulary);
     }
-
+    let Counted {
+        postings, lengths, ..
+    } = counted;
     let n = records.len().max(1) as f64;
     let average = (lengths.iter().sum::<usize>() as f64 / n).max(1.0);
     // Words in the order of their text, with their postings.
@@ -527,252 +560,5 @@ fn push_hashed(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::output::search::Kind;
-
-    fn record(url: &str, title: &str, text: &str) -> Record {
-        Record {
-            kind: Kind::Page,
-            url: url.into(),
-            key: format!("page{url}"),
-            title: title.into(),
-            description: String::new(),
-            headings: String::new(),
-            text: format!("{title}\n{text}"),
-        }
-    }
-
-    #[test]
-    fn words_are_letters_and_digits() {
-        let w: Vec<&str> = words("wo ist das bürgerbüro? tel. 112, a-b 7 c3po ثبتنام").collect();
-        assert_eq!(
-            w,
-            [
-                "wo",
-                "ist",
-                "das",
-                "bürgerbüro",
-                "tel",
-                "112",
-                "7",
-                "c3po",
-                "ثبتنام"
-            ]
-        );
-    }
-
-    #[derive(serde::Deserialize)]
-    struct WordsCase {
-        lang: String,
-        input: String,
-        words: Vec<String>,
-        why: String,
-    }
-
-    /// The table search.js is checked against too (tests/a11y/search.mjs): queries are
-    /// split into the words the index holds.
-    #[test]
-    fn the_shared_table_of_words() {
-        let cases: Vec<WordsCase> =
-            serde_json::from_str(include_str!("../../tests/fixtures/search-words.json")).unwrap();
-        assert!(cases.len() >= 8);
-        for c in &cases {
-            let text = normalize(&c.input);
-            let got: Vec<&str> = words(&text)
-                .map(|w| if c.lang == "ar" { arabic_base(w) } else { w })
-                .collect();
-            assert_eq!(got, c.words, "{}: {:?}", c.why, c.input);
-        }
-    }
-
-    #[test]
-    fn the_fast_ranges_answer_as_unicode_does() {
-        for c in (0..0x800).filter_map(char::from_u32) {
-            let unicode = c.is_alphabetic()
-                || c.is_numeric()
-                || unicode_normalization::char::is_combining_mark(c);
-            assert_eq!(in_word(c), unicode, "{c:?} U+{:04X}", c as u32);
-        }
-    }
-
-    #[test]
-    fn the_arabic_article_goes() {
-        assert_eq!(arabic_base("الاقامه"), "اقامه");
-        assert_eq!(arabic_base("والعمل"), "عمل");
-        assert_eq!(arabic_base("الى"), "الى");
-    }
-
-    #[test]
-    fn compounds_split_into_known_words() {
-        let vocabulary: HashSet<String> = ["beratung", "stelle", "notruf", "nummern", "frau"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let c = Compounds::new(&vocabulary);
-        assert_eq!(c.parts("beratungsstelle"), ["beratung", "stelle"]);
-        assert_eq!(c.parts("handynummern"), ["nummern"]);
-        assert_eq!(c.parts("notrufnummern"), ["notruf", "nummern"]);
-        assert!(c.parts("stelle").is_empty());
-        assert!(c.parts("unbekanntes").is_empty());
-    }
-
-    fn parse(files: &[(String, Vec<u8>)], name: &str) -> serde_json::Value {
-        let (_, c) = files.iter().find(|(n, _)| n == name).expect(name);
-        serde_json::from_slice(c).unwrap()
-    }
-
-    /// The records holding `term` with their weights, read back from the files.
-    fn postings_of(files: &[(String, Vec<u8>)], term: &str) -> Vec<(u64, u64)> {
-        let entry = parse(files, ENTRY);
-        let terms = parse(files, entry["terms"].as_str().unwrap());
-        let list: Vec<&str> = terms["terms"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t.as_str().unwrap())
-            .collect();
-        let Some(at) = list.iter().position(|t| *t == term) else {
-            return Vec::new();
-        };
-        let starts: Vec<usize> = terms["shards"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s.as_u64().unwrap() as usize)
-            .collect();
-        let k = starts.iter().rposition(|&s| s <= at).unwrap();
-        let shard = parse(files, entry["postings"][k].as_str().unwrap());
-        let row = shard[at - starts[k]].as_array().unwrap();
-        let mut doc = 0;
-        row.chunks(2)
-            .map(|p| {
-                doc += p[0].as_u64().unwrap();
-                (doc, p[1].as_u64().unwrap())
-            })
-            .collect()
-    }
-
-    #[test]
-    fn titles_weigh_more_than_bodies_and_stop_words_are_not_indexed() {
-        let records = vec![
-            record(
-                "/m/de/a/",
-                "Anmeldung",
-                "Die Wohnung im Bürgerbüro anmelden.",
-            ),
-            record(
-                "/m/de/b/",
-                "Wohnen",
-                "Nach der Anmeldung eine Wohnung suchen.",
-            ),
-            record("/m/de/c/", "Arbeit", "Arbeit finden."),
-        ];
-        let files = bundle("de", &records, &[]).unwrap();
-        let anmeldung = postings_of(&files, "anmeldung");
-        assert_eq!(anmeldung.len(), 2);
-        assert!(anmeldung[0].1 > anmeldung[1].1, "{anmeldung:?}");
-        assert!(postings_of(&files, "die").is_empty());
-        assert!(postings_of(&files, "der").is_empty());
-        // Deterministic.
-        assert_eq!(files, bundle("de", &records, &[]).unwrap());
-        // Records files hold what results show.
-        let entry = parse(&files, ENTRY);
-        let rows = parse(&files, entry["record_files"][0].as_str().unwrap());
-        assert_eq!(rows[1][0], "/m/de/b/");
-        assert_eq!(rows[1][1], "Wohnen");
-        assert_eq!(rows[1][3], "page");
-    }
-
-    #[test]
-    fn german_compounds_are_found_by_their_parts() {
-        let records = vec![
-            record("/m/de/a/", "Beratung", "Beratung für alle."),
-            record("/m/de/b/", "Stelle", "Eine Stelle."),
-            record("/m/de/c/", "Ämter", "Die Beratungsstelle hilft."),
-        ];
-        let files = bundle("de", &records, &[]).unwrap();
-        let beratung = postings_of(&files, "beratung");
-        assert_eq!(beratung.iter().map(|p| p.0).collect::<Vec<_>>(), [0, 2]);
-        // Not in English bundles.
-        let files = bundle("en", &records, &[]).unwrap();
-        assert_eq!(postings_of(&files, "beratung").len(), 1);
-    }
-
-    #[test]
-    fn synonyms_find_each_other_also_as_phrases() {
-        let records = vec![
-            record("/m/de/a/", "Jobcenter", "Das Jobcenter zahlt Bürgergeld."),
-            record("/m/de/b/", "Kita", "Ein Platz in der Kita."),
-            record("/m/de/c/", "Schule", "Die Schule."),
-        ];
-        let groups = vec![
-            vec![
-                "Jobcenter".to_string(),
-                "Hartz IV".to_string(),
-                "Arbeitsamt".to_string(),
-            ],
-            vec!["Kita".to_string(), "Kindergarten".to_string()],
-        ];
-        let files = bundle("de", &records, &groups).unwrap();
-        assert_eq!(
-            postings_of(&files, "hartz")
-                .iter()
-                .map(|p| p.0)
-                .collect::<Vec<_>>(),
-            [0]
-        );
-        assert_eq!(
-            postings_of(&files, "iv")
-                .iter()
-                .map(|p| p.0)
-                .collect::<Vec<_>>(),
-            [0]
-        );
-        assert_eq!(
-            postings_of(&files, "kindergarten")
-                .iter()
-                .map(|p| p.0)
-                .collect::<Vec<_>>(),
-            [1]
-        );
-        // Less than the word itself where both are there.
-        let kita = postings_of(&files, "kita")[0].1;
-        assert!(postings_of(&files, "kindergarten")[0].1 < kita);
-        // Without synonyms, none of that.
-        assert!(postings_of(&bundle("de", &records, &[]).unwrap(), "hartz").is_empty());
-        assert_eq!(occurrences(&[1, 2, 1, 2, 3], &[1, 2]), 2);
-        assert_eq!(occurrences(&[1], &[1, 2]), 0);
-    }
-
-    #[test]
-    fn many_records_make_many_shards_and_record_files() {
-        let records: Vec<Record> = (0..500)
-            .map(|i| {
-                record(
-                    &format!("/m/de/p{i}/"),
-                    &format!("Seite{i}"),
-                    &format!("wort{i} gemeinsam text{} {}", i % 7, "füllwort ".repeat(20)),
-                )
-            })
-            .collect();
-        let files = bundle("de", &records, &[]).unwrap();
-        let entry = parse(&files, ENTRY);
-        assert!(entry["postings"].as_array().unwrap().len() > 1);
-        assert_eq!(
-            entry["record_files"].as_array().unwrap().len(),
-            500usize.div_ceil(RECORDS_PER_FILE)
-        );
-        assert_eq!(
-            postings_of(&files, "wort417"),
-            [(417, postings_of(&files, "wort417")[0].1)]
-        );
-        assert_eq!(postings_of(&files, "gemeinsam").len(), 500);
-        for (name, content) in &files {
-            assert!(
-                content.len() < 64_000 || name.starts_with("terms"),
-                "{name}"
-            );
-        }
-    }
-}
+#[path = "search_index_tests.rs"]
+mod tests;
