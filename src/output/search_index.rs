@@ -54,6 +54,8 @@ const AS_PART: f64 = 0.5;
 const AS_SYNONYM: f64 = 0.8;
 /// Compounds are split into parts of at least this many characters.
 const MIN_PART: usize = 4;
+/// Words longer than this many characters are not split (search.js: the same).
+const MAX_COMPOUND: usize = 64;
 
 /// The words of normalised `text`: runs of letters, combining marks (Devanagari's
 /// virama, vowel signs) and digits; one-letter words only when they are digits.
@@ -158,7 +160,9 @@ impl<'v> Compounds<'v> {
     /// last part alone counts (a "Notrufnummer" is a "Nummer"); the first alone too.
     pub fn parts(&self, word: &str) -> Vec<String> {
         let chars: Vec<(usize, char)> = word.char_indices().collect();
-        if chars.len() < 2 * MIN_PART {
+        // Longer "words" are not compounds but pasted data (a URL, a code): splitting
+        // them would take time in the square of their length.
+        if chars.len() < 2 * MIN_PART || chars.len() > MAX_COMPOUND {
             return Vec::new();
         }
         let mut best: Option<(usize, Vec<String>)> = None;

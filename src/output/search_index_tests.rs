@@ -247,3 +247,16 @@ fn many_records_make_many_shards_and_record_files() {
         );
     }
 }
+
+/// A "word" of a million letters (pasted data) is indexed in linear time, not split.
+#[test]
+fn a_huge_word_is_not_split() {
+    let vocabulary: HashSet<String> = ["aaaa".to_string()].into_iter().collect();
+    let c = Compounds::new(&vocabulary);
+    let huge = "a".repeat(1_000_000);
+    let started = std::time::Instant::now();
+    assert!(c.parts(&huge).is_empty());
+    let records = vec![record("/m/de/a/", "Titel", &huge)];
+    assert!(bundle("de", &records, &[]).is_ok());
+    assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+}

@@ -59,6 +59,10 @@ const CUTOFF = 0.25;
 const SOURCE = 0.8;
 /** Index words one query word may stand for, at most (the best matches). */
 const EXPANSIONS = 40;
+/** Longer words are not split into parts (search_index.rs: `MAX_COMPOUND`). */
+const MAX_COMPOUND = 64;
+/** Words of one query searched, at most (questions have about 9). */
+const MAX_WORDS = 24;
 /** Postings shards one query fetches, at most (each ~16 KB, ~5 KB compressed). */
 const SHARDS = 12;
 /** How much a match counts, by kind. */
@@ -229,7 +233,7 @@ function expand(index, word, typing) {
       }
     }
   });
-  if (compounds && n >= 8 && !index.ids.has(word)) {
+  if (compounds && n >= 8 && n <= MAX_COMPOUND && !index.ids.has(word)) {
     for (const p of parts(index, word)) {
       add(index.ids.get(p), PART);
     }
@@ -273,7 +277,8 @@ export async function rank(index, query, typing) {
   const meaningful = all.filter((w, i) => !index.stop.has(w) || (typing && i === last));
   const wanted = (meaningful.length ? meaningful : all)
     .map((w) => (index.entry.arabic ? arabicBase(w) : w));
-  const unique = [...new Set(wanted)];
+  // A pasted letter is not a question: its first words are searched.
+  const unique = [...new Set(wanted)].slice(0, MAX_WORDS);
   const lastTyped = typing && all.length ? wanted[wanted.length - 1] : null;
   // A word's best matches first, each word's own match before anyone's variants: the
   // postings shards fetched are those of the best matches, at most SHARDS of them, so
