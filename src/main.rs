@@ -44,14 +44,17 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // Ctrl-C and SIGTERM remove the staging folder of a build before wegweiser ends.
     wegweiser::write::interrupt::install();
-    match cli.command {
+    // The commands that print on stdout give its write error back; `exit` ends quietly
+    // when the reader has gone (`| head`) and fails on any other.
+    let result = match cli.command {
         Command::Build(args) => cli::build::run(args),
         Command::Check(common) => cli::check::run(common),
-        Command::Merge(args) => cli::merge::run(args),
-        Command::Serve(args) => cli::serve::run(args),
-        Command::Init(args) => cli::init::run(args),
+        Command::Merge(args) => Ok(cli::merge::run(args)),
+        Command::Serve(args) => Ok(cli::serve::run(args)),
+        Command::Init(args) => Ok(cli::init::run(args)),
         Command::Translations(args) => cli::translations::run(args),
         Command::Review(args) => cli::review::run(args),
         Command::Languages => cli::languages::run(),
-    }
+    };
+    cli::stdout::exit(result)
 }
