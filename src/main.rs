@@ -5,6 +5,16 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// Every `eprintln!` of the commands (in `cli/`, below) is this one: std's panics when
+/// stderr is gone (`wegweiser check --format json 2>&1 | head -1`: the summary after the
+/// problems), and then there is no one left to tell. stdout is `cli::stdout`'s.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod cli;
 
 #[derive(Parser)]

@@ -101,6 +101,25 @@ fn a_closed_stdout_does_not_turn_a_failed_check_into_a_pass() {
     }
 }
 
+/// `wegweiser check --format json 2>&1 | head -1`: stderr is the same closed pipe, and
+/// the summary after the problems must not panic either (exit status 101).
+#[test]
+fn a_closed_stderr_does_not_panic_either() {
+    let broken =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/broken/unknown_key_toml");
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_wegweiser"))
+        .args(["check", "--format", "json"])
+        .arg(&broken)
+        .env("NO_COLOR", "1")
+        .stdout(writer.try_clone().expect("pipe"))
+        .stderr(writer)
+        .status()
+        .expect("run wegweiser");
+    assert_eq!(out.code(), Some(1), "{out:?}");
+}
+
 /// A full disk is not a reader that has had enough: it is an error, said on stderr.
 #[cfg(target_os = "linux")]
 #[test]

@@ -36,7 +36,7 @@ impl Error {
     /// Say what went wrong, unless the reader has merely gone.
     fn report(&self) {
         if !self.is_closed_pipe() {
-            // Not `eprintln!`: it panics when stderr is gone too.
+            // When stderr is gone too, there is no one left to tell.
             let _ = writeln!(io::stderr(), "error: cannot write to stdout: {}", self.0);
         }
     }
