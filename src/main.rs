@@ -5,6 +5,16 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// Every `eprintln!` of the commands (in `cli/`, below) is this one: std's panics when
+/// stderr is gone (`wegweiser check --format json 2>&1 | head -1`: the summary after the
+/// problems), and then there is no one left to tell. stdout is `cli::stdout`'s.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod cli;
 
 #[derive(Parser)]
@@ -44,14 +54,17 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // Ctrl-C and SIGTERM remove the staging folder of a build before wegweiser ends.
     wegweiser::write::interrupt::install();
-    match cli.command {
+    // The commands that print on stdout give its write error back; `exit` ends quietly
+    // when the reader has gone (`| head`) and fails on any other.
+    let result = match cli.command {
         Command::Build(args) => cli::build::run(args),
         Command::Check(common) => cli::check::run(common),
-        Command::Merge(args) => cli::merge::run(args),
-        Command::Serve(args) => cli::serve::run(args),
-        Command::Init(args) => cli::init::run(args),
+        Command::Merge(args) => Ok(cli::merge::run(args)),
+        Command::Serve(args) => Ok(cli::serve::run(args)),
+        Command::Init(args) => Ok(cli::init::run(args)),
         Command::Translations(args) => cli::translations::run(args),
         Command::Review(args) => cli::review::run(args),
         Command::Languages => cli::languages::run(),
-    }
+    };
+    cli::stdout::exit(result)
 }

@@ -13,6 +13,7 @@ use wegweiser::output::report::Format;
 use wegweiser::render::NoProgress;
 
 use crate::cli::common::{Bar, CommonArgs, FailOn, print_diagnostics, root_or_print};
+use crate::cli::stdout;
 
 #[derive(Args)]
 pub struct BuildArgs {
@@ -29,7 +30,7 @@ pub struct BuildArgs {
     pub no_minify: bool,
 }
 
-pub fn run(args: BuildArgs) -> ExitCode {
+pub fn run(args: BuildArgs) -> stdout::Result<ExitCode> {
     run_pipeline(&args.common, args.shard, args.out, args.no_minify, true)
 }
 
@@ -40,9 +41,9 @@ pub fn run_pipeline(
     out: Option<PathBuf>,
     no_minify: bool,
     write: bool,
-) -> ExitCode {
+) -> stdout::Result<ExitCode> {
     let Some(root) = root_or_print(common.portal.get()) else {
-        return ExitCode::FAILURE;
+        return Ok(ExitCode::FAILURE);
     };
     let options = BuildOptions {
         root,
@@ -72,19 +73,21 @@ pub fn run_pipeline(
     };
     let color = terminal && std::env::var_os("NO_COLOR").is_none();
     match result {
+        // The problems in JSON or for GitHub are on stdout; the outcome is decided even
+        // when no one reads them to the end.
         Ok(report) => {
-            print_diagnostics(&report.diagnostics, format, color);
-            built(common, &report, &options)
+            let printed = print_diagnostics(&report.diagnostics, format, color);
+            stdout::with_status(printed, built(common, &report, &options))
         }
         Err(failure) => {
-            print_diagnostics(&failure.diagnostics, format, color);
+            let printed = print_diagnostics(&failure.diagnostics, format, color);
             if !common.quiet || format == Format::Human {
                 eprintln!(
                     "{}",
                     wegweiser::build::ops::failure_summary(&failure.diagnostics, write)
                 );
             }
-            ExitCode::FAILURE
+            stdout::with_status(printed, ExitCode::FAILURE)
         }
     }
 }

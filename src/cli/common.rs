@@ -12,6 +12,8 @@ use wegweiser::model::Site;
 use wegweiser::output::report::{self, Format};
 use wegweiser::render::Progress;
 
+use crate::cli::stdout;
+
 /// The portal a command reads: `[ROOT]`, or `--root ROOT` (the same).
 #[derive(Args)]
 pub struct Portal {
@@ -131,21 +133,36 @@ impl Progress for Bar {
     }
 }
 
-/// Problems for people on stderr; for machines (JSON, GitHub annotations) on stdout.
-pub fn print_diagnostics(diagnostics: &[Diagnostic], format: Format, color: bool) {
-    let mut out: Box<dyn Write> = match format {
-        Format::Human => Box::new(std::io::stderr().lock()),
-        Format::Json | Format::Github => Box::new(std::io::stdout().lock()),
-    };
-    for d in diagnostics {
-        let _ = writeln!(out, "{}", report::format(d, format, color));
+/// Problems for people on stderr; for machines (JSON, GitHub annotations) on stdout,
+/// whose write error is returned.
+pub fn print_diagnostics(
+    diagnostics: &[Diagnostic],
+    format: Format,
+    color: bool,
+) -> stdout::Result<()> {
+    match format {
+        Format::Human => print_human(diagnostics, color),
+        Format::Json | Format::Github => {
+            for d in diagnostics {
+                stdout::print(format_args!("{}\n", report::format(d, format, color)))?;
+            }
+        }
     }
+    Ok(())
 }
 
 /// Problems for people on stderr, in colour on a terminal.
 pub fn print_problems(diagnostics: &[Diagnostic]) {
     use std::io::IsTerminal;
-    print_diagnostics(diagnostics, Format::Human, std::io::stderr().is_terminal());
+    print_human(diagnostics, std::io::stderr().is_terminal());
+}
+
+/// Problems for people on stderr; where it is gone, there is no one left to tell.
+pub fn print_human(diagnostics: &[Diagnostic], color: bool) {
+    let mut err = std::io::stderr().lock();
+    for d in diagnostics {
+        let _ = writeln!(err, "{}", report::format(d, Format::Human, color));
+    }
 }
 
 /// The portal root named on the command line, or found upward; an error is printed.

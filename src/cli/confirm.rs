@@ -9,6 +9,7 @@ use clap::Args;
 use wegweiser::build::pipeline::find_root;
 
 use crate::cli::common::{load_model, parse_day, print_problems};
+use crate::cli::stdout;
 
 #[derive(Args)]
 pub struct ConfirmArgs {
@@ -26,7 +27,7 @@ pub struct ConfirmArgs {
     force: bool,
 }
 
-pub fn run(args: &ConfirmArgs) -> ExitCode {
+pub fn run(args: &ConfirmArgs) -> stdout::Result<ExitCode> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let start = args
         .files
@@ -36,14 +37,17 @@ pub fn run(args: &ConfirmArgs) -> ExitCode {
         .unwrap_or(&cwd);
     let Some(root) = find_root(start) else {
         eprintln!("error: the files are not in a portal (no wegweiser.toml above them)");
-        return ExitCode::FAILURE;
+        return Ok(ExitCode::FAILURE);
     };
     // Without strict: the problems are shown, and the pages that loaded can still be
     // confirmed.
     let Some(site) = load_model(&root, None, false) else {
-        return ExitCode::FAILURE;
+        return Ok(ExitCode::FAILURE);
     };
     let mut failed = false;
+    // A reader that stops early stops the list, not the confirming: the files are the
+    // work, the lines only report it.
+    let mut printed = Ok(());
     for file in &args.files {
         // Default: today in the page's municipality.
         let day = args
@@ -51,17 +55,25 @@ pub fn run(args: &ConfirmArgs) -> ExitCode {
             .or_else(|| wegweiser::edit::stamp::locate(&site, file).map(|(m, _, _)| m.today))
             .unwrap_or_else(|| jiff::Zoned::now().date());
         match wegweiser::edit::confirm::confirm(&site, file, day, args.by.as_deref(), args.force) {
-            Ok(c) if c.unchanged => println!("{}: already reviewed {}", c.file.display(), c.date),
-            Ok(c) => println!("{}: reviewed {}", c.file.display(), c.date),
+            Ok(c) if printed.is_ok() => {
+                let what = if c.unchanged {
+                    "already reviewed"
+                } else {
+                    "reviewed"
+                };
+                printed = stdout::print(format_args!("{}: {what} {}\n", c.file.display(), c.date));
+            }
+            Ok(_) => {}
             Err(d) => {
                 print_problems(&[d]);
                 failed = true;
             }
         }
     }
-    if failed {
+    let code = if failed {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
-    }
+    };
+    stdout::with_status(printed, code)
 }

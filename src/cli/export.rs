@@ -1,7 +1,6 @@
 //! `wegweiser translations export`: the texts to translate into one language as an
 //! XLIFF 2.0 file.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -10,6 +9,7 @@ use clap::Args;
 use wegweiser::edit::xliff::Export;
 
 use crate::cli::common::{Portal, load_model, print_problems, root_or_print};
+use crate::cli::stdout;
 
 #[derive(Args)]
 pub struct ExportArgs {
@@ -39,7 +39,7 @@ pub struct ExportArgs {
     out: Option<PathBuf>,
 }
 
-pub fn run(args: ExportArgs) -> ExitCode {
+pub fn run(args: ExportArgs) -> stdout::Result<ExitCode> {
     let (root, out) = match (&args.out, args.portal.get()) {
         (Some(out), root) => (root, out.clone()),
         // The old spelling, `export --language L OUT.xlf`, for one more release: a
@@ -55,21 +55,21 @@ pub fn run(args: ExportArgs) -> ExitCode {
             eprintln!(
                 "error: name the XLIFF file to write with --out FILE.xlf (or --out - for standard output)"
             );
-            return ExitCode::from(2);
+            return Ok(ExitCode::from(2));
         }
     };
     let states = match wegweiser::output::translation_report::parse_states(&args.state) {
         Ok(states) => states,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            return Ok(ExitCode::from(2));
         }
     };
     let Some(root) = root_or_print(root) else {
-        return ExitCode::FAILURE;
+        return Ok(ExitCode::FAILURE);
     };
     let Some(site) = load_model(&root, None, false) else {
-        return ExitCode::FAILURE;
+        return Ok(ExitCode::FAILURE);
     };
     let options = wegweiser::edit::xliff::ExportOptions {
         language: args.language.clone(),
@@ -81,14 +81,14 @@ pub fn run(args: ExportArgs) -> ExitCode {
         Ok(e) => e,
         Err(d) => {
             print_problems(&[d]);
-            return ExitCode::FAILURE;
+            return Ok(ExitCode::FAILURE);
         }
     };
     write(&export, &args, &out)
 }
 
 /// Say what is left out, write the document (to stdout for `-`) and list its pages.
-fn write(export: &Export, args: &ExportArgs, out: &Path) -> ExitCode {
+fn write(export: &Export, args: &ExportArgs, out: &Path) -> stdout::Result<ExitCode> {
     let language = &args.language;
     print_problems(&export.warnings);
     if !export.left_out.is_empty() {
@@ -103,16 +103,13 @@ fn write(export: &Export, args: &ExportArgs, out: &Path) -> ExitCode {
             "Nothing to translate into {language} ({}): no file written",
             args.state.join(", ")
         );
-        return ExitCode::SUCCESS;
+        return Ok(ExitCode::SUCCESS);
     }
-    let written = if out == Path::new("-") {
-        std::io::stdout().lock().write_all(export.xml.as_bytes())
-    } else {
-        wegweiser::write::replace_file(out, export.xml.as_bytes())
-    };
-    if let Err(e) = written {
+    if out == Path::new("-") {
+        stdout::print(&export.xml)?;
+    } else if let Err(e) = wegweiser::write::replace_file(out, export.xml.as_bytes()) {
         eprintln!("error: cannot write {}: {e}", out.display());
-        return ExitCode::FAILURE;
+        return Ok(ExitCode::FAILURE);
     }
     let units: usize = export.pages.iter().map(|p| p.units).sum();
     eprintln!(
@@ -124,5 +121,5 @@ fn write(export: &Export, args: &ExportArgs, out: &Path) -> ExitCode {
     for p in &export.pages {
         eprintln!("  {} ({}, {} units)", p.page, p.state, p.units);
     }
-    ExitCode::SUCCESS
+    Ok(ExitCode::SUCCESS)
 }

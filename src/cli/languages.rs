@@ -1,12 +1,14 @@
 //! `wegweiser languages`: the built-in languages.
 
-use std::io::Write;
+use std::fmt::Write;
 use std::process::ExitCode;
 
 use wegweiser::model::language::LanguageTable;
 
-pub fn run() -> ExitCode {
-    let mut out = std::io::stdout().lock();
+use crate::cli::stdout;
+
+pub fn run() -> stdout::Result<ExitCode> {
+    let mut out = String::new();
     for l in LanguageTable::built_in().iter() {
         let fallback = l
             .fallback
@@ -19,5 +21,6 @@ pub fn run() -> ExitCode {
             l.code, l.dir, l.english_name, l.name
         );
     }
-    ExitCode::SUCCESS
+    stdout::print(out)?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,6 @@
 //! The commands of the `wegweiser` binary, one file each: its arguments (clap) and its
-//! `run`, which calls the library and prints. What the commands share is in [`common`].
+//! `run`, which calls the library and prints. What the commands share is in [`common`];
+//! what they print on stdout goes through [`stdout`].
 
 pub mod build;
 pub mod check;
@@ -14,4 +15,5 @@ pub mod remind;
 pub mod review;
 pub mod serve;
 pub mod stamp;
+pub mod stdout;
 pub mod translations;

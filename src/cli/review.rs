@@ -13,6 +13,7 @@ use wegweiser::output::review_report::{self as report, Filter};
 use crate::cli::common::{
     Portal, TableFormat, load_model, parse_day, parse_interval, root_or_print,
 };
+use crate::cli::stdout;
 
 #[derive(Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -60,7 +61,7 @@ enum ReviewAction {
     Confirm(crate::cli::confirm::ConfirmArgs),
 }
 
-pub fn run(args: ReviewArgs) -> ExitCode {
+pub fn run(args: ReviewArgs) -> stdout::Result<ExitCode> {
     let (portal, filter) = match &args.action {
         Some(ReviewAction::Confirm(confirm)) => return crate::cli::confirm::run(confirm),
         Some(ReviewAction::Remind(remind)) => (remind.portal.get(), &remind.filter),
@@ -70,7 +71,7 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         Ok(states) => states,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::FAILURE;
+            return Ok(ExitCode::FAILURE);
         }
     };
     if let Some(ReviewAction::Remind(_)) = &args.action {
@@ -81,7 +82,7 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         ];
     }
     let Some((site, filter)) = load_filtered(portal, filter, states) else {
-        return ExitCode::FAILURE;
+        return Ok(ExitCode::FAILURE);
     };
     if let Some(ReviewAction::Remind(remind)) = &args.action {
         return crate::cli::remind::run(&site, &filter, &remind.out);
@@ -92,8 +93,8 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         TableFormat::Json => report::json(&reviews),
         TableFormat::Csv => report::csv(&reviews),
     };
-    print!("{text}");
-    ExitCode::SUCCESS
+    stdout::print(text)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The portal's model with the filter's `today` applied, and the filter, checked

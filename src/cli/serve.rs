@@ -8,10 +8,9 @@ use std::process::ExitCode;
 use clap::Args;
 
 use wegweiser::build::pipeline::BuildOptions;
-use wegweiser::output::report::Format;
 use wegweiser::serve::{Outcome, ServeError, ServeOptions, Server};
 
-use crate::cli::common::{Portal, parse_day, print_diagnostics, root_or_print};
+use crate::cli::common::{Portal, parse_day, print_human, root_or_print};
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -111,7 +110,7 @@ fn report_build(root: &Path, changed: Option<&[PathBuf]>, outcome: &Outcome, col
                 n => format!(" ({n} warnings)"),
             };
             if changed.is_none() {
-                print_diagnostics(warnings, Format::Human, color);
+                print_human(warnings, color);
                 // Counted as `build` counts: the same portal, the same numbers.
                 eprintln!("↻ {what} → {site} in {ms:.0} ms{warned}");
             } else {
@@ -120,7 +119,7 @@ fn report_build(root: &Path, changed: Option<&[PathBuf]>, outcome: &Outcome, col
             }
         }
         Outcome::Failed { problems } => {
-            print_diagnostics(problems, Format::Human, color);
+            print_human(problems, color);
             let errors = problems.iter().filter(|d| d.is_error()).count();
             eprintln!(
                 "✗ {what}: {errors} error(s); serving the last good site until they are fixed"

@@ -8,6 +8,7 @@ use clap::{Args, Subcommand};
 use wegweiser::output::translation_report as report;
 
 use crate::cli::common::{Portal, TableFormat, load_model, root_or_print};
+use crate::cli::stdout;
 
 #[derive(Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -41,29 +42,29 @@ enum TranslationsAction {
     Import(crate::cli::import::ImportArgs),
 }
 
-pub fn run(args: TranslationsArgs) -> ExitCode {
+pub fn run(args: TranslationsArgs) -> stdout::Result<ExitCode> {
     match args.action {
-        Some(TranslationsAction::Stamp(a)) => crate::cli::stamp::run(a),
+        Some(TranslationsAction::Stamp(a)) => Ok(crate::cli::stamp::run(a)),
         Some(TranslationsAction::Export(a)) => crate::cli::export::run(a),
-        Some(TranslationsAction::Import(a)) => crate::cli::import::run(a),
+        Some(TranslationsAction::Import(a)) => Ok(crate::cli::import::run(a)),
         None => list(&args),
     }
 }
 
 /// The list of translations and their states.
-fn list(args: &TranslationsArgs) -> ExitCode {
+fn list(args: &TranslationsArgs) -> stdout::Result<ExitCode> {
     let Some(root) = root_or_print(args.portal.get()) else {
-        return ExitCode::FAILURE;
+        return Ok(ExitCode::FAILURE);
     };
     let states = match report::parse_states(&args.state) {
         Ok(states) => states,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            return Ok(ExitCode::from(2));
         }
     };
     let Some(site) = load_model(&root, None, false) else {
-        return ExitCode::FAILURE;
+        return Ok(ExitCode::FAILURE);
     };
     let filter = report::Filter {
         municipality: args.municipality.clone(),
@@ -77,6 +78,6 @@ fn list(args: &TranslationsArgs) -> ExitCode {
         TableFormat::Json => report::json(&rows),
         TableFormat::Csv => report::csv(&rows),
     };
-    print!("{out}");
-    ExitCode::SUCCESS
+    stdout::print(out)?;
+    Ok(ExitCode::SUCCESS)
 }
