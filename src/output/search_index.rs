@@ -479,28 +479,18 @@ pub fn bundle(
             previous = i;
         }
         shard.push(']');
-        if shard.len() >= SHARD_BYTES {
+        // A shard is closed at about SHARD_BYTES, and after the last word.
+        if shard.len() >= SHARD_BYTES || t + 1 == order.len() {
             shard.push(']');
-            shard_names.push(push_hashed(
-                &mut files,
-                "postings",
-                shard_names.len(),
-                shard,
-            ));
+            let k = shard_names.len();
+            shard_names.push(push_hashed(&mut files, "postings", k, shard));
             shard = String::from("[");
         }
     }
-    if shard.len() > 1 || shard_names.is_empty() {
-        shard.push(']');
-        shard_names.push(push_hashed(
-            &mut files,
-            "postings",
-            shard_names.len(),
-            shard,
-        ));
-        if shard_starts.len() < shard_names.len() {
-            shard_starts.push(terms.len());
-        }
+    if shard_names.is_empty() {
+        // No words at all: one empty shard, so that the format has no special case.
+        shard_names.push(push_hashed(&mut files, "postings", 0, "[]".to_string()));
+        shard_starts.push(0);
     }
     let terms_json = serde_json::to_string(&Terms {
         terms,

@@ -50,7 +50,7 @@ export function normalize(text) {
   return out;
 }
 
-/** How many results of each bundle are shown. */
+/** How many results are shown. */
 const LIMIT = 20;
 const DEBOUNCE_MS = 250;
 /** Results scoring below this share of the best one are left out. */
