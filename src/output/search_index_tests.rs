@@ -260,3 +260,68 @@ fn a_huge_word_is_not_split() {
     assert!(bundle("de", &records, &[]).is_ok());
     assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
 }
+
+#[test]
+fn every_ui_language_has_stop_words_or_a_reason() {
+    // Languages without a list, each with the reason given in the file as a comment.
+    const WITHOUT: [&str; 1] = ["zh"];
+    let file = include_str!("search_stop_words.txt");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/i18n");
+    let mut langs: Vec<String> = std::fs::read_dir(dir)
+        .expect("the theme's i18n folder")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    langs.sort();
+    assert!(langs.len() >= 20, "{langs:?}");
+    for lang in &langs {
+        if WITHOUT.contains(&lang.as_str()) {
+            assert!(stop_words(lang).is_empty(), "{lang}");
+            assert!(
+                file.lines().any(|l| l.starts_with(&format!("# {lang}:"))),
+                "{lang}: no list needs a comment saying why"
+            );
+        } else {
+            assert!(!stop_words(lang).is_empty(), "{lang} has no stop words");
+        }
+    }
+    // Kurdish (`ku`) is written as Kurmanji (`kmr`) in the theme.
+    assert_eq!(stop_words("ku"), stop_words("kmr"));
+    let codes = file
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once(':'))
+        .map(|(code, _)| code.trim());
+    for code in codes {
+        let list = stop_words(code);
+        let mut seen = HashSet::new();
+        for w in &list {
+            assert!(!w.is_empty(), "{code}: an empty word");
+            assert!(seen.insert(*w), "{code}: {w} twice");
+            let n = normalize(w);
+            let split: Vec<&str> = words(&n).collect();
+            // One-letter words ("a", "و", "і") are no words at all: never indexed,
+            // never searched; harmless in a list.
+            if !(split.is_empty() && n.chars().count() == 1) {
+                assert_eq!(split, [n.as_str()], "{code}: {w} is not one word");
+            }
+        }
+    }
+}
+
+/// A bundle without a single word (a start page of stop words only) is still a
+/// well-formed index: one empty postings shard starting at word 0.
+#[test]
+fn a_bundle_without_words_is_well_formed() {
+    let files = bundle("de", &[record("/m/de/", "Wir", "und die der")], &[]).unwrap();
+    let entry = parse(&files, ENTRY);
+    let terms = parse(&files, entry["terms"].as_str().unwrap());
+    assert_eq!(terms["terms"].as_array().unwrap().len(), 0);
+    assert_eq!(terms["shards"], serde_json::json!([0]));
+    assert_eq!(entry["postings"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        parse(&files, entry["postings"][0].as_str().unwrap()),
+        serde_json::json!([])
+    );
+}
