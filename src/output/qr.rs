@@ -14,10 +14,10 @@
 //! whole build's CPU time with a code on every page; scoring a plain colour grid is
 //! about twenty times cheaper.
 
-use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 use qrcode::canvas::{Canvas, MaskPattern};
-use qrcode::{Color, EcLevel};
+use qrcode::{Color, EcLevel, Version};
 
 /// Modules of white around the code (ISO/IEC 18004: at least 4).
 pub const QUIET_ZONE: usize = 4;
@@ -42,12 +42,24 @@ pub fn svg(text: &str) -> Option<String> {
             while x < width && row[x] == Color::Dark {
                 x += 1;
             }
-            // Writing to a String cannot fail.
-            let _ = match pen {
-                None => write!(path, "M{} {}.5", start + QUIET_ZONE, y + QUIET_ZONE),
-                Some(end) => write!(path, "m{} 0", start - end),
-            };
-            let _ = write!(path, "h{}", x - start);
+            // `M x y.5` to the first run of a row, `m gap 0` to the next one: a few
+            // hundred numbers per code, written without `fmt` (a fifth of the cost).
+            match pen {
+                None => {
+                    path.push('M');
+                    push_number(&mut path, start + QUIET_ZONE);
+                    path.push(' ');
+                    push_number(&mut path, y + QUIET_ZONE);
+                    path.push_str(".5");
+                }
+                Some(end) => {
+                    path.push('m');
+                    push_number(&mut path, start - end);
+                    path.push_str(" 0");
+                }
+            }
+            path.push('h');
+            push_number(&mut path, x - start);
             pen = Some(x);
         }
     }
@@ -60,6 +72,24 @@ pub fn svg(text: &str) -> Option<String> {
         px = size * 4,
         title = crate::base::xml::escape_text(text),
     ))
+}
+
+/// Appends `n` in decimal.
+fn push_number(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        // `n % 10` is below 10: the cast cannot truncate.
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
 }
 
 /// The masks of (non-micro) QR codes, in the order the crate tries them: on equal
@@ -85,17 +115,18 @@ fn modules(data: &[u8]) -> Option<(usize, Vec<Color>)> {
         qrcode::ec::construct_codewords(&bits.into_bytes(), version, EcLevel::M).ok()?;
     let mut canvas = Canvas::new(version, EcLevel::M);
     canvas.draw_all_functional_patterns();
+    // The lengths are those of every code of this version at level M.
+    if let Some(empty) = Empty::of(version, data.len(), ec.len()) {
+        canvas.draw_data(&data, &ec);
+        return Some((width, empty.best_mask(canvas.into_colors())));
+    }
     canvas.draw_data(&data, &ec);
     let mut best: Option<(u32, Vec<Color>)> = None;
     for mask in MASKS {
         let mut masked = canvas.clone();
         masked.apply_mask(mask);
         let colors = masked.into_colors();
-        let score = if width <= Lines::MAX_WIDTH {
-            Lines::new(&colors, width).penalty()
-        } else {
-            penalty(&colors, width)
-        };
+        let score = penalty(&colors, width);
         if best.as_ref().is_none_or(|(least, _)| score < *least) {
             best = Some((score, colors));
         }
@@ -103,10 +134,91 @@ fn modules(data: &[u8]) -> Option<(usize, Vec<Color>)> {
     best.map(|(_, colors)| (width, colors))
 }
 
+/// The code of one version with all its data modules light, unmasked and under each
+/// of the eight masks (with the mask's format information), as bit sets.
+///
+/// Masking flips data modules only, so a code under mask `k` is this code's mask `k`
+/// XOR (its data modules that are dark): one XOR per line instead of the crate's
+/// `apply_mask` (a closure call per module, eight times per code, a third of a page's
+/// QR code). Computed once per version and then only read: it is a function of the
+/// version alone, like a table of constants.
+struct Empty {
+    unmasked: Lines,
+    masked: Vec<Lines>,
+}
+
+impl Empty {
+    /// Versions 1 to 27 (up to 125 modules, within [`Lines::MAX_WIDTH`]): URLs of up
+    /// to about 1,000 bytes. Longer ones take the crate's way.
+    const VERSIONS: usize = 27;
+
+    /// The table of `version`, whose codes have `data_len` data and `ec_len`
+    /// error-correction codewords.
+    fn of(version: Version, data_len: usize, ec_len: usize) -> Option<&'static Empty> {
+        static TABLE: [OnceLock<Empty>; Empty::VERSIONS] =
+            [const { OnceLock::new() }; Empty::VERSIONS];
+        let Version::Normal(n) = version else {
+            return None;
+        };
+        let slot = TABLE.get(usize::try_from(n).ok()?.checked_sub(1)?)?;
+        Some(slot.get_or_init(|| Empty::new(version, data_len, ec_len)))
+    }
+
+    fn new(version: Version, data_len: usize, ec_len: usize) -> Self {
+        let width = usize::try_from(version.width()).unwrap_or(0);
+        let mut canvas = Canvas::new(version, EcLevel::M);
+        canvas.draw_all_functional_patterns();
+        canvas.draw_data(&vec![0; data_len], &vec![0; ec_len]);
+        let masked = MASKS
+            .iter()
+            .map(|&mask| {
+                let mut c = canvas.clone();
+                c.apply_mask(mask);
+                Lines::new(&c.into_colors(), width)
+            })
+            .collect();
+        Empty {
+            unmasked: Lines::new(&canvas.into_colors(), width),
+            masked,
+        }
+    }
+
+    /// The colours of a code drawn unmasked (`unmasked`) under the mask with the least
+    /// penalty, the first of equal ones (as the crate chooses).
+    fn best_mask(&self, unmasked: Vec<Color>) -> Vec<Color> {
+        let width = self.unmasked.width;
+        let mut data = Lines::new(&unmasked, width);
+        data.xor(&self.unmasked);
+        let mut best: Option<(u32, Lines)> = None;
+        for mask in &self.masked {
+            let mut code = data.clone();
+            code.xor(mask);
+            let score = code.penalty();
+            if best.as_ref().is_none_or(|(least, _)| score < *least) {
+                best = Some((score, code));
+            }
+        }
+        let mut colors = unmasked;
+        if let Some((_, code)) = best {
+            for (y, &row) in code.rows.iter().enumerate() {
+                for (x, c) in colors[y * width..(y + 1) * width].iter_mut().enumerate() {
+                    *c = if (row >> x) & 1 == 1 {
+                        Color::Dark
+                    } else {
+                        Color::Light
+                    };
+                }
+            }
+        }
+        colors
+    }
+}
+
 /// A code's rows and columns as bit sets (module `i` of a line in bit `i`), to score a
 /// mask without a branch per module: the scalar [`penalty`] mispredicts on about every
 /// other module of a random-looking code, which made it most of the cost of a page's
 /// QR code. Codes up to 128 modules wide (version 27: a URL of about 1,000 bytes).
+#[derive(Clone)]
 struct Lines {
     width: usize,
     rows: Vec<u128>,
@@ -132,6 +244,16 @@ impl Lines {
             width,
             rows,
             columns,
+        }
+    }
+
+    /// XORs `other` (a code of the same width) into this one.
+    fn xor(&mut self, other: &Lines) {
+        for (a, b) in self.rows.iter_mut().zip(&other.rows) {
+            *a ^= b;
+        }
+        for (a, b) in self.columns.iter_mut().zip(&other.columns) {
+            *a ^= b;
         }
     }
 
@@ -312,6 +434,31 @@ mod tests {
             );
         }
         assert!(masks_seen.len() >= 6, "only masks {masks_seen:?} came up");
+    }
+
+    #[test]
+    fn long_codes_are_the_crates_too() {
+        // Versions 11 to 33: both sides of the bit-set tables' limit (version 27).
+        for len in [300, 450, 600, 750, 900, 1000, 1050, 1100, 1300] {
+            let url = format!("https://x.org/{}", "%D8%A7".repeat(len / 6));
+            let ours = modules(url.as_bytes()).unwrap();
+            let crate_code =
+                qrcode::QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M).unwrap();
+            assert_eq!(ours.0, crate_code.width(), "{len}");
+            assert!(
+                ours.1 == crate_code.to_colors(),
+                "a different code at {len}"
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        for n in [0, 7, 10, 99, 100, 4711, usize::MAX] {
+            let mut s = String::new();
+            push_number(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
     }
 
     #[test]
