@@ -50,28 +50,61 @@ pub fn normalize(text: &str) -> String {
     // Most text is already in NFKC: the quick check (one table lookup per character)
     // saves decomposing and composing it again.
     if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
-        push_folded(text.chars(), &mut out);
+        push_folded(text, &mut out);
     } else {
-        push_folded(text.nfkc(), &mut out);
+        push_folded(&text.nfkc().collect::<String>(), &mut out);
     }
     out
 }
 
-/// Folds, drops and lower-cases `chars` onto `out` (steps 2 to 4).
-fn push_folded(chars: impl Iterator<Item = char>, out: &mut String) {
-    let mut chars = chars.filter_map(fold).peekable();
-    let mut previous = None;
-    while let Some(c) = chars.next() {
-        if c.is_ascii_alphanumeric() || c == ' ' {
-            out.push(c.to_ascii_lowercase());
-        } else if !(APOSTROPHES.contains(&c)
+/// Folds, drops and lower-cases `text` onto `out` (steps 2 to 4).
+///
+/// Every page's text passes through here (a tenth of a build once), so runs of ASCII
+/// are copied and lower-cased as a whole (no ASCII letter is folded other than by
+/// lower-casing: `I` → `i` is both), and letters of scripts without case are not
+/// looked up in the case tables.
+fn push_folded(text: &str, out: &mut String) {
+    // The last character kept (not removed by `fold`), dropped apostrophes included.
+    let mut previous: Option<char> = None;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let run = rest
+            .bytes()
+            .position(|b| !b.is_ascii() || b == b'\'' || b == b'`')
+            .unwrap_or(rest.len());
+        if run > 0 {
+            let start = out.len();
+            out.push_str(&rest[..run]);
+            out[start..].make_ascii_lowercase();
+            previous = rest[..run].chars().next_back();
+            rest = &rest[run..];
+            continue;
+        }
+        let Some(raw) = rest.chars().next() else {
+            break;
+        };
+        rest = &rest[raw.len_utf8()..];
+        let Some(c) = fold(raw) else {
+            continue;
+        };
+        let dropped = APOSTROPHES.contains(&c)
             && previous.is_some_and(char::is_alphabetic)
-            && chars.peek().is_some_and(|n| n.is_alphabetic()))
-        {
-            out.extend(c.to_lowercase());
+            && rest.chars().find_map(fold).is_some_and(char::is_alphabetic);
+        if !dropped {
+            if is_caseless(c) {
+                out.push(c);
+            } else {
+                out.extend(c.to_lowercase());
+            }
         }
         previous = Some(c);
     }
+}
+
+/// Letters of scripts that have no case (Hebrew, Arabic, Syriac, Thaana, N'Ko,
+/// Samaritan, Mandaic, the Arabic supplements): lower-casing leaves them as they are.
+fn is_caseless(c: char) -> bool {
+    ('\u{0590}'..='\u{08FF}').contains(&c)
 }
 
 #[cfg(test)]
@@ -103,6 +136,24 @@ mod tests {
     fn apostrophes_outside_words_stay() {
         assert_eq!(normalize("'Anmeldung'"), "'anmeldung'");
         assert_eq!(normalize("rock 'n' roll"), "rock 'n' roll");
+    }
+
+    #[test]
+    fn caseless_scripts_have_no_lower_case() {
+        for c in '\u{0590}'..='\u{08FF}' {
+            assert_eq!(c.to_lowercase().collect::<String>(), c.to_string(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn apostrophes_next_to_removed_characters() {
+        // A removed character (a diacritic, a zero-width joiner) between an apostrophe
+        // and a letter does not count as the neighbour.
+        assert_eq!(normalize("м'\u{200D}ята"), "мята");
+        assert_eq!(normalize("м\u{200C}'ята"), "мята");
+        assert_eq!(normalize("м' ята"), "м' ята");
+        assert_eq!(normalize("ISTANBUL'DA"), "istanbulda");
+        assert_eq!(normalize("A`B"), "ab");
     }
 
     #[test]
