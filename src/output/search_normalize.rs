@@ -49,12 +49,32 @@ pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // Most text is already in NFKC: the quick check (one table lookup per character)
     // saves decomposing and composing it again.
-    if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+    if is_nfkc(text) {
         push_folded(text, &mut out);
     } else {
         push_folded(&text.nfkc().collect::<String>(), &mut out);
     }
     out
+}
+
+/// Whether `text` is in NFKC by the quick check, asked only of its runs of non-ASCII
+/// characters: ASCII is always in NFKC and resets the check's state, so the answer is
+/// the same as for the whole text, without decoding every character of it.
+fn is_nfkc(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(start) = bytes[at..].iter().position(|b| !b.is_ascii()) {
+        let start = at + start;
+        let end = bytes[start..]
+            .iter()
+            .position(u8::is_ascii)
+            .map_or(bytes.len(), |p| start + p);
+        if is_nfkc_quick(text[start..end].chars()) != IsNormalized::Yes {
+            return false;
+        }
+        at = end;
+    }
+    true
 }
 
 /// Folds, drops and lower-cases `text` onto `out` (steps 2 to 4).
@@ -136,6 +156,28 @@ mod tests {
     fn apostrophes_outside_words_stay() {
         assert_eq!(normalize("'Anmeldung'"), "'anmeldung'");
         assert_eq!(normalize("rock 'n' roll"), "rock 'n' roll");
+    }
+
+    #[test]
+    fn the_quick_check_of_non_ascii_runs_is_the_quick_check() {
+        for text in [
+            "",
+            "abc",
+            "Bürger\u{0301}büro",
+            "a\u{0301}",
+            "\u{0301}a",
+            "e\u{0301}\u{0327} x",
+            "ﻻ and ﬁ",
+            "Ангела Меркель",
+            "x\u{FB01}",
+            "\u{1E0B}\u{0323}",
+        ] {
+            assert_eq!(
+                is_nfkc(text),
+                is_nfkc_quick(text.chars()) == IsNormalized::Yes,
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
