@@ -264,19 +264,29 @@ pub fn plain_text(html: &str) -> String {
         let tag_end = rest[lt..].find('>').map_or(rest.len(), |i| lt + i + 1);
         // Words of two paragraphs, cells or list items must not run together; inline
         // elements (`<em>`, `<a>`) are inside words and sentences.
-        let name: String = rest[lt + 1..tag_end]
-            .trim_start_matches('/')
-            .chars()
-            .take_while(char::is_ascii_alphanumeric)
-            .collect();
-        if !INLINE.contains(&name.to_ascii_lowercase().as_str()) {
+        let tag = rest[lt + 1..tag_end].trim_start_matches('/');
+        let name = &tag[..tag
+            .bytes()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(tag.len())];
+        if !INLINE
+            .iter()
+            .any(|inline| inline.eq_ignore_ascii_case(name))
+        {
             text.push(' ');
         }
         rest = &rest[tag_end..];
     }
     text.push_str(rest);
     let decoded = decode_references(&text);
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(decoded.len());
+    for word in decoded.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 fn decode_references(text: &str) -> String {
@@ -387,6 +397,14 @@ mod tests {
             plain_text("a &#x41; &#66; &unknown; &"),
             "a A B &unknown; &"
         );
+        // Inline tags in any case join, block tags separate; no break space collapses.
+        assert_eq!(
+            plain_text(
+                "<P>Aus<EM>länder</EM>behörde</P><Li>x&nbsp; y</li><br/>z<a href=\"/\">a</a>"
+            ),
+            "Ausländerbehörde x y za"
+        );
+        assert_eq!(plain_text("<p>unclosed <b"), "unclosed");
     }
 
     #[test]

@@ -57,24 +57,36 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
-/// Whether `text` is in NFKC by the quick check, asked only of its runs of non-ASCII
-/// characters: ASCII is always in NFKC and resets the check's state, so the answer is
-/// the same as for the whole text, without decoding every character of it.
+/// Whether `text` is in NFKC by the quick check, asked only of the runs of characters
+/// that are not [plain starters](is_plain_starter): a starter (combining class 0) that
+/// is always in NFKC resets the check's state, so the answer is the same as for the
+/// whole text, without two table lookups for every letter of it.
 fn is_nfkc(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    while let Some(start) = bytes[at..].iter().position(|b| !b.is_ascii()) {
-        let start = at + start;
-        let end = bytes[start..]
-            .iter()
-            .position(u8::is_ascii)
-            .map_or(bytes.len(), |p| start + p);
-        if is_nfkc_quick(text[start..end].chars()) != IsNormalized::Yes {
-            return false;
+    let mut run: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        match (is_plain_starter(c), run) {
+            (false, None) => run = Some(i),
+            (true, Some(start)) => {
+                if is_nfkc_quick(text[start..i].chars()) != IsNormalized::Yes {
+                    return false;
+                }
+                run = None;
+            }
+            _ => {}
         }
-        at = end;
     }
-    true
+    run.is_none_or(|start| is_nfkc_quick(text[start..].chars()) == IsNormalized::Yes)
+}
+
+/// Characters of combining class 0 that the NFKC quick check always answers "yes"
+/// for: ASCII, Latin-1 letters, basic Cyrillic (Russian, Ukrainian), the Arabic and
+/// Persian letters and digits (a test checks every one against Unicode's tables).
+fn is_plain_starter(c: char) -> bool {
+    matches!(
+        c as u32,
+        0..=0x7F | 0xC0..=0xFF | 0x400..=0x45F | 0x621..=0x63A | 0x641..=0x64A | 0x660..=0x669
+            | 0x67E | 0x686 | 0x698 | 0x6A9 | 0x6AF | 0x6CC | 0x6F0..=0x6F9
+    )
 }
 
 /// Folds, drops and lower-cases `text` onto `out` (steps 2 to 4).
@@ -111,20 +123,28 @@ fn push_folded(text: &str, out: &mut String) {
             && previous.is_some_and(char::is_alphabetic)
             && rest.chars().find_map(fold).is_some_and(char::is_alphabetic);
         if !dropped {
-            if is_caseless(c) {
-                out.push(c);
-            } else {
-                out.extend(c.to_lowercase());
-            }
+            push_lower(c, out);
         }
         previous = Some(c);
     }
 }
 
-/// Letters of scripts that have no case (Hebrew, Arabic, Syriac, Thaana, N'Ko,
-/// Samaritan, Mandaic, the Arabic supplements): lower-casing leaves them as they are.
-fn is_caseless(c: char) -> bool {
-    ('\u{0590}'..='\u{08FF}').contains(&c)
+/// Appends the lower case of `c`: for Latin-1, basic Cyrillic and the scripts without
+/// case (Hebrew, Arabic, Syriac, Thaana, N'Ko, the Arabic supplements) by arithmetic,
+/// the rest from Unicode's case tables (a search per character). A test compares every
+/// character of those ranges with the tables.
+fn push_lower(c: char, out: &mut String) {
+    let u = c as u32;
+    let lower = match u {
+        0xC0..=0xD6 | 0xD8..=0xDE | 0x410..=0x42F => u + 0x20,
+        0x400..=0x40F => u + 0x50,
+        0xD7 | 0xDF..=0xFF | 0x430..=0x45F | 0x590..=0x8FF => u,
+        _ => {
+            out.extend(c.to_lowercase());
+            return;
+        }
+    };
+    out.push(char::from_u32(lower).unwrap_or(c));
 }
 
 #[cfg(test)]
@@ -171,6 +191,11 @@ mod tests {
             "Ангела Меркель",
             "x\u{FB01}",
             "\u{1E0B}\u{0323}",
+            "ا\u{0653}\u{0654}",
+            "ي\u{0654}\u{064E}a",
+            "й\u{0306}\u{0301}",
+            "\u{0627}\u{0655}\u{064B}\u{0651}",
+            "\u{0675}",
         ] {
             assert_eq!(
                 is_nfkc(text),
@@ -181,9 +206,30 @@ mod tests {
     }
 
     #[test]
-    fn caseless_scripts_have_no_lower_case() {
-        for c in '\u{0590}'..='\u{08FF}' {
-            assert_eq!(c.to_lowercase().collect::<String>(), c.to_string(), "{c:?}");
+    fn plain_starters_are_plain() {
+        use unicode_normalization::char::canonical_combining_class;
+        for c in (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_plain_starter(c))
+        {
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+            assert_eq!(
+                is_nfkc_quick(std::iter::once(c)),
+                IsNormalized::Yes,
+                "{c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn lower_case_by_arithmetic_is_unicodes() {
+        for c in ('\u{00C0}'..='\u{00FF}')
+            .chain('\u{0400}'..='\u{045F}')
+            .chain('\u{0590}'..='\u{08FF}')
+        {
+            let mut ours = String::new();
+            push_lower(c, &mut ours);
+            assert_eq!(ours, c.to_lowercase().collect::<String>(), "{c:?}");
         }
     }
 
