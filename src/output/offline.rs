@@ -42,11 +42,12 @@ pub struct FileInfo {
     pub refs: Vec<String>,
 }
 
-/// A stable hash of `bytes` (the standard library's SipHash with its fixed keys).
+/// A hash of `bytes`, the same in every build by the same wegweiser (foldhash's quality
+/// hash with a fixed seed): it tells a service worker which files changed. It was the
+/// standard library's SipHash, three times slower over every written file.
 fn content_hash(bytes: &[u8]) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    h.finish()
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::with_seed(0x5765_6777_6569_7365).hash_one(bytes)
 }
 
 /// Size, hash and references of the file written at `rel` with `bytes`; `base_path`

@@ -111,6 +111,9 @@ impl std::hash::Hasher for WordHasher {
 
 type Words<V> = HashMap<String, V, std::hash::BuildHasherDefault<WordHasher>>;
 
+/// A set of words with the same fast hash (the stop words every word is looked up in).
+type WordSet = HashSet<String, std::hash::BuildHasherDefault<WordHasher>>;
+
 /// `word` without the Arabic article (`ال`, `وال`, `فال`, `بال`, `كال`, `لل`) where
 /// at least three letters remain: "الإقامة" and "إقامة" are one word.
 pub fn arabic_base(word: &str) -> &str {
@@ -248,7 +251,7 @@ impl Vocabulary {
 /// How the words of a text become index words: stop words out, the Arabic article
 /// off.
 struct Indexing<'a> {
-    stop: &'a HashSet<String>,
+    stop: &'a WordSet,
     arabic: bool,
 }
 
@@ -419,7 +422,7 @@ pub fn bundle(
     records: &[Record],
     synonyms: &[Vec<String>],
 ) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let stop: HashSet<String> = stop_words(lang).iter().map(|w| normalize(w)).collect();
+    let stop: WordSet = stop_words(lang).iter().map(|w| normalize(w)).collect();
     let indexing = Indexing {
         stop: &stop,
         arabic: primary(lang) == "ar",
