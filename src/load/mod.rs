@@ -286,6 +286,7 @@ pub fn load_cached(
     for (code, settings) in &config.languages {
         if let Err(msg) = languages.apply(code, settings) {
             diagnostics.push(key_diagnostic(&config_display, &text, code, msg));
+            languages.refuse(code);
         }
     }
     for (code, settings) in &config.languages {
