@@ -142,3 +142,37 @@ fn hours_are_sorted_and_encoded_for_the_open_now_script() {
         ]
     );
 }
+
+#[test]
+fn titles_are_made_from_the_text_only_where_the_scope_says_so() {
+    let ui = UiStrings::default();
+    let languages = ["de".to_string()];
+    let mut scope = FileScope {
+        root: Path::new("."),
+        languages: &languages,
+        source_language: "de",
+        ui: &ui,
+        minify: false,
+        derive_titles: false,
+    };
+    let text = "+++\ntitle = \"\"\n+++\nGeschlossen. Morgen wieder.";
+    let mut problems = Vec::new();
+    let body = render_body(
+        &scope,
+        Path::new("n.md"),
+        text,
+        text.rfind("+++\n").unwrap() + 4,
+        "de",
+        &mut problems,
+    );
+    assert_eq!(
+        derived_title(&scope, &body),
+        None,
+        "places and events do not"
+    );
+    scope.derive_titles = true;
+    assert_eq!(
+        derived_title(&scope, &body).as_deref(),
+        Some("Geschlossen.")
+    );
+}

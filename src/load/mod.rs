@@ -21,6 +21,7 @@ pub mod sanitize;
 pub mod svg;
 pub mod svg_allow;
 pub mod symlinks;
+pub mod title;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;

@@ -418,68 +418,16 @@ pub(crate) fn load_translation(
 }
 
 /// The title of an item whose `title` is empty, where the scope makes one
-/// ([`FileScope::derive_titles`]): the first sentence of its text, at most
-/// [`DERIVED_TITLE_CHARS`] characters (cut at a word, with "…"). `None` where titles are
-/// not derived or the text has no words.
+/// ([`FileScope::derive_titles`]): the first sentence of its text
+/// ([`crate::load::title::first_sentence`]). `None` where titles are not derived or the
+/// text has no words.
 fn derived_title(scope: &FileScope<'_>, body: &crate::model::body::Body) -> Option<String> {
     if !scope.derive_titles {
         return None;
     }
     let mut html = String::new();
     body.write_html(&mut html, |l| l.written.clone());
-    let text = plain_text(&html);
-    let sentence_end = text
-        .char_indices()
-        .find(|&(i, c)| {
-            matches!(c, '.' | '!' | '?' | '؟' | '۔' | '።' | '。' | '！' | '？')
-                && text[i + c.len_utf8()..]
-                    .chars()
-                    .next()
-                    .is_none_or(char::is_whitespace)
-        })
-        .map_or(text.len(), |(i, c)| i + c.len_utf8());
-    let sentence = text[..sentence_end].trim();
-    if sentence.chars().count() <= DERIVED_TITLE_CHARS {
-        return (!sentence.is_empty()).then(|| sentence.to_string());
-    }
-    let cut: String = sentence.chars().take(DERIVED_TITLE_CHARS).collect();
-    let at_word = cut
-        .rfind(char::is_whitespace)
-        .map_or(cut.as_str(), |i| &cut[..i]);
-    Some(format!(
-        "{}…",
-        at_word.trim_end_matches([',', ';', ':', ' '])
-    ))
-}
-
-/// The longest title made from a text, in characters.
-pub const DERIVED_TITLE_CHARS: usize = 80;
-
-/// The words of rendered HTML: tags dropped, the entities the renderer writes decoded,
-/// white space collapsed.
-fn plain_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                out.push(' ');
-            }
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    let decoded = out
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&");
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::load::title::first_sentence(&html)
 }
 
 /// `title = ""` where no title can be made.
