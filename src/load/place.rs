@@ -404,7 +404,7 @@ pub(crate) fn load_translation(
         front.title
     };
     Some(Text {
-        // The digest is of what was written: a derived title changes with the text.
+        // A title made from the text is covered by the digest as a written one is.
         digest: crate::model::translation::digest(&title, &text[body_start..]),
         file: display,
         path: path.to_path_buf(),
