@@ -425,6 +425,10 @@ fn translations_in_translation_show_the_source_with_a_notice() {
     let pes = page(&out, "region/pes/wohnen");
     assert!(text(&pes, ".fallback-notice").starts_with("این صفحه در حال ترجمه"));
     assert!(text(&pes, "main").contains("innerhalb von zwei Wochen"));
+    // A section's translation may be only its title, for its list of pages.
+    let work = page(&out, "region/en/arbeit");
+    assert_eq!(text(&work, "main h1"), "Work");
+    assert!(select(&work, ".fallback-notice").is_empty());
     // Events, places and news items alike.
     let event = page(&out, "region/en/events/sprechstunde");
     assert!(text(&event, ".fallback-notice").starts_with("This page is being translated"));

@@ -655,11 +655,13 @@ fn localize(
 /// Whether the translation of `page` in `lang` is still to be written (in translation,
 /// as Integreat publishes it with an empty body): it has no text while another
 /// translation has one. Readers get the fallback, with the notice that a translation is
-/// in progress.
+/// in progress. A section's translation may be a title only (its page lists what is in
+/// it): only one marked `in_translation` awaits its text.
 fn awaits_text(page: &Page, lang: LangIdx) -> bool {
+    let section = page.kind.is_section();
     page.translations[lang]
         .as_ref()
-        .is_some_and(|t| t.body.is_blank())
+        .is_some_and(|t| t.body.is_blank() && (!section || t.front.in_translation))
         && page
             .translations
             .iter()
