@@ -707,13 +707,15 @@ fn places_that_do_not_exist() {
         "there is no place with the id `stadtbibliotek`",
     );
     assert_eq!(hint.as_deref(), Some("did you mean `stadtbibliothek`?"));
+    // An event without place, location or online_url is announced with its place to
+    // follow (tests/integreat.rs); an empty location is a mistake.
     let hint = sole_error(
-        "event_no_location",
+        "event_empty_location",
         "events/abend.md",
-        (1, 1),
-        "no place, location or online_url",
+        (4, 1),
+        "`location` is empty",
     );
-    assert!(hint.unwrap().contains("online_url"));
+    assert!(hint.unwrap().contains("place to be announced"));
     let hint = sole_error(
         "event_data_in_translation",
         "events/abend.en.md",

@@ -15,10 +15,16 @@ pub fn run() -> stdout::Result<ExitCode> {
             .as_deref()
             .map(|f| format!(" → {f}"))
             .unwrap_or_default();
+        // A tag of its own (none of the built-in ones has) would follow the slug.
+        let slug = if l.tag == l.code {
+            l.code.clone()
+        } else {
+            format!("{} ({})", l.code, l.tag)
+        };
         let _ = writeln!(
             out,
             "{:<6} {:<4} {:<28} {}{fallback}",
-            l.code, l.dir, l.english_name, l.name
+            slug, l.dir, l.english_name, l.name
         );
     }
     stdout::print(out)?;

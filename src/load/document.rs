@@ -98,7 +98,7 @@ fn read_name(
             );
             return Err(Some(page_key(base)));
         }
-        Some((base, suffix)) if is_language_code(suffix) => {
+        Some((base, suffix)) if is_language_code(suffix) || languages.contains(suffix) => {
             if !config.languages.iter().any(|l| l == suffix) {
                 let message = if languages.contains(suffix) {
                     format!(

@@ -220,7 +220,10 @@ fn check(
         at_key(display, text, 0, key, needle, message)
     };
     if front.title.trim().is_empty() {
-        problems.push(at("title", None, "`title` must not be empty".into()));
+        problems.push(
+            at("title", None, "`title` must not be empty".into())
+                .with_hint(crate::load::place::TITLE_HINT),
+        );
     }
     let timing = check_timing(front, &at, problems);
     check_where(front, &at, problems);
@@ -346,20 +349,22 @@ fn check_timing(
     if out_of_range { None } else { timing }
 }
 
-/// `place`, `location` or `online_url`: at least one, each well-formed.
+/// `place`, `location` and `online_url`, each well-formed. An event without any of
+/// them is announced with its place to follow, as Integreat allows.
 fn check_where(
     front: &EventFront,
     at: &impl Fn(&str, Option<&str>, String) -> Diagnostic,
     problems: &mut Vec<Diagnostic>,
 ) {
-    if front.place.is_none() && front.location.is_none() && front.online_url.is_none() {
+    if front
+        .location
+        .as_deref()
+        .is_some_and(|l| l.trim().is_empty())
+    {
         problems.push(
-            at(
-                "place",
-                None,
-                "the event has no place, location or online_url".into(),
-            )
-            .with_hint("add place = \"<place id>\" (a file in places/), location = \"…\" or online_url = \"https://…\""),
+            at("location", None, "`location` is empty".into()).with_hint(
+                "leave `location` out while the place is not known: readers see \"place to be announced\"",
+            ),
         );
     }
     if let Some(id) = &front.place

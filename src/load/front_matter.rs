@@ -34,12 +34,15 @@ pub fn parse(display_path: &Path, text: &str) -> Result<Parsed, Diagnostic> {
     let (front, syntax, body_start) =
         parse_as::<FrontMatter>(display_path, text, FRONT_MATTER_KEYS)?;
     if front.title.trim().is_empty() {
-        return Err(Diagnostic::error_at(
+        return Err(crate::load::place::at_key(
             display_path,
             text,
-            0..3,
-            "`title` must not be empty",
-        ));
+            0,
+            "title",
+            None,
+            "`title` must not be empty".into(),
+        )
+        .with_hint(crate::load::place::TITLE_HINT));
     }
     Ok(Parsed {
         front,

@@ -61,54 +61,74 @@ pub fn check(
 
 fn check_required(legal: &LegalSettings, display: &Path, text: &str, out: &mut Vec<Diagnostic>) {
     let generated: Vec<LegalKind> = legal.generated().collect();
-    let mut missing: Vec<&str> = Vec::new();
-    let mut need = |present: bool, name: &'static str| {
-        if !present && !missing.contains(&name) {
-            missing.push(name);
+    // (field, the generated pages that need it; none: every page's footer)
+    let mut missing: Vec<(&str, Vec<LegalKind>)> = Vec::new();
+    let mut need = |present: bool, name: &'static str, kind: Option<LegalKind>| {
+        if present {
+            return;
+        }
+        match missing.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, kinds)) => kinds.extend(kind),
+            None => missing.push((name, kind.into_iter().collect())),
         }
     };
-    let any = !generated.is_empty();
-    need(!any || legal.body.is_some(), "body");
-    need(!any || legal.address.is_some(), "address");
-    need(!any || legal.email.is_some(), "email");
+    // Who is responsible and how to reach them: every generated page names them.
+    for &kind in &generated {
+        need(legal.body.is_some(), "body", Some(kind));
+        need(legal.address.is_some(), "address", Some(kind));
+        need(legal.email.is_some(), "email", Some(kind));
+    }
     if generated.contains(&LegalKind::Imprint) {
-        need(legal.legal_form.is_some(), "legal_form");
-        need(legal.representative.is_some(), "representative");
-        need(legal.phone.is_some(), "phone");
+        let imprint = Some(LegalKind::Imprint);
+        need(legal.legal_form.is_some(), "legal_form", imprint);
+        need(legal.representative.is_some(), "representative", imprint);
+        need(legal.phone.is_some(), "phone", imprint);
         need(
             legal.supervisory_authority.is_some(),
             "supervisory_authority",
+            imprint,
         );
-        need(legal.content_responsible.is_some(), "content_responsible");
+        need(
+            legal.content_responsible.is_some(),
+            "content_responsible",
+            imprint,
+        );
     }
     if generated.contains(&LegalKind::Privacy) {
+        let privacy = Some(LegalKind::Privacy);
         need(
             legal.data_protection_officer.is_some(),
             "data_protection_officer",
+            privacy,
         );
         need(
             legal.data_protection_authority.is_some(),
             "data_protection_authority",
+            privacy,
         );
-        need(legal.hosting.is_some(), "hosting");
+        need(legal.hosting.is_some(), "hosting", privacy);
     }
     let statement = legal.accessibility.clone().unwrap_or_default();
     // The feedback contact is linked from every page, even with a written statement.
     need(
         statement.feedback_email.is_some(),
         "accessibility.feedback_email",
+        None,
     );
     if generated.contains(&LegalKind::Accessibility) {
-        need(statement.status.is_some(), "accessibility.status");
-        need(statement.prepared.is_some(), "accessibility.prepared");
-        need(statement.method.is_some(), "accessibility.method");
+        let a11y = Some(LegalKind::Accessibility);
+        need(statement.status.is_some(), "accessibility.status", a11y);
+        need(statement.prepared.is_some(), "accessibility.prepared", a11y);
+        need(statement.method.is_some(), "accessibility.method", a11y);
         need(
             statement.conciliation_body.is_some(),
             "accessibility.conciliation_body",
+            a11y,
         );
         need(
             statement.conciliation_url.is_some(),
             "accessibility.conciliation_url",
+            a11y,
         );
     }
     if missing.is_empty() {
@@ -116,15 +136,64 @@ fn check_required(legal: &LegalSettings, display: &Path, text: &str, out: &mut V
     }
     let fields = missing
         .iter()
-        .map(|f| format!("`{f}`"))
+        .map(|(f, _)| format!("`{f}`"))
         .collect::<Vec<_>>()
         .join(", ");
+    // Which page needs what: a portal that writes some pages itself sees why the
+    // others still need their data.
+    let mut needs: Vec<String> = generated
+        .iter()
+        .filter_map(|&kind| {
+            let of_kind: Vec<String> = missing
+                .iter()
+                .filter(|(_, kinds)| kinds.contains(&kind))
+                .map(|(f, _)| format!("`{f}`"))
+                .collect();
+            (!of_kind.is_empty()).then(|| {
+                format!(
+                    "the generated {} needs {}",
+                    kind.title(),
+                    of_kind.join(", ")
+                )
+            })
+        })
+        .collect();
+    if missing.iter().any(|(_, kinds)| kinds.is_empty()) {
+        needs.push(
+            "the \"report a barrier\" link on every page needs `accessibility.feedback_email`"
+                .into(),
+        );
+    }
     let message = format!(
-        "[legal] is missing {} required field{}: {fields}",
+        "[legal] is missing {} required field{}: {fields} ({})",
         missing.len(),
-        if missing.len() == 1 { "" } else { "s" }
+        if missing.len() == 1 { "" } else { "s" },
+        needs.join("; ")
     );
-    let hint = "the imprint, privacy notice and accessibility statement are generated from them (see docs/legal.md); or name pages you wrote yourself with `imprint_page`, `privacy_page`, `accessibility_page`";
+    let written: Vec<&str> = LegalKind::ALL
+        .iter()
+        .filter(|k| !generated.contains(k))
+        .map(|k| k.page_key())
+        .collect();
+    let hint = if generated.is_empty() {
+        "readers report barriers to this address from every page: accessibility.feedback_email = \"barrierefrei@…\" under [legal.accessibility]".to_string()
+    } else if written.is_empty() {
+        "the imprint, privacy notice and accessibility statement are generated from them (see docs/legal.md); or name pages you wrote yourself with `imprint_page`, `privacy_page`, `accessibility_page`".to_string()
+    } else {
+        let open: Vec<String> = generated
+            .iter()
+            .map(|k| format!("`{}`", k.page_key()))
+            .collect();
+        format!(
+            "pages you wrote yourself need none of this data ({} set); fill in the fields, or name your own page with {} (see docs/legal.md)",
+            written
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            open.join(" or ")
+        )
+    };
     out.push(table_diagnostic(display, text, "legal", message).with_hint(hint));
 }
 

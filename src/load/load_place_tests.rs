@@ -24,6 +24,7 @@ fn load(name: &str, text: &str) -> (Option<LoadedFile<PlaceData>>, Vec<Diagnosti
         source_language: "de",
         ui: &ui,
         minify: false,
+        derive_titles: false,
     };
     let mut problems = Vec::new();
     let loaded = load_file(&scope, &path, name, &mut problems);
@@ -139,5 +140,39 @@ fn hours_are_sorted_and_encoded_for_the_open_now_script() {
             ("2026-12-28".to_string(), "closed".to_string()),
             ("2026-12-31".to_string(), "09:00-11:00".to_string())
         ]
+    );
+}
+
+#[test]
+fn titles_are_made_from_the_text_only_where_the_scope_says_so() {
+    let ui = UiStrings::default();
+    let languages = ["de".to_string()];
+    let mut scope = FileScope {
+        root: Path::new("."),
+        languages: &languages,
+        source_language: "de",
+        ui: &ui,
+        minify: false,
+        derive_titles: false,
+    };
+    let text = "+++\ntitle = \"\"\n+++\nGeschlossen. Morgen wieder.";
+    let mut problems = Vec::new();
+    let body = render_body(
+        &scope,
+        Path::new("n.md"),
+        text,
+        text.rfind("+++\n").unwrap() + 4,
+        "de",
+        &mut problems,
+    );
+    assert_eq!(
+        derived_title(&scope, &body),
+        None,
+        "places and events do not"
+    );
+    scope.derive_titles = true;
+    assert_eq!(
+        derived_title(&scope, &body).as_deref(),
+        Some("Geschlossen.")
     );
 }

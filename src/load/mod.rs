@@ -21,6 +21,7 @@ pub mod sanitize;
 pub mod svg;
 pub mod svg_allow;
 pub mod symlinks;
+pub mod title;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
@@ -286,6 +287,7 @@ pub fn load_cached(
     for (code, settings) in &config.languages {
         if let Err(msg) = languages.apply(code, settings) {
             diagnostics.push(key_diagnostic(&config_display, &text, code, msg));
+            languages.refuse(code);
         }
     }
     for (code, settings) in &config.languages {

@@ -37,7 +37,7 @@ pub fn load_municipality(
         read_config(root, slug, &dir, &scope_guard, languages, diagnostics)?;
 
     let files = scope_guard.files_below(&dir, diagnostics);
-    let bundles = find_bundles(&files);
+    let bundles = find_bundles(&files, languages);
     if let Some(cache) = cache {
         cache.keep_if_bundles(&dir, &bundles);
     }
@@ -79,26 +79,32 @@ pub fn load_municipality(
         source_language: &config.source_language,
         ui,
         minify: options.minify.unwrap_or(portal_minify),
+        derive_titles: false,
+    };
+    // News items may come from push notifications, which have only a text.
+    let news_scope = crate::load::place::FileScope {
+        derive_titles: true,
+        ..file_scope
     };
     let place_files: Vec<_> = place_paths
         .iter()
         .filter_map(|(name, path)| {
             crate::load::place::load_file(&file_scope, path, name, diagnostics)
-                .filter(|f| options.drafts || !f.draft)
+                .map(|f| draft_text_left_out(f, options.drafts))
         })
         .collect();
     let news_files: Vec<_> = news_paths
         .iter()
         .filter_map(|(name, path)| {
-            crate::load::news::load_file(&file_scope, path, name, diagnostics)
-                .filter(|f| options.drafts || !f.draft)
+            crate::load::news::load_file(&news_scope, path, name, diagnostics)
+                .map(|f| draft_text_left_out(f, options.drafts))
         })
         .collect();
     let event_files: Vec<_> = event_paths
         .iter()
         .filter_map(|(name, path)| {
             crate::load::event::load_file(&file_scope, path, name, diagnostics)
-                .filter(|f| options.drafts || !f.draft)
+                .map(|f| draft_text_left_out(f, options.drafts))
         })
         .collect();
     let actors = load_actors(root, &dir, diagnostics);
@@ -360,7 +366,10 @@ fn check_municipality_config(
     }
     let mut seen = BTreeSet::new();
     for code in &config.languages {
-        if !languages.contains(code) {
+        if languages.is_refused(code) {
+            // Its declaration in wegweiser.toml is wrong, and reported there.
+            ok = false;
+        } else if !languages.contains(code) {
             let declare = LanguageTable::declare_hint(code);
             let hint = match languages.suggest(code) {
                 Some(s) => format!(
@@ -511,15 +520,31 @@ fn value_diagnostic(
     }
 }
 
+/// A place, event or news item whose source-language file is a draft is published in its
+/// translations, as a page is: its data is kept and its text left out (`draft` stays
+/// set), unless drafts are built.
+fn draft_text_left_out<D>(
+    mut file: crate::load::place::LoadedFile<D>,
+    drafts: bool,
+) -> crate::load::place::LoadedFile<D> {
+    if drafts {
+        file.draft = false;
+    }
+    file
+}
+
 /// Folders holding an `index.md` / `index.<lang>.md`.
-fn find_bundles(files: &[(String, PathBuf)]) -> BTreeSet<String> {
+fn find_bundles(files: &[(String, PathBuf)], languages: &LanguageTable) -> BTreeSet<String> {
     files
         .iter()
         .filter_map(|(rel, _)| {
             let (dir, name) = rel.rsplit_once('/')?;
             let stem = name.strip_suffix(".md")?;
-            (stem == "index" || stem.strip_prefix("index.").is_some_and(is_language_code))
-                .then(|| dir.to_string())
+            (stem == "index"
+                || stem
+                    .strip_prefix("index.")
+                    .is_some_and(|l| is_language_code(l) || languages.contains(l)))
+            .then(|| dir.to_string())
         })
         .collect()
 }
@@ -586,7 +611,7 @@ mod tests {
         .iter()
         .map(|s| (s.to_string(), PathBuf::new()))
         .collect();
-        let bundles = find_bundles(&files);
+        let bundles = find_bundles(&files, &LanguageTable::built_in());
         assert_eq!(bundles.iter().collect::<Vec<_>>(), ["a/b", "c"]);
         assert_eq!(enclosing_bundle(&bundles, "a/b/plan.svg"), Some("a/b"));
         assert_eq!(enclosing_bundle(&bundles, "a/x.md"), None);

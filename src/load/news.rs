@@ -61,17 +61,7 @@ pub fn load_file(
             ));
             return None;
         }
-        if front.title.trim().is_empty() {
-            problems.push(crate::load::place::at_key(
-                display,
-                text,
-                0,
-                "title",
-                None,
-                "`title` must not be empty".into(),
-            ));
-            return None;
-        }
+        // An empty title is made from the text (FileScope::derive_titles).
         Some(crate::load::place::SourceFront {
             data: Some(NewsDates {
                 date: front.date.0,

@@ -125,6 +125,7 @@ pub struct LoadedFile<D> {
     pub text: Text,
     /// The data, in the source-language file; `None` in translations.
     pub data: Option<D>,
+    /// The file is a draft that is not built: its data is used, its text is not.
     pub draft: bool,
 }
 
@@ -137,6 +138,9 @@ pub struct FileScope<'a> {
     pub source_language: &'a str,
     pub ui: &'a UiStrings,
     pub minify: bool,
+    /// An empty `title` is made from the text's first sentence instead of being an
+    /// error: news items, which may come from push notifications that have only a text.
+    pub derive_titles: bool,
 }
 
 /// The stem and language of `name` (`x.ar.md` → (`x`, `ar`); `x.md` → source).
@@ -154,7 +158,10 @@ pub(crate) fn split_name(
         .with_hint("keep images and documents beside the pages that use them"));
     };
     let (base, language) = match stem.rsplit_once('.') {
-        Some((base, suffix)) if crate::model::language::is_language_code(suffix) => {
+        Some((base, suffix))
+            if crate::model::language::is_language_code(suffix)
+                || scope.languages.iter().any(|l| l == suffix) =>
+        {
             if !scope.languages.iter().any(|l| l == suffix) {
                 return Err(Diagnostic::file(
                     Severity::Error,
@@ -306,9 +313,21 @@ pub(crate) fn load_item_file<D>(
             &mut problems,
         )
     });
+    let (mut front, body) = match (front, body) {
+        (Some(f), Some(b)) => (f, b),
+        _ => {
+            diagnostics.extend(problems);
+            return None;
+        }
+    };
+    if front.title.trim().is_empty() {
+        match derived_title(scope, &body) {
+            Some(title) => front.title = title,
+            None => problems.push(empty_title(&display, &text, scope.derive_titles)),
+        }
+    }
     let failed = problems.iter().any(Diagnostic::is_error);
     diagnostics.extend(problems);
-    let (front, body) = (front?, body?);
     let data = front.data.filter(|_| !failed)?;
     Some(LoadedFile {
         stem,
@@ -371,26 +390,25 @@ pub(crate) fn load_translation(
         crate::load::front_matter::parse_as::<TextFront>(&display, text, TEXT_KEYS)
             .map_err(|d| diagnostics.push(translation_hint(d)))
             .ok()?;
-    if front.title.trim().is_empty() {
-        diagnostics.push(at_key(
-            &display,
-            text,
-            0,
-            "title",
-            None,
-            "`title` must not be empty".into(),
-        ));
-        return None;
-    }
     crate::load::front_matter::check_source_digest(&display, text, front.source_digest.as_deref())
         .map_err(|d| diagnostics.push(d))
         .ok()?;
     let body = render_body(scope, &display, text, body_start, language, diagnostics);
+    let title = if front.title.trim().is_empty() {
+        let Some(title) = derived_title(scope, &body) else {
+            diagnostics.push(empty_title(&display, text, scope.derive_titles));
+            return None;
+        };
+        title
+    } else {
+        front.title
+    };
     Some(Text {
-        digest: crate::model::translation::digest(&front.title, &text[body_start..]),
+        // A title made from the text is covered by the digest as a written one is.
+        digest: crate::model::translation::digest(&title, &text[body_start..]),
         file: display,
         path: path.to_path_buf(),
-        title: front.title,
+        title,
         description: front.description,
         body,
         source_digest: front.source_digest,
@@ -398,6 +416,35 @@ pub(crate) fn load_translation(
         in_translation: front.in_translation,
     })
 }
+
+/// The title of an item whose `title` is empty, where the scope makes one
+/// ([`FileScope::derive_titles`]): the first sentence of its text
+/// ([`crate::load::title::first_sentence`]). `None` where titles are not derived or the
+/// text has no words.
+fn derived_title(scope: &FileScope<'_>, body: &crate::model::body::Body) -> Option<String> {
+    if !scope.derive_titles {
+        return None;
+    }
+    let mut html = String::new();
+    body.write_html(&mut html, |l| l.written.clone());
+    crate::load::title::first_sentence(&html)
+}
+
+/// `title = ""` where no title can be made.
+fn empty_title(display: &Path, text: &str, derived: bool) -> Diagnostic {
+    let (message, hint) = if derived {
+        (
+            "`title` is empty and the text has no words to make one from",
+            "write a title, or the text: a news item without a title is headed by its first sentence",
+        )
+    } else {
+        ("`title` must not be empty", TITLE_HINT)
+    };
+    at_key(display, text, 0, "title", None, message.into()).with_hint(hint)
+}
+
+/// What an empty title is told to change.
+pub(crate) const TITLE_HINT: &str = "the title is the heading, the browser tab and the link text in every list: write what it is about";
 
 /// Data keys in a translation: say where they belong.
 fn translation_hint(d: Diagnostic) -> Diagnostic {
@@ -452,7 +499,7 @@ type At<'a> = dyn Fn(&str, Option<&str>, String) -> Diagnostic + 'a;
 /// `title`, `id` and `category`; the category, [`Category::Other`] when unknown.
 fn check_identity(front: &PlaceFront, at: &At<'_>, problems: &mut Vec<Diagnostic>) -> Category {
     if front.title.trim().is_empty() {
-        problems.push(at("title", None, "`title` must not be empty".into()));
+        problems.push(at("title", None, "`title` must not be empty".into()).with_hint(TITLE_HINT));
     }
     if !is_id(&front.id) {
         problems.push(

@@ -82,6 +82,11 @@ impl Body {
     pub fn is_empty(&self) -> bool {
         self.html.is_empty()
     }
+
+    /// Nothing but white space: a translation whose text is still to be written.
+    pub fn is_blank(&self) -> bool {
+        self.html.trim().is_empty()
+    }
 }
 
 /// Escape text for an HTML attribute value in double quotes.

@@ -122,6 +122,10 @@ pub struct MunicipalityConfig {
     pub languages: Vec<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Built and reachable at its URLs, but not on the portal index, not in the sitemap,
+    /// and its pages are `noindex` (an archived or not yet public municipality).
+    #[serde(default)]
+    pub hidden: bool,
     #[serde(default)]
     pub fallback: FallbackMode,
     #[serde(default)]
@@ -207,6 +211,7 @@ pub const MUNICIPALITY_KEYS: &[&str] = &[
     "source_language",
     "languages",
     "aliases",
+    "hidden",
     "fallback",
     "contact",
     "translation",

@@ -32,8 +32,12 @@ impl fmt::Display for Direction {
 /// A language content can be written in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Language {
-    /// BCP 47 tag as used in file names and URLs (`de`, `de-si`, `ar`).
+    /// The language's slug in file names and URLs (`de`, `de-si`, `ar`; a portal may
+    /// declare slugs that are no language tag, such as Integreat's `hidden`).
     pub code: String,
+    /// Its BCP 47 tag: `lang`, `hreflang`, dates, numbers and plural rules. The same as
+    /// `code` unless `[languages.<code>] tag = "…"` says otherwise.
+    pub tag: String,
     /// Native name, shown in language switchers ("العربية").
     pub name: String,
     /// English name, for operators and reports.
@@ -42,6 +46,9 @@ pub struct Language {
     /// Language shown when a page has no translation in this one (`de-si` → `de`).
     /// `None`: the municipality's source language.
     pub fallback: Option<String>,
+    /// Built and reachable, but not listed: not on the language chooser, in switchers,
+    /// `hreflang` alternates or the sitemap, and its pages are `noindex`.
+    pub hidden: bool,
 }
 
 /// (code, native name, English name, right-to-left, fallback)
@@ -121,12 +128,18 @@ pub struct LanguageSettings {
     pub english_name: Option<String>,
     pub dir: Option<Direction>,
     pub fallback: Option<String>,
+    /// The BCP 47 tag, where the slug (the table's key) is none or not the right one.
+    pub tag: Option<String>,
+    pub hidden: Option<bool>,
 }
 
 /// Every language a portal may use.
 #[derive(Debug, Clone)]
 pub struct LanguageTable {
     languages: BTreeMap<String, Language>,
+    /// Declared in `wegweiser.toml` but refused (the error is reported there): not
+    /// reported again as unknown where a municipality uses them.
+    refused: std::collections::BTreeSet<String>,
 }
 
 impl LanguageTable {
@@ -139,22 +152,52 @@ impl LanguageTable {
                     code.to_string(),
                     Language {
                         code: code.to_string(),
+                        tag: code.to_string(),
                         name: name.to_string(),
                         english_name: english.to_string(),
                         dir: if rtl { Direction::Rtl } else { Direction::Ltr },
                         fallback: fallback.map(str::to_string),
+                        hidden: false,
                     },
                 )
             })
             .collect();
-        LanguageTable { languages }
+        LanguageTable {
+            languages,
+            refused: Default::default(),
+        }
     }
 
-    /// Add or override a language. A new language needs at least a name.
+    /// Remember that the declaration of `code` was refused (and reported).
+    pub fn refuse(&mut self, code: &str) {
+        self.refused.insert(code.to_string());
+    }
+
+    /// Whether the declaration of `code` was refused: its uses need no error of their own.
+    pub fn is_refused(&self, code: &str) -> bool {
+        self.refused.contains(code)
+    }
+
+    /// Add or override a language. A new language needs at least a name, and a slug
+    /// that is no BCP 47 tag needs its `tag`.
     pub fn apply(&mut self, code: &str, settings: &LanguageSettings) -> Result<(), String> {
-        if !is_language_code(code) {
+        if !is_language_slug(code) {
             return Err(format!(
-                "`{code}` is not a language code: use lower-case BCP 47 tags such as `de`, `ckb` or `de-si`"
+                "`{code}` cannot be a language's slug: use 2 to 32 lower-case letters, digits and `-`, starting with a letter, such as `de`, `ckb`, `de-si` or `hidden`"
+            ));
+        }
+        if settings.name.as_ref().is_some_and(|n| n.trim().is_empty()) {
+            return Err(format!(
+                "the `name` of language `{code}` is empty: it is what readers pick in the language switcher"
+            ));
+        }
+        let tag = match settings.tag.as_deref() {
+            Some(tag) => Some(check_tag(tag)?),
+            None => None,
+        };
+        if tag.is_none() && !self.languages.contains_key(code) && !is_language_tag(code) {
+            return Err(format!(
+                "`{code}` is no BCP 47 language tag, so it can only be the language's slug: give its real tag with `tag`, e.g. tag = \"de\" for German content under the slug `{code}`"
             ));
         }
         let entry = match self.languages.get_mut(code) {
@@ -167,10 +210,12 @@ impl LanguageTable {
                 };
                 self.languages.entry(code.to_string()).or_insert(Language {
                     code: code.to_string(),
+                    tag: code.to_string(),
                     name: name.clone(),
                     english_name: name.clone(),
                     dir: Direction::Ltr,
                     fallback: None,
+                    hidden: false,
                 })
             }
         };
@@ -185,6 +230,12 @@ impl LanguageTable {
         }
         if let Some(fallback) = &settings.fallback {
             entry.fallback = Some(fallback.clone());
+        }
+        if let Some(tag) = tag {
+            entry.tag = tag;
+        }
+        if let Some(hidden) = settings.hidden {
+            entry.hidden = hidden;
         }
         Ok(())
     }
@@ -332,20 +383,60 @@ impl LanguageTable {
     /// How to publish a language the table does not have, for hints.
     pub fn declare_hint(code: &str) -> String {
         let lower = code.trim().to_ascii_lowercase();
-        let key = if is_language_code(&lower) {
-            lower
+        if is_language_tag(&lower) {
+            format!(
+                "a language of your own is declared in wegweiser.toml: [languages.{lower}] with name, english_name and dir (see `wegweiser languages`)"
+            )
+        } else if is_language_slug(&lower) {
+            format!(
+                "`{lower}` is no BCP 47 tag, but it can be a language's slug: declare it in wegweiser.toml as [languages.{lower}] with name, dir and tag = \"<its BCP 47 tag>\" (see docs/format.md#languages)"
+            )
         } else {
-            "<code>".to_string()
-        };
-        format!(
-            "a language of your own is declared in wegweiser.toml: [languages.{key}] with name, english_name and dir (see `wegweiser languages`)"
-        )
+            "a language of your own is declared in wegweiser.toml: [languages.<slug>] with name, english_name and dir (see `wegweiser languages`)".to_string()
+        }
     }
 
     /// "ar, de, en, …" for error messages.
     pub fn code_list(&self) -> String {
         self.codes().collect::<Vec<_>>().join(", ")
     }
+}
+
+/// Whether `s` can be a language's slug (its segment in URLs and file names): 2–32
+/// lower-case ASCII letters, digits and single `-`, starting with a letter.
+pub fn is_language_slug(s: &str) -> bool {
+    (2..=32).contains(&s.len())
+        && s.starts_with(|c: char| c.is_ascii_lowercase())
+        && !s.ends_with('-')
+        && !s.contains("--")
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Whether a language slug is also a BCP 47 tag wegweiser can put in `lang`.
+fn is_language_tag(s: &str) -> bool {
+    is_language_code(s) && check_tag(s).is_ok()
+}
+
+/// A `tag` as written, checked: a well-formed BCP 47 tag whose language is 2–3
+/// letters (ISO 639); returned in its canonical case (`de-x-ls`, `fa-IR`).
+pub fn check_tag(tag: &str) -> Result<String, String> {
+    let problem = || {
+        let shown: String = tag.chars().take(40).collect();
+        let more = if shown.len() < tag.len() { "…" } else { "" };
+        format!(
+            "`tag = \"{}{more}\"` is no BCP 47 language tag: write the language as ISO 639 code, optionally with script, region or private-use subtags, e.g. \"de\", \"fa-AF\", \"de-x-ls\"",
+            shown.escape_default()
+        )
+    };
+    if tag.len() > 64 {
+        return Err(problem());
+    }
+    let locale = icu_locale_core::Locale::try_from_str(tag).map_err(|_| problem())?;
+    if !(2..=3).contains(&locale.id.language.as_str().len()) {
+        return Err(problem());
+    }
+    Ok(locale.to_string())
 }
 
 /// Whether `s` has the shape of a language tag as used in file names: 2–3 lower-case
@@ -428,7 +519,58 @@ mod tests {
         assert_eq!(t.suggest("persian"), Some("fa"));
         assert_eq!(t.suggest("et"), None, "Estonian, not Amharic");
         assert!(LanguageTable::declare_hint("rom").contains("[languages.rom]"));
-        assert!(LanguageTable::declare_hint("Bad Code").contains("[languages.<code>]"));
+        assert!(LanguageTable::declare_hint("Bad Code").contains("[languages.<slug>]"));
+        assert!(LanguageTable::declare_hint("hidden").contains("[languages.hidden]"));
+        assert!(LanguageTable::declare_hint("hidden").contains("tag ="));
+    }
+
+    #[test]
+    fn slugs_that_are_no_tags_need_one() {
+        let mut t = LanguageTable::built_in();
+        let named = |tag: Option<&str>| LanguageSettings {
+            name: Some("Versteckt".into()),
+            tag: tag.map(str::to_string),
+            hidden: Some(true),
+            ..Default::default()
+        };
+        let err = t.apply("hidden", &named(None)).unwrap_err();
+        assert!(err.contains("tag"), "{err}");
+        t.apply("hidden", &named(Some("de"))).unwrap();
+        let l = t.get("hidden").unwrap();
+        assert_eq!(
+            (l.code.as_str(), l.tag.as_str(), l.hidden),
+            ("hidden", "de", true)
+        );
+        t.apply("de-si", &named(Some("DE-x-LS"))).unwrap();
+        assert_eq!(t.get("de-si").unwrap().tag, "de-x-ls");
+        t.apply("pes", &named(Some("fa-IR"))).unwrap();
+        assert_eq!(t.get("pes").unwrap().tag, "fa-IR");
+        for bad in ["", "<script>", "hidden", "x", &"a".repeat(100)] {
+            assert!(t.apply("ok", &named(Some(bad))).is_err(), "{bad}");
+        }
+        for bad in [
+            "_x",
+            "-de",
+            "de-",
+            "a--b",
+            "Hidden",
+            "h",
+            "versteckt/x",
+            &"a".repeat(33),
+        ] {
+            assert!(t.apply(bad, &named(Some("de"))).is_err(), "{bad}");
+        }
+        let err = t
+            .apply(
+                "leer",
+                &LanguageSettings {
+                    name: Some("  ".into()),
+                    tag: Some("de".into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap_err();
+        assert!(err.contains("empty"), "{err}");
     }
 
     #[test]

@@ -63,6 +63,8 @@ pub struct Municipality {
     pub slug: String,
     pub name: String,
     pub aliases: Vec<String>,
+    /// `hidden = true`: built, reachable, not listed, not in the sitemap, `noindex`.
+    pub hidden: bool,
     pub contact: Option<Contact>,
     pub fallback: FallbackMode,
     /// In switcher order.

@@ -64,15 +64,30 @@ impl<'a> LanguageStrings<'a> {
 impl UiStrings {
     /// Texts for `code`: its own, then its base language's (`de-si` → `de`), then English.
     pub fn for_language(&self, code: &str) -> LanguageStrings<'_> {
+        self.for_tagged(code, code)
+    }
+
+    /// Texts for the language `l`: its slug's own, its tag's, its tag's base language's,
+    /// its slug's base language's (a language `hidden` with `tag = "fa-AF"` gets
+    /// `hidden.toml`, `fa-AF.toml`, `fa.toml`), then English.
+    pub fn for_lang(&self, l: &crate::model::language::Language) -> LanguageStrings<'_> {
+        self.for_tagged(&l.code, &l.tag)
+    }
+
+    /// [`Self::for_lang`] for a language known by its slug `code` and `tag`.
+    pub fn for_tagged(&self, code: &str, tag: &str) -> LanguageStrings<'_> {
         let mut chain: Vec<&BTreeMap<String, String>> = Vec::new();
         let mut own = 0;
-        let base = code.split('-').next().unwrap_or(code);
-        for (i, c) in [code, base, "en"].into_iter().enumerate() {
+        let base = |s: &'_ str| -> String { s.split('-').next().unwrap_or(s).to_ascii_lowercase() };
+        let (tag_base, code_base) = (base(tag), base(code));
+        let candidates = [code, tag, tag_base.as_str(), code_base.as_str(), "en"];
+        let last = candidates.len() - 1;
+        for (i, c) in candidates.into_iter().enumerate() {
             if let Some(t) = self.tables.get(c)
                 && !chain.iter().any(|x| std::ptr::eq(*x, t))
             {
                 chain.push(t);
-                if i < 2 {
+                if i < last {
                     own = chain.len();
                 }
             }

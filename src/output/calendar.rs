@@ -211,7 +211,7 @@ pub fn feed(
     lang: LangIdx,
     dates: &BTreeMap<PathBuf, String>,
 ) -> String {
-    let ui = theme.ui.for_language(&m.languages[lang].code);
+    let ui = theme.ui.for_lang(&m.languages[lang]);
     let name = format!("{} – {}", m.name, ui.get("event_list_title"));
     calendar(site, m, lang, &feed_events(m), &name, dates)
 }

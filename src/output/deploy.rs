@@ -118,7 +118,7 @@ pub fn rules(settings: &DeploySettings, base: &BaseUrl, m: &Municipality) -> Vec
         for (i, l) in m.languages.iter().enumerate() {
             // Browsers send language tags; wegweiser's own variants (`de-si`, plain
             // German) are no browser language and stay a choice on the chooser.
-            if l.code.contains('-') {
+            if l.code.contains('-') || l.tag.contains('-') || l.hidden {
                 continue;
             }
             if let Some(loc) = &start.localized[i] {
@@ -127,7 +127,7 @@ pub fn rules(settings: &DeploySettings, base: &BaseUrl, m: &Municipality) -> Vec
                     to: loc.url.clone(),
                     status: 302,
                     force: true,
-                    language: Some(l.code.clone()),
+                    language: Some(l.tag.clone()),
                 });
             }
         }

@@ -40,8 +40,8 @@ pub fn feed(
     let home = site
         .base_url
         .absolute(&m.pages.first()?.localized[lang].as_ref()?.url);
-    let code = &m.languages[lang].code;
-    let ui = theme.ui.for_language(code);
+    let code = &m.languages[lang].tag;
+    let ui = theme.ui.for_lang(&m.languages[lang]);
     let mut entries: Vec<(String, &str, String, Option<&str>)> = m
         .pages
         .iter()

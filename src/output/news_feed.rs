@@ -10,8 +10,8 @@ use crate::theme::Theme;
 pub fn feed(site: &Site, theme: &Theme, m: &Municipality, lang: LangIdx) -> Option<String> {
     let self_url = site.base_url.absolute(&feed_url(m, lang)?);
     let home = site.base_url.absolute(&list_url(m, lang)?);
-    let code = &m.languages[lang].code;
-    let ui = theme.ui.for_language(code);
+    let code = &m.languages[lang].tag;
+    let ui = theme.ui.for_lang(&m.languages[lang]);
     let rows: Vec<(String, &Text, String, Option<&str>)> = (0..m.news.len())
         .filter(|&i| m.news[i].is_current(m.today))
         .take(crate::output::feed::ENTRIES)
@@ -21,7 +21,7 @@ pub fn feed(site: &Site, theme: &Theme, m: &Municipality, lang: LangIdx) -> Opti
                 m.news[i].dates.date.to_string(),
                 text,
                 site.base_url.absolute(&item_url(m, lang, i)?),
-                (shown != lang).then(|| m.languages[shown].code.as_str()),
+                (shown != lang).then(|| m.languages[shown].tag.as_str()),
             ))
         })
         .collect();

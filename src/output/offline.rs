@@ -370,7 +370,7 @@ pub fn manifest(site: &Site, m: &Municipality, lang: LangIdx, dir: &str) -> Stri
     let value = serde_json::json!({
         "name": format!("{} ({})", m.name, l.name),
         "short_name": m.name,
-        "lang": l.code,
+        "lang": l.tag,
         "dir": l.dir.as_str(),
         "start_url": u.scope,
         "scope": u.scope,

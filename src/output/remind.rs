@@ -56,7 +56,7 @@ pub fn reminder(
     if is_coordinators_own(m, actor.email.as_deref()) {
         return None;
     }
-    let code = &m.languages[m.source_language].code;
+    let code = &m.languages[m.source_language].tag;
     let mut body = String::new();
     // A person is greeted by name; an organisation's name is no greeting ("Guten Tag
     // Stadtwerke Musterstadt,"), and needs a grammatical case in many languages.
@@ -357,7 +357,7 @@ pub fn reminders<'s>(
         if filter.municipality.as_ref().is_some_and(|s| *s != m.slug) {
             continue;
         }
-        let strings = ui.for_language(&m.languages[m.source_language].code);
+        let strings = ui.for_lang(&m.languages[m.source_language]);
         let review = crate::output::review_report::municipality_review(site, m, filter);
         for group in &review.actors {
             if let Some(r) = reminder(site, m, group, &strings) {

@@ -356,7 +356,8 @@ fn write_bundle(
     let m = &site.municipalities[mi];
     let code = &m.languages[lang].code;
     let synonyms = m.search.synonyms.get(code).map_or(&[][..], Vec::as_slice);
-    let built = crate::output::search_index::bundle(code, &records(m, lang), synonyms);
+    let tag = &m.languages[lang].tag;
+    let built = crate::output::search_index::bundle(tag, &records(m, lang), synonyms);
     let files = built.map_err(|e| {
         Diagnostic::file(
             Severity::Error,

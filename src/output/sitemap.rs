@@ -71,6 +71,10 @@ pub fn portal_entry(base: &BaseUrl) -> Entry {
 /// The entries of one municipality: its language chooser, then its pages.
 pub fn municipality_entries(base: &BaseUrl, m: &Municipality) -> Vec<Entry> {
     let mut out = Vec::new();
+    // A hidden municipality is reachable but not listed.
+    if m.hidden {
+        return out;
+    }
     out.push(Entry {
         loc: base.absolute(&format!("{}/{}/", base.path, encode_segment(&m.slug))),
         alternates: Vec::new(),
@@ -88,7 +92,7 @@ pub fn municipality_entries(base: &BaseUrl, m: &Municipality) -> Vec<Entry> {
         };
         let mut alternates: Vec<(String, String)> = langs
             .iter()
-            .map(|&lang| (m.languages[lang].code.clone(), url(lang)))
+            .map(|&lang| (m.languages[lang].tag.clone(), url(lang)))
             .collect();
         alternates.push((
             "x-default".to_string(),
@@ -125,7 +129,7 @@ fn actor_entries(base: &BaseUrl, m: &Municipality) -> Vec<Entry> {
     let in_languages = |own: &dyn Fn(LangIdx) -> bool,
                         url_of: &dyn Fn(LangIdx) -> Option<String>| {
         (0..m.languages.len())
-            .filter(|&l| own(l))
+            .filter(|&l| own(l) && !m.languages[l].hidden)
             .filter_map(|l| Some((l, base.absolute(&url_of(l)?))))
             .collect::<Vec<_>>()
     };
@@ -142,7 +146,7 @@ fn actor_entries(base: &BaseUrl, m: &Municipality) -> Vec<Entry> {
             crate::model::place::list_url(m, l)
         }));
         for (i, p) in m.places.iter().enumerate() {
-            pages.push(in_languages(&|l| p.texts[l].is_some(), &|l| {
+            pages.push(in_languages(&|l| p.shown[l] == l, &|l| {
                 crate::model::place::place_url(m, l, i)
             }));
         }
@@ -152,7 +156,7 @@ fn actor_entries(base: &BaseUrl, m: &Municipality) -> Vec<Entry> {
             crate::model::news::list_url(m, l)
         }));
         for (i, n) in m.news.iter().enumerate() {
-            pages.push(in_languages(&|l| n.texts[l].is_some(), &|l| {
+            pages.push(in_languages(&|l| n.shown[l] == l, &|l| {
                 crate::model::news::item_url(m, l, i)
             }));
         }
@@ -162,7 +166,7 @@ fn actor_entries(base: &BaseUrl, m: &Municipality) -> Vec<Entry> {
             crate::model::event::list_url(m, l)
         }));
         for (i, e) in m.events.iter().enumerate() {
-            pages.push(in_languages(&|l| e.texts[l].is_some(), &|l| {
+            pages.push(in_languages(&|l| e.shown[l] == l, &|l| {
                 crate::model::event::event_url(m, l, i)
             }));
         }
@@ -178,7 +182,7 @@ fn actor_entries(base: &BaseUrl, m: &Municipality) -> Vec<Entry> {
         };
         let mut alternates: Vec<(String, String)> = urls
             .iter()
-            .map(|(l, u)| (m.languages[*l].code.clone(), u.clone()))
+            .map(|(l, u)| (m.languages[*l].tag.clone(), u.clone()))
             .collect();
         alternates.push(("x-default".to_string(), x_default.clone()));
         for (_, loc) in &urls {
@@ -201,7 +205,8 @@ fn canonical_languages(m: &Municipality, page: PageId) -> Vec<LangIdx> {
         .filter_map(|(lang, l)| {
             let l = l.as_ref()?;
             let own = l.shown.is_none_or(|shown| shown == lang);
-            (own && !l.url.contains("/_status/")).then_some(lang)
+            let listed = !m.languages[lang].hidden;
+            (own && listed && !l.url.contains("/_status/")).then_some(lang)
         })
         .collect()
 }

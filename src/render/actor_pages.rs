@@ -33,7 +33,7 @@ pub fn page_review(
     ui: &LanguageStrings<'_>,
 ) -> Value {
     let p = &m.pages[page];
-    let reader = &m.languages[lang].code;
+    let reader = &m.languages[lang].tag;
     let source = &m.languages[m.source_language];
     let review = p.review.as_ref();
     let actors: Vec<ActorLink<'_>> = review
@@ -43,7 +43,7 @@ pub fn page_review(
         .map(|&a| ActorLink {
             name: &m.actors[a].name,
             url: actor_url(m, lang, a),
-            lang: &source.code,
+            lang: &source.tag,
             dir: source.dir.as_str(),
         })
         .collect();
@@ -140,7 +140,7 @@ fn actor_value<'a>(
         address: a.address.as_deref(),
         description: a.description.as_deref(),
         url: actor_url(m, lang, actor),
-        lang: &source.code,
+        lang: &source.tag,
         dir: source.dir.as_str(),
     }
 }
@@ -166,7 +166,7 @@ fn provided_pages(m: &Municipality, actor: usize, lang: LangIdx) -> Vec<PageLink
             Some(PageLink {
                 title,
                 url: &loc.url,
-                lang: &l.code,
+                lang: &l.tag,
                 dir: l.dir.as_str(),
             })
         })
@@ -206,9 +206,14 @@ fn switcher_and_alternates(
     let mut alternates = Vec::new();
     for (i, l) in m.languages.iter().enumerate() {
         let Some(url) = url_of(i) else { continue };
-        alternates.push(json!({"hreflang": l.code, "href": site.base_url.absolute(&url)}));
+        if l.hidden && i != lang {
+            continue;
+        }
+        if !l.hidden {
+            alternates.push(json!({"hreflang": l.tag, "href": site.base_url.absolute(&url)}));
+        }
         languages.push(json!({
-            "code": l.code, "name": l.name, "dir": l.dir.as_str(), "url": url,
+            "code": l.code, "tag": l.tag, "name": l.name, "dir": l.dir.as_str(), "url": url,
             "current": i == lang, "fallback": false, "marker": marker(&l.code),
         }));
     }
@@ -238,7 +243,7 @@ pub fn actor_context(
             site,
             &m.actors[actor].name,
             &url,
-            &source.code,
+            &source.tag,
             source.dir.as_str(),
             "actor",
         ),
@@ -270,7 +275,7 @@ pub fn actors_context(
             site,
             ui.get("actors_title"),
             &url,
-            &l.code,
+            &l.tag,
             l.dir.as_str(),
             "actors",
         ),
@@ -301,11 +306,11 @@ fn breadcrumbs(m: &Municipality, lang: LangIdx, ui: &LanguageStrings<'_>, overvi
         let (title, title_lang) = m.title(0, lang);
         let l = &m.languages[title_lang];
         crumbs
-            .push(json!({"title": title, "url": start.url, "lang": l.code, "dir": l.dir.as_str()}));
+            .push(json!({"title": title, "url": start.url, "lang": l.tag, "dir": l.dir.as_str()}));
     }
     if overview && let Some(url) = actors_url(m, lang) {
         let l = &m.languages[lang];
-        crumbs.push(json!({"title": ui.get("actors_title"), "url": url, "lang": l.code, "dir": l.dir.as_str()}));
+        crumbs.push(json!({"title": ui.get("actors_title"), "url": url, "lang": l.tag, "dir": l.dir.as_str()}));
     }
     Value::Array(crumbs)
 }
@@ -347,7 +352,7 @@ impl crate::render::Renderer<'_> {
         lang: LangIdx,
     ) -> Result<Vec<u8>, crate::base::diagnostics::Diagnostic> {
         let m = &self.site.municipalities[mi];
-        let ui = self.theme.ui.for_language(&m.languages[lang].code);
+        let ui = self.theme.ui.for_lang(&m.languages[lang]);
         let mut ctx = self.base_context(mi, lang);
         crate::render::actor_pages::actor_context(
             self.site,
@@ -368,7 +373,7 @@ impl crate::render::Renderer<'_> {
         lang: LangIdx,
     ) -> Result<Vec<u8>, crate::base::diagnostics::Diagnostic> {
         let m = &self.site.municipalities[mi];
-        let ui = self.theme.ui.for_language(&m.languages[lang].code);
+        let ui = self.theme.ui.for_lang(&m.languages[lang]);
         let mut ctx = self.base_context(mi, lang);
         crate::render::actor_pages::actors_context(
             self.site,

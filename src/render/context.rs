@@ -59,6 +59,8 @@ pub fn site_value(title: &str, base_url: &BaseUrl, assets: &Assets) -> Value {
 #[derive(Serialize)]
 struct LangInfo<'a> {
     code: &'a str,
+    /// BCP 47: `lang`, `hreflang`, the `date` and `plural` filters.
+    tag: &'a str,
     name: &'a str,
     english_name: &'a str,
     dir: &'static str,
@@ -70,10 +72,12 @@ impl<'a> LangInfo<'a> {
     fn of(l: &'a Language) -> Self {
         LangInfo {
             code: &l.code,
+            tag: &l.tag,
             name: &l.name,
             english_name: &l.english_name,
             dir: l.dir.as_str(),
-            arabic_script: crate::model::branding::is_arabic_script(&l.code),
+            arabic_script: crate::model::branding::is_arabic_script(&l.code)
+                || crate::model::branding::is_arabic_script(l.tag.split('-').next().unwrap_or("")),
         }
     }
 }
@@ -113,6 +117,7 @@ pub(crate) struct MunicipalityInfo<'a> {
 #[derive(Serialize)]
 pub(crate) struct SwitcherEntry<'a> {
     pub(crate) code: &'a str,
+    pub(crate) tag: &'a str,
     pub(crate) name: &'a str,
     pub(crate) dir: &'static str,
     pub(crate) url: &'a str,
@@ -208,7 +213,7 @@ impl Renderer<'_> {
             ui: m
                 .languages
                 .iter()
-                .map(|l| Value::from_serializable(&theme.ui.for_language(&l.code).to_map()))
+                .map(|l| Value::from_serializable(&theme.ui.for_lang(l).to_map()))
                 .collect(),
             nav: langs
                 .clone()
@@ -259,6 +264,8 @@ impl Renderer<'_> {
         let outdated = status
             .source
             .filter(|_| status.state == State::Outdated)
+            // An original that is not published (a draft) is no original to point to.
+            .filter(|&source| m.translated(t, source).is_some())
             .and_then(|source| {
                 let l = &m.languages[source];
                 let updated = m
@@ -267,11 +274,11 @@ impl Renderer<'_> {
                     .map(String::as_str);
                 Some(Original {
                     url: m.translatable_url(t, source)?,
-                    lang: &l.code,
+                    lang: &l.tag,
                     dir: l.dir.as_str(),
                     name: &l.name,
                     updated,
-                    notice: outdated_notice(ui, &m.languages[lang].code, &l.name, updated),
+                    notice: outdated_notice(ui, &m.languages[lang].tag, &l.name, updated),
                 })
             });
         Notices {
@@ -320,7 +327,7 @@ pub(crate) fn entry(m: &Municipality, page: PageId, lang: LangIdx) -> Option<Ent
         title,
         url: &loc.url,
         description,
-        lang: &l.code,
+        lang: &l.tag,
         dir: l.dir.as_str(),
         section: p.kind.is_section(),
     })
@@ -365,16 +372,19 @@ pub(crate) fn switcher<'a>(
     m.languages
         .iter()
         .enumerate()
+        // A hidden language is listed only to its own readers, as the current one.
+        .filter(|&(i, l)| !l.hidden || Some(i) == current)
         .filter_map(|(i, l)| {
             let loc = p.localized[i].as_ref()?;
             Some(SwitcherEntry {
                 code: &l.code,
+                tag: &l.tag,
                 name: &l.name,
                 dir: l.dir.as_str(),
                 url: &loc.url,
                 current: Some(i) == current,
                 fallback: loc.shown.is_some_and(|s| s != i),
-                marker: theme.ui.for_language(&l.code).get("fallback_marker"),
+                marker: theme.ui.for_lang(l).get("fallback_marker"),
             })
         })
         .collect()

@@ -104,7 +104,7 @@ pub fn rule_summary(
 ) -> Option<String> {
     let e = &m.events[event];
     let rule = e.data.recurrence.as_ref()?;
-    let code = &m.languages[lang].code;
+    let code = &m.languages[lang].tag;
     let names = crate::theme::i18n::weekday_names(code);
     let first = e.data.timing.first_day();
     let n = crate::theme::i18n::format_number(code, i64::from(rule.interval));
@@ -202,7 +202,7 @@ fn place_value(m: &Municipality, place: usize, lang: LangIdx) -> Value {
     json!({
         "title": text.title,
         "url": crate::model::place::place_url(m, lang, place),
-        "lang": l.code,
+        "lang": l.tag,
         "dir": l.dir.as_str(),
         "address": p.data.address,
     })
@@ -219,14 +219,14 @@ fn occurrence_value(
     let e = &m.events[event];
     let (text, shown) = e.text(lang);
     let l = &m.languages[shown];
-    let code = &m.languages[lang].code;
+    let code = &m.languages[lang].tag;
     let (time, until) = time_label(code, ui, &e.data.timing, day);
     let (start, _) = e.data.timing.on(day);
     let source = &m.languages[m.source_language];
     json!({
         "title": text.title,
         "description": text.description,
-        "lang": l.code,
+        "lang": l.tag,
         "dir": l.dir.as_str(),
         "url": event_url(m, lang, event),
         "date": day.to_string(),
@@ -239,7 +239,7 @@ fn occurrence_value(
         "all_day": matches!(e.data.timing, Timing::AllDay { .. }),
         "place": e.place.map(|p| place_value(m, p, lang)),
         "location": e.data.location,
-        "source_lang": source.code,
+        "source_lang": source.tag,
         "source_dir": source.dir.as_str(),
         "online": e.data.online_url.is_some(),
     })
@@ -271,7 +271,7 @@ pub fn list_context(
             ui,
         ),
     );
-    let code = &m.languages[lang].code;
+    let code = &m.languages[lang].tag;
     let mut days: Vec<Value> = Vec::new();
     let mut current: Option<Date> = None;
     for (event, day) in occurrences(m, m.today, window_end(m), |_| true) {
@@ -344,6 +344,7 @@ fn schema_org(site: &Site, m: &Municipality, event: usize, lang: LangIdx, day: D
     let mode = match (physical, d.online_url.is_some()) {
         (true, true) => "https://schema.org/MixedEventAttendanceMode",
         (false, true) => "https://schema.org/OnlineEventAttendanceMode",
+        // Where is still to be announced: most likely in person.
         _ => "https://schema.org/OfflineEventAttendanceMode",
     };
     let mut v = json!({
@@ -353,7 +354,7 @@ fn schema_org(site: &Site, m: &Municipality, event: usize, lang: LangIdx, day: D
         "startDate": start_date,
         "eventAttendanceMode": mode,
         "eventStatus": "https://schema.org/EventScheduled",
-        "inLanguage": m.languages[shown].code,
+        "inLanguage": m.languages[shown].tag,
     });
     if let Some(end) = end_date {
         v["endDate"] = json!(end);
@@ -391,10 +392,12 @@ fn schema_org(site: &Site, m: &Municipality, event: usize, lang: LangIdx, day: D
     if let Some(url) = &d.online_url {
         locations.push(json!({"@type": "VirtualLocation", "url": url}));
     }
-    v["location"] = match locations.len() {
-        1 => locations.remove(0),
-        _ => Value::Array(locations),
-    };
+    // An event whose place is still to be announced has no location yet.
+    match locations.len() {
+        0 => {}
+        1 => v["location"] = locations.remove(0),
+        _ => v["location"] = Value::Array(locations),
+    }
     match &d.cost {
         Some(Cost::Free) => {
             v["isAccessibleForFree"] = json!(true);
@@ -464,7 +467,7 @@ pub fn event_context(
         ctx,
     );
     let url = event_url(m, lang, event).unwrap_or_default();
-    let code = &m.languages[lang].code;
+    let code = &m.languages[lang].tag;
     let l = &m.languages[shown];
     let source = &m.languages[m.source_language];
     let next = e.next_days(m.today, NEXT_DATES);
@@ -481,7 +484,7 @@ pub fn event_context(
     let value = json!({
         "title": text.title,
         "description": text.description,
-        "lang": l.code,
+        "lang": l.tag,
         "dir": l.dir.as_str(),
         "url": url,
         "all_day": matches!(d.timing, Timing::AllDay { .. }),
@@ -502,7 +505,7 @@ pub fn event_context(
             "name": m.actors[a].name,
             "url": crate::model::actor::actor_url(m, lang, a),
         })),
-        "source_lang": source.code,
+        "source_lang": source.tag,
         "source_dir": source.dir.as_str(),
         "ics_url": event_ics_url(m, lang, event),
     });
@@ -523,7 +526,7 @@ pub fn at_place(
     lang: LangIdx,
     ui: &LanguageStrings<'_>,
 ) -> Vec<Value> {
-    let code = &m.languages[lang].code;
+    let code = &m.languages[lang].tag;
     let mut out = Vec::new();
     let mut seen_recurring = BTreeMap::new();
     for (event, day) in occurrences(m, m.today, window_end(m), |e| e.place == Some(place)) {

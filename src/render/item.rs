@@ -48,7 +48,7 @@ pub(crate) fn page_value(
         "kind": kind,
         "title": title,
         "description": description,
-        "lang": l.code,
+        "lang": l.tag,
         "dir": l.dir.as_str(),
         "fallback": shown != reader,
         "notice": notice,
@@ -74,11 +74,14 @@ pub(crate) fn switcher(
     let mut alternates = Vec::new();
     for (i, l) in m.languages.iter().enumerate() {
         let Some(url) = url_of(i) else { continue };
-        if own_text(i) {
-            alternates.push(json!({"hreflang": l.code, "href": site.base_url.absolute(&url)}));
+        if l.hidden && i != lang {
+            continue;
+        }
+        if own_text(i) && !l.hidden {
+            alternates.push(json!({"hreflang": l.tag, "href": site.base_url.absolute(&url)}));
         }
         languages.push(json!({
-            "code": l.code, "name": l.name, "dir": l.dir.as_str(), "url": url,
+            "code": l.code, "tag": l.tag, "name": l.name, "dir": l.dir.as_str(), "url": url,
             "current": i == lang, "fallback": !own_text(i), "marker": marker(&l.code),
         }));
     }
@@ -95,11 +98,11 @@ pub(crate) fn breadcrumbs(m: &Municipality, lang: LangIdx, list: Option<(&str, S
         let (title, title_lang) = m.title(0, lang);
         let l = &m.languages[title_lang];
         crumbs
-            .push(json!({"title": title, "url": start.url, "lang": l.code, "dir": l.dir.as_str()}));
+            .push(json!({"title": title, "url": start.url, "lang": l.tag, "dir": l.dir.as_str()}));
     }
     if let Some((title, url)) = list {
         let l = &m.languages[lang];
-        crumbs.push(json!({"title": title, "url": url, "lang": l.code, "dir": l.dir.as_str()}));
+        crumbs.push(json!({"title": title, "url": url, "lang": l.tag, "dir": l.dir.as_str()}));
     }
     Value::Array(crumbs)
 }
@@ -142,6 +145,7 @@ pub(crate) fn item_page<'t>(
     notices: crate::render::context::Notices<'_>,
     ctx: &mut tera::Context,
 ) -> (&'t Text, LangIdx) {
+    let all_shown = shown;
     let (text, shown) = shown_text(texts, shown, lang);
     let url = url_of(lang).unwrap_or_default();
     let canonical = url_of(shown).unwrap_or_else(|| url.clone());
@@ -157,10 +161,17 @@ pub(crate) fn item_page<'t>(
         shown,
         ui,
     );
+    if shown != lang && texts[lang].is_some() {
+        // Its translation is there but still to be written.
+        let notice = ui
+            .get("in_translation_notice")
+            .replace("{original}", &m.languages[shown].name);
+        page["notice"] = json!(notice);
+    }
     notices.apply(&mut page);
     ctx.insert("page", &page);
     ctx.insert("content", &body_html(m, text, lang));
-    let (languages, alternates) = switcher(site, m, lang, |l| texts[l].is_some(), marker, url_of);
+    let (languages, alternates) = switcher(site, m, lang, |l| all_shown[l] == l, marker, url_of);
     ctx.insert("languages", &languages);
     ctx.insert("alternates", &alternates);
     ctx.insert("breadcrumbs", &breadcrumbs(m, lang, list));

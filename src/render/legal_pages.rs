@@ -39,6 +39,8 @@ impl Renderer<'_> {
         let base_path = &self.site.base_url.path;
         let (_, url) = crate::resolve::legal::generated_location(base_path, m, kind, lang);
         let (_, canonical) = crate::resolve::legal::generated_location(base_path, m, kind, german);
+        let reader_tag = &m.languages[lang].tag;
+        let german_reader = reader_tag == "de" || reader_tag.starts_with("de-");
         let info = serde_json::json!({
             "key": kind.slug(),
             "kind": "legal",
@@ -49,7 +51,7 @@ impl Renderer<'_> {
             "permalink": self.site.base_url.absolute(&url),
             "canonical": self.site.base_url.absolute(&canonical),
             // The reader's language is not German: say that the binding text is.
-            "translated_intro": m.languages[lang].code != "de" && m.languages[lang].code != "de-si",
+            "translated_intro": !german_reader,
         });
         // Every language has the page: the switcher leads to it.
         let urls: Vec<String> = (0..m.languages.len())
@@ -60,8 +62,10 @@ impl Renderer<'_> {
             .iter()
             .zip(&urls)
             .enumerate()
+            .filter(|&(i, (l, _))| !l.hidden || i == lang)
             .map(|(i, (l, u))| SwitcherEntry {
                 code: &l.code,
+                tag: &l.tag,
                 name: &l.name,
                 dir: l.dir.as_str(),
                 url: u,

@@ -410,6 +410,12 @@ impl<'a> Renderer<'a> {
         if let Some(offline) = shared.offline.get(lang) {
             ctx.insert_value("offline", offline.clone());
         }
+        // Hidden municipalities and languages are reachable, but search engines are
+        // asked to leave their pages out.
+        let municipality = &self.site.municipalities[m];
+        if municipality.hidden || municipality.languages[lang].hidden {
+            ctx.insert("unlisted", &true);
+        }
         ctx
     }
 
@@ -426,16 +432,23 @@ impl<'a> Renderer<'a> {
     pub(crate) fn ui(&self, mi: usize, lang: LangIdx) -> LanguageStrings<'_> {
         self.theme
             .ui
-            .for_language(&self.site.municipalities[mi].languages[lang].code)
+            .for_lang(&self.site.municipalities[mi].languages[lang])
     }
 
     /// "not translated yet" in language `code`, for language switchers.
     pub(crate) fn marker(&self, code: &str) -> String {
-        self.theme
-            .ui
-            .for_language(code)
-            .get("fallback_marker")
-            .to_string()
+        let language = self
+            .site
+            .municipalities
+            .iter()
+            .flat_map(|m| &m.languages)
+            .find(|l| l.code == code);
+        match language {
+            Some(l) => self.theme.ui.for_lang(l),
+            None => self.theme.ui.for_language(code),
+        }
+        .get("fallback_marker")
+        .to_string()
     }
 }
 

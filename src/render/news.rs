@@ -11,13 +11,13 @@ fn item_value(site: &Site, m: &Municipality, item: usize, lang: LangIdx) -> Valu
     let n = &m.news[item];
     let (text, shown) = n.text(lang);
     let l = &m.languages[shown];
-    let code = &m.languages[lang].code;
+    let code = &m.languages[lang].tag;
     let iso = n.dates.date.to_string();
     let url = item_url(m, lang, item);
     json!({
         "title": text.title,
         "description": text.description,
-        "lang": l.code,
+        "lang": l.tag,
         "dir": l.dir.as_str(),
         "url": url,
         "permalink": url.as_deref().map(|u| site.base_url.absolute(u)),

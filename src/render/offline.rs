@@ -38,7 +38,7 @@ impl Renderer<'_> {
                 "key": "offline",
                 "kind": "offline",
                 "title": ui.get("offline_page_title"),
-                "lang": l.code,
+                "lang": l.tag,
                 "dir": l.dir.as_str(),
                 "permalink": self.site.base_url.absolute(&url),
                 "canonical": self.site.base_url.absolute(&url),

@@ -65,11 +65,14 @@ impl Renderer<'_> {
         let (title, title_lang) = m.title(page, lang);
         let content_lang = &m.languages[shown.map_or(title_lang, |(l, _)| l)];
         let fallback = shown.is_some_and(|(l, _)| l != lang);
-        let ui = self.theme.ui.for_language(&m.languages[lang].code);
-        let notice = fallback.then(|| {
-            ui.get("not_translated")
-                .replace("{original}", &content_lang.name)
-        });
+        let ui = self.theme.ui.for_lang(&m.languages[lang]);
+        // A translation that is there but still to be written is in progress.
+        let key = if p.translations[lang].is_some() {
+            "in_translation_notice"
+        } else {
+            "not_translated"
+        };
+        let notice = fallback.then(|| ui.get(key).replace("{original}", &content_lang.name));
         let notices = shown
             .map(|(l, _)| self.notices(m, Translatable::Page(page), l, lang, &ui))
             .unwrap_or_default();
@@ -90,7 +93,7 @@ impl Renderer<'_> {
             kind: p.kind.as_str(),
             title,
             description: front.and_then(|f| f.description.as_deref()),
-            lang: &content_lang.code,
+            lang: &content_lang.tag,
             dir: content_lang.dir.as_str(),
             fallback,
             notice,
@@ -108,13 +111,14 @@ impl Renderer<'_> {
             .languages
             .iter()
             .enumerate()
-            .filter(|(i, _)| {
-                p.translations[*i].is_some() || p.translations.iter().all(Option::is_none)
+            .filter(|(i, l)| {
+                !l.hidden
+                    && (p.translations[*i].is_some() || p.translations.iter().all(Option::is_none))
             })
             .filter_map(|(i, l)| {
                 let loc = p.localized[i].as_ref()?;
                 Some(Alternate {
-                    hreflang: &l.code,
+                    hreflang: &l.tag,
                     href: self.site.base_url.absolute(&loc.url),
                 })
             })

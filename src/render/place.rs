@@ -62,7 +62,7 @@ fn place_value(
     let (text, shown) = p.text(lang);
     let l = &m.languages[shown];
     let source = &m.languages[m.source_language];
-    let code = &m.languages[lang].code;
+    let code = &m.languages[lang].tag;
     let names = crate::theme::i18n::weekday_names(code);
     let week: Vec<Value> = d
         .hours
@@ -118,7 +118,7 @@ fn place_value(
         "id": d.id,
         "title": text.title,
         "description": text.description,
-        "lang": l.code,
+        "lang": l.tag,
         "dir": l.dir.as_str(),
         "url": url,
         "permalink": url.as_deref().map(|u| site.base_url.absolute(u)),
@@ -139,7 +139,7 @@ fn place_value(
             Some(FlagOrText::Text(t)) => json!({"yes": true, "text": t}),
         },
         "temporarily_closed": flag_value(&d.temporarily_closed),
-        "source_lang": source.code,
+        "source_lang": source.tag,
         "source_dir": source.dir.as_str(),
         "hours": week,
         "hours_data": week_data.join(";"),

@@ -33,6 +33,8 @@ pub struct PortalEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct PortalLanguage {
     pub code: String,
+    /// BCP 47, for `lang` and `hreflang`.
+    pub tag: String,
     pub dir: String,
     pub name: String,
 }
@@ -41,6 +43,7 @@ pub struct PortalLanguage {
 pub fn portal_entries(site: &Site, theme: &Theme) -> Vec<PortalEntry> {
     site.municipalities
         .iter()
+        .filter(|m| !m.hidden)
         .map(|m| PortalEntry {
             slug: m.slug.clone(),
             info: serde_json::to_value(municipality_info(site, theme, m, None))
@@ -48,8 +51,10 @@ pub fn portal_entries(site: &Site, theme: &Theme) -> Vec<PortalEntry> {
             languages: m
                 .languages
                 .iter()
+                .filter(|l| !l.hidden)
                 .map(|l| PortalLanguage {
                     code: l.code.clone(),
+                    tag: l.tag.clone(),
                     dir: l.dir.as_str().to_string(),
                     name: l.name.clone(),
                 })
@@ -93,15 +98,16 @@ fn render_portal_page(
     let messages: Vec<_> = languages
         .iter()
         .map(|l| {
-            let ui = theme.ui.for_language(&l.code);
+            let ui = theme.ui.for_tagged(&l.code, &l.tag);
             serde_json::json!({
-                "lang": l.code, "dir": l.dir, "name": l.name,
+                "lang": l.tag, "dir": l.dir, "name": l.name,
                 "title": ui.get("not_found_title"), "text": ui.get("not_found_text"),
                 "choose": ui.get("choose_language"), "municipalities": ui.get("municipalities"),
             })
         })
         .collect();
     let portal_lang = languages.first().map_or("de", |l| &l.code);
+    let portal_tag = languages.first().map_or("de", |l| &l.tag);
     let portal_dir = languages.first().map_or("ltr", |l| l.dir.as_str());
     let mut ctx = Context::new();
     ctx.insert_value("site", site_value.clone());
@@ -111,13 +117,14 @@ fn render_portal_page(
         "lang",
         &serde_json::json!({
             "code": portal_lang,
+            "tag": portal_tag,
             "dir": portal_dir,
             "arabic_script": crate::model::branding::is_arabic_script(portal_lang),
         }),
     );
     ctx.insert_value(
         "t",
-        Value::from_serializable(&theme.ui.for_language(portal_lang).to_map()),
+        Value::from_serializable(&theme.ui.for_tagged(portal_lang, portal_tag).to_map()),
     );
     let mut out = Vec::with_capacity(16 * 1024);
     theme

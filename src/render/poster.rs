@@ -34,7 +34,7 @@ impl Renderer<'_> {
             m,
             lang,
             &ui,
-            |code| self.theme.ui.for_language(code),
+            |l| self.theme.ui.for_lang(l),
             |code| self.marker(code),
             &mut ctx,
         );
@@ -52,7 +52,7 @@ pub fn poster_context<'t>(
     m: &Municipality,
     lang: LangIdx,
     ui: &LanguageStrings<'_>,
-    strings_of: impl Fn(&str) -> LanguageStrings<'t>,
+    strings_of: impl Fn(&crate::model::language::Language) -> LanguageStrings<'t>,
     marker: impl Fn(&str) -> String,
     ctx: &mut Context,
 ) {
@@ -78,10 +78,10 @@ pub fn poster_context<'t>(
         .enumerate()
         .filter_map(|(i, l)| {
             let start = m.pages.first()?.localized[i].as_ref()?;
-            let strings = strings_of(&l.code);
+            let strings = strings_of(l);
             let (label, label_lang, label_dir, name) =
                 match strings.first_translated(&["poster_scan"]) {
-                    Some((_, text)) => (text, l.code.as_str(), l.dir.as_str(), l.name.as_str()),
+                    Some((_, text)) => (text, l.tag.as_str(), l.dir.as_str(), l.name.as_str()),
                     None => (
                         strings.get("poster_scan"),
                         "en",
@@ -95,6 +95,7 @@ pub fn poster_context<'t>(
             };
             Some(json!({
                 "code": l.code,
+                "tag": l.tag,
                 "label": label.replace("{language}", name),
                 "label_lang": label_lang,
                 "label_dir": label_dir,

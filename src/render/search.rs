@@ -55,7 +55,7 @@ pub fn search_context(
     let source_bundle = (source != lang && languages(m).any(|x| x == source)).then(|| {
         json!({
             "url": bundle_url(site, m, source),
-            "lang": l.code,
+            "lang": l.tag,
             "dir": l.dir.as_str(),
             // The language's own name marks each result ("Deutsch").
             "marker": l.name,

@@ -42,7 +42,7 @@ pub fn head(site: &Site, m: &Municipality, lang: LangIdx, ctx: &Context) -> Opti
     let permalink = site.base_url.absolute(url);
     let canonical = text(page, "canonical").map_or_else(|| permalink.clone(), str::to_string);
     let kind = text(page, "kind").unwrap_or_default();
-    let content_lang = text(page, "lang").unwrap_or(&m.languages[lang].code);
+    let content_lang = text(page, "lang").unwrap_or(&m.languages[lang].tag);
 
     let description = text(page, "description")
         .map(|d| trim_description(&collapse_whitespace(d), DESCRIPTION_CHARS))
@@ -154,7 +154,7 @@ pub fn organization(site: &Site, m: &Municipality, url: &str, logo: Option<&str>
         "areaServed": std::iter::once(json!({"@type": "AdministrativeArea", "name": m.name}))
             .chain(m.aliases.iter().map(|a| json!({"@type": "Place", "name": a})))
             .collect::<Vec<_>>(),
-        "availableLanguage": m.languages.iter().map(|l| l.code.as_str()).collect::<Vec<_>>(),
+        "availableLanguage": m.languages.iter().filter(|l| !l.hidden).map(|l| l.tag.as_str()).collect::<Vec<_>>(),
     });
     if let Some(logo) = logo {
         org["logo"] = json!(site.base_url.absolute(logo));

@@ -29,6 +29,7 @@ struct StateInfo<'a> {
 #[derive(Serialize)]
 struct LanguageCounts<'a> {
     code: &'a str,
+    tag: &'a str,
     name: &'a str,
     dir: &'static str,
     counts: Vec<usize>,
@@ -86,6 +87,7 @@ pub fn context(m: &Municipality, ui: &LanguageStrings<'_>, ctx: &mut Context) {
         .iter()
         .map(|&l| LanguageCounts {
             code: &m.languages[l].code,
+            tag: &m.languages[l].tag,
             name: &m.languages[l].name,
             dir: m.languages[l].dir.as_str(),
             counts: vec![0; STATES.len()],
@@ -182,7 +184,7 @@ pub fn freshness(site: &Site, m: &Municipality, ui: &LanguageStrings<'_>, ctx: &
         ..Filter::default()
     };
     let review = municipality_review(site, m, &filter);
-    let code = &m.languages[m.source_language].code;
+    let code = &m.languages[m.source_language].tag;
     let groups: Vec<FreshGroup<'_>> = review
         .actors
         .iter()
@@ -246,10 +248,7 @@ impl crate::render::Renderer<'_> {
         let m = &self.site.municipalities[mi];
         let mut ctx = self.base_context(mi, m.source_language);
         ctx.remove("offline");
-        let ui = self
-            .theme
-            .ui
-            .for_language(&m.languages[m.source_language].code);
+        let ui = self.theme.ui.for_lang(&m.languages[m.source_language]);
         crate::render::status_page::context(m, &ui, &mut ctx);
         crate::render::status_page::freshness(self.site, m, &ui, &mut ctx);
         self.render("status.html", &ctx)

@@ -38,9 +38,7 @@ pub fn resolve(
         "event",
         diagnostics,
     ) {
-        let Some(source) = a.texts[source_language].as_ref() else {
-            continue;
-        };
+        let source = &a.source;
         let mut text: Option<String> = None;
         let mut source_text = || {
             text.get_or_insert_with(|| std::fs::read_to_string(&source.path).unwrap_or_default())

@@ -145,6 +145,7 @@ pub fn resolve_municipality(
         slug: loaded.slug.clone(),
         name: config.name.clone(),
         aliases: config.aliases.clone(),
+        hidden: config.hidden,
         contact: config.contact.clone(),
         fallback: config.fallback,
         languages,
@@ -614,13 +615,11 @@ fn localize(
         for (lang, chain) in chains.iter().enumerate() {
             let page = &pages[id];
             let has_any = page.translations.iter().any(Option::is_some);
+            let readable = |l: LangIdx| page.translations[l].is_some() && !awaits_text(page, l);
             let shown = if page.kind.is_section() || mode == FallbackMode::Auto {
-                chain
-                    .iter()
-                    .copied()
-                    .find(|&l| page.translations[l].is_some())
+                chain.iter().copied().find(|&l| readable(l))
             } else {
-                page.translations[lang].as_ref().map(|_| lang)
+                readable(lang).then_some(lang)
             };
             if shown.is_none() && (has_any || !page.kind.is_section()) {
                 continue;
@@ -651,6 +650,23 @@ fn localize(
             pages[id].localized[lang] = Some(Localized { shown, url, dir });
         }
     }
+}
+
+/// Whether the translation of `page` in `lang` is still to be written (in translation,
+/// as Integreat publishes it with an empty body): it has no text while another
+/// translation has one. Readers get the fallback, with the notice that a translation is
+/// in progress. A section's translation may be a title only (its page lists what is in
+/// it): only one marked `in_translation` awaits its text.
+fn awaits_text(page: &Page, lang: LangIdx) -> bool {
+    let section = page.kind.is_section();
+    page.translations[lang]
+        .as_ref()
+        .is_some_and(|t| t.body.is_blank() && (!section || t.front.in_translation))
+        && page
+            .translations
+            .iter()
+            .flatten()
+            .any(|t| !t.body.is_blank())
 }
 
 fn place_assets(loaded: &LoadedMunicipality, keys: &BTreeMap<String, PageId>) -> Vec<Asset> {

@@ -13,6 +13,9 @@ use crate::model::place::{Place, PlaceData, Text};
 pub(crate) struct Assembled<D> {
     pub stem: String,
     pub data: D,
+    /// The file the data is from (the source-language file, also where it is a draft
+    /// whose text is left out): where its problems are reported.
+    pub source: Text,
     pub texts: Vec<Option<Text>>,
     /// The language whose text readers of each language get.
     pub shown: Vec<LangIdx>,
@@ -34,10 +37,12 @@ pub(crate) fn assemble<D: Clone>(
     }
     let mut out = Vec::new();
     for (stem, group) in by_stem {
-        let Some(data) = group.iter().find_map(|f| f.data.clone()) else {
+        let Some((data, source)) = group
+            .iter()
+            .find_map(|f| Some((f.data.clone()?, f.text.clone())))
+        else {
             // The source-language file is there but gave no data: its own errors are
-            // reported (or it is a draft, left out with its translations); saying it is
-            // missing would only mislead.
+            // reported; saying it is missing would only mislead.
             let dir = group[0].text.path.parent().unwrap_or(Path::new(""));
             let source = &languages[source_language];
             if [format!("{stem}.md"), format!("{stem}.{source}.md")]
@@ -63,10 +68,14 @@ pub(crate) fn assemble<D: Clone>(
             continue;
         };
         let mut texts: Vec<Option<Text>> = vec![None; languages.len()];
-        for f in &group {
+        // A draft's text is left out; its translations are published, as a page's are.
+        for f in group.iter().filter(|f| !f.draft) {
             if let Some(i) = languages.iter().position(|l| *l == f.language) {
                 texts[i] = Some(f.text.clone());
             }
+        }
+        if texts.iter().all(Option::is_none) {
+            continue;
         }
         let shown: Vec<LangIdx> = chains
             .iter()
@@ -75,18 +84,27 @@ pub(crate) fn assemble<D: Clone>(
                     .iter()
                     .copied()
                     .chain(std::iter::once(source_language))
-                    .find(|&l| texts[l].is_some())
+                    .find(|&l| texts[l].is_some() && !awaits_text(&texts, l))
                     .unwrap_or(source_language)
             })
             .collect();
         out.push(Assembled {
             stem: stem.to_string(),
             data,
+            source,
             texts,
             shown,
         });
     }
     out
+}
+
+/// Whether the text in `lang` is a translation still to be written (in translation, as
+/// Integreat publishes it): it has no text while another language has one. Readers get
+/// the fallback, with the notice that a translation is in progress.
+pub(crate) fn awaits_text(texts: &[Option<Text>], lang: LangIdx) -> bool {
+    texts[lang].as_ref().is_some_and(|t| t.body.is_blank())
+        && texts.iter().flatten().any(|t| !t.body.is_blank())
 }
 
 /// The places of a municipality, with duplicate ids reported.
@@ -102,6 +120,7 @@ pub fn resolve(
     for Assembled {
         stem,
         data,
+        source,
         texts,
         shown,
     } in assemble(
@@ -112,15 +131,9 @@ pub fn resolve(
         "place",
         diagnostics,
     ) {
-        let file = texts[source_language]
-            .as_ref()
-            .map(|t| t.path.clone())
-            .unwrap_or_default();
+        let file = source.path.clone();
         if let Some(first) = ids.get(&data.id) {
-            let display = texts[source_language]
-                .as_ref()
-                .map(|t| t.file.clone())
-                .unwrap_or_default();
+            let display = source.file.clone();
             let text = std::fs::read_to_string(&file).unwrap_or_default();
             diagnostics.push(
                 at_key(
@@ -135,13 +148,7 @@ pub fn resolve(
             );
             continue;
         }
-        ids.insert(
-            data.id.clone(),
-            texts[source_language]
-                .as_ref()
-                .map(|t| t.file.clone())
-                .unwrap_or_default(),
-        );
+        ids.insert(data.id.clone(), source.file.clone());
         places.push(Place {
             stem,
             data,

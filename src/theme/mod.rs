@@ -213,7 +213,7 @@ impl Theme {
 /// - `{{ "2026-05-12" | date }}`: an ISO date in the language's words and calendar
 ///   (`12. Mai 2026`, `۲۲ اردیبهشت ۱۴۰۵`).
 ///
-/// Both take the language from `lang=`, else from the page's `lang.code`, else English.
+/// Both take the language from `lang=`, else from the page's `lang.tag`, else English.
 pub fn register_filters(tera: &mut tera::Tera) {
     tera.register_filter("plural", plural_filter);
     tera.register_filter("date", date_filter);
@@ -232,16 +232,21 @@ fn urlencode_filter(text: &str, _: tera::Kwargs, _: &tera::State) -> String {
     utf8_percent_encode(text, VALUE).to_string()
 }
 
-/// The language of a filter call: `lang=`, else `lang.code` of the context, else `en`.
+/// The language of a filter call: `lang=`, else `lang.tag` (else `lang.code`) of the
+/// context, else `en`.
 fn filter_language(kwargs: &tera::Kwargs, state: &tera::State) -> tera::TeraResult<String> {
     if let Some(code) = kwargs.get::<&str>("lang")? {
         return Ok(code.to_string());
     }
+    // The tag (BCP 47) where the context has one; the slug `code` is no tag for a
+    // language declared as `[languages.hidden] tag = "de"`.
     let from_context = state.get::<tera::Value>("lang")?.and_then(|lang| {
-        lang.as_map()?
-            .iter()
-            .find(|(k, _)| k.as_str() == Some("code"))
-            .and_then(|(_, v)| v.as_str().map(str::to_string))
+        let map = lang.as_map()?;
+        ["tag", "code"].iter().find_map(|key| {
+            map.iter()
+                .find(|(k, _)| k.as_str() == Some(*key))
+                .and_then(|(_, v)| v.as_str().map(str::to_string))
+        })
     });
     Ok(from_context.unwrap_or_else(|| "en".to_string()))
 }
