@@ -151,7 +151,12 @@ impl Empty {
     /// Versions 1 to 27 (up to 125 modules, within [`Lines::MAX_WIDTH`]): URLs of up
     /// to about 1,000 bytes. Longer ones take the crate's way.
     const VERSIONS: usize = 27;
+}
 
+// The widest code of the table fits the bit sets.
+const _: () = assert!(17 + 4 * Empty::VERSIONS <= Lines::MAX_WIDTH);
+
+impl Empty {
     /// The table of `version`, whose codes have `data_len` data and `ec_len`
     /// error-correction codewords.
     fn of(version: Version, data_len: usize, ec_len: usize) -> Option<&'static Empty> {
