@@ -24,6 +24,7 @@ fn load(name: &str, text: &str) -> (Option<LoadedFile<PlaceData>>, Vec<Diagnosti
         source_language: "de",
         ui: &ui,
         minify: false,
+        own_urls: &[],
     };
     let mut problems = Vec::new();
     let loaded = load_file(&scope, &path, name, &mut problems);

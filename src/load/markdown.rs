@@ -18,8 +18,9 @@ use pulldown_cmark::{
 use crate::base::diagnostics::{Diagnostic, Locator, Severity};
 use crate::base::safe_url;
 use crate::load::markdown_html::{SLOT, compact, take_slots};
-use crate::load::sanitize::{self, RawHtml, Removed};
+use crate::load::sanitize::{self, Kept, RawHtml, Removed};
 use crate::model::body::{Body, Link, LinkTarget, escape_attr};
+use crate::model::config::BaseUrl;
 use crate::model::slug::anchor_id;
 
 /// What the renderer needs to know about the file it renders.
@@ -41,6 +42,9 @@ pub struct Source<'a> {
     pub table_label: &'a str,
     /// Minify the HTML (once per file, so pages need not be minified one by one).
     pub minify: bool,
+    /// The portal's own addresses (`base_url`, and the one a build is made for when it
+    /// differs): an absolute link to one of them is an internal link.
+    pub own_urls: &'a [BaseUrl],
 }
 
 fn options() -> Options {
@@ -103,6 +107,7 @@ pub fn render(src: &Source<'_>, diagnostics: &mut Vec<Diagnostic>) -> Body {
         out_events: Vec::with_capacity(events.len()),
         has_raw_html: false,
         raw: RawHtml::new(),
+        raw_ids: Vec::new(),
         alert_stack: Vec::new(),
         footnotes: Vec::new(),
         last_heading: None,
@@ -220,6 +225,8 @@ struct Walk<'e> {
     out_events: Vec<Event<'e>>,
     has_raw_html: bool,
     raw: RawHtml,
+    /// The ids of raw HTML elements that are published: targets of `#…` links.
+    raw_ids: Vec<String>,
     alert_stack: Vec<bool>,
     footnotes: Vec<String>,
     last_heading: Option<String>,
@@ -345,11 +352,8 @@ impl<'e> Walk<'e> {
                 .with_hint("describe the image in the brackets: ![Lageplan des Rathauses](plan.svg)"),
             );
         }
-        let src_attr = if is_external(dest_url) {
-            diagnostics.push(at.warning(
-                range.clone(),
-                format!("image `{dest_url}` is loaded from another host: readers' IP addresses are sent there"),
-            ).with_hint("put the image next to the page and link it relatively"));
+        let src_attr = if is_external(dest_url) && own_site(at, dest_url).is_none() {
+            diagnostics.push(third_party_image(at, dest_url, range.clone()));
             escape_attr(dest_url)
         } else {
             match classify(at, dest_url, range.clone(), diagnostics) {
@@ -399,7 +403,8 @@ impl<'e> Walk<'e> {
         }));
     }
 
-    /// Raw HTML, checked ([`check_raw_html`]) at its depth in the Markdown.
+    /// Raw HTML, checked ([`report_removals`]) at its depth in the Markdown; its links
+    /// and images go the way of Markdown's ([`Walk::raw_url`]).
     fn raw_html(
         &mut self,
         at: &At<'_>,
@@ -407,15 +412,31 @@ impl<'e> Walk<'e> {
         pieces: &[(usize, usize)],
         diagnostics: &mut Vec<Diagnostic>,
     ) -> String {
-        check_raw_html(
-            at,
-            &mut self.raw,
-            self.depth,
-            text,
-            pieces,
-            &mut self.too_deep,
-            diagnostics,
-        )
+        let to_source = |i: usize| {
+            let k = pieces.partition_point(|&(p, _)| p <= i) - 1;
+            pieces[k].1 + (i - pieces[k].0)
+        };
+        let mut removals = Vec::new();
+        let (links, ids) = (&mut self.links, &mut self.raw_ids);
+        let out = self
+            .raw
+            .scan_with(text, self.depth, &mut removals, |kept| match kept {
+                Kept::Id(id) => {
+                    ids.push(id);
+                    None
+                }
+                Kept::Link { span, url } => {
+                    let span = to_source(span.start)..to_source(span.end);
+                    raw_url(at, links, (false, &url), span, diagnostics)
+                }
+                Kept::Image { span, url } => {
+                    let span = to_source(span.start)..to_source(span.end);
+                    raw_url(at, links, (true, &url), span, diagnostics)
+                }
+            })
+            .into_owned();
+        report_removals(at, removals, &to_source, &mut self.too_deep, diagnostics);
+        out
     }
 
     /// Write the HTML of the walked events: aligned table cells as classes, raw HTML
@@ -434,6 +455,7 @@ impl<'e> Walk<'e> {
             has_raw_html,
             footnotes,
             too_deep,
+            raw_ids,
             ..
         } = self;
         if let Some((span, n)) = too_deep {
@@ -466,6 +488,7 @@ impl<'e> Walk<'e> {
         let (html, slots) = take_slots(&html, links.len());
         let mut anchors = anchors;
         anchors.extend(footnotes);
+        anchors.extend(raw_ids);
         Body {
             slots,
             html: html.into(),
@@ -497,24 +520,48 @@ fn attribute_span(text: &str, span: Range<usize>, name: &str) -> Range<usize> {
         .unwrap_or(span)
 }
 
-/// Warn about what the sanitiser will remove from raw HTML `html`, whose byte
-/// `pieces[k].0` is byte `pieces[k].1` of the file; returns it without what the scan
-/// removes itself. Tags removed for their depth are counted in `too_deep`.
-fn check_raw_html(
+/// The `href` of a raw `<a>` (`image` false) or the `src` of a raw `<img>`, `url` as
+/// the browser reads it, written at `span` of the file: checked as a Markdown link or
+/// image is, and the text of its slot when it is internal.
+fn raw_url(
     at: &At<'_>,
-    raw: &mut RawHtml,
-    md_depth: usize,
-    html: &str,
-    pieces: &[(usize, usize)],
+    links: &mut Vec<Link>,
+    (image, url): (bool, &str),
+    span: Range<usize>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    if image && is_external(url) && own_site(at, url).is_none() {
+        diagnostics.push(third_party_image(at, url, span));
+        return None;
+    }
+    let target = classify(at, url, span.clone(), diagnostics)?;
+    links.push(Link {
+        target,
+        span,
+        written: url.to_string(),
+    });
+    Some(format!("{SLOT}{}", links.len() - 1))
+}
+
+/// The warning about an image at `dest` loaded from another host.
+fn third_party_image(at: &At<'_>, dest: &str, span: Range<usize>) -> Diagnostic {
+    at.warning(
+        span,
+        format!("image `{dest}` is loaded from another host: readers' IP addresses are sent there"),
+    )
+    .with_hint("put the image next to the page and link it relatively")
+}
+
+/// Warn about what the sanitiser will remove from raw HTML: `removals` found in it,
+/// whose positions `to_source` maps to the file. Tags removed for their depth are
+/// counted in `too_deep`.
+fn report_removals(
+    at: &At<'_>,
+    removals: Vec<sanitize::Removal>,
+    to_source: &dyn Fn(usize) -> usize,
     too_deep: &mut Option<(Range<usize>, usize)>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> String {
-    let mut removals = Vec::new();
-    let out = raw.scan(html, md_depth, &mut removals).into_owned();
-    let to_source = |i: usize| {
-        let k = pieces.partition_point(|&(p, _)| p <= i) - 1;
-        pieces[k].1 + (i - pieces[k].0)
-    };
+) {
     for r in removals {
         let span = to_source(r.span.start)..to_source(r.span.end);
         let d = match r.what {
@@ -541,7 +588,6 @@ fn check_raw_html(
         };
         diagnostics.push(d);
     }
-    out
 }
 
 fn alert<'a>(kind: BlockQuoteKind, labels: &[&'a str; 5]) -> (&'static str, &'a str) {
@@ -685,6 +731,9 @@ fn classify(
         diagnostics.push(at.error(span, "link without a destination"));
         return None;
     }
+    if let Some(target) = own_site(at, dest) {
+        return Some(target);
+    }
     if is_external(dest) {
         return None;
     }
@@ -745,6 +794,42 @@ fn classify(
         key,
         language,
         anchor,
+    })
+}
+
+/// An absolute link to the portal's own address: its output folder (below the output
+/// root, decoded, without `index.html`) and anchor.
+fn own_site(at: &At<'_>, dest: &str) -> Option<LinkTarget> {
+    if at.src.own_urls.is_empty() || !dest.starts_with(['h', 'H']) {
+        return None;
+    }
+    at.src.own_urls.iter().find_map(|base| {
+        let head = dest.get(..base.origin.len())?;
+        if !head.eq_ignore_ascii_case(&base.origin) {
+            return None;
+        }
+        let rest = &dest[base.origin.len()..];
+        if !(rest.is_empty() || rest.starts_with(['/', '?', '#'])) {
+            return None;
+        }
+        let (path, anchor) = match rest.split_once('#') {
+            Some((p, a)) => (p, Some(percent_decode(a)).filter(|a| !a.is_empty())),
+            None => (rest, None),
+        };
+        let path = percent_decode(path.split_once('?').map_or(path, |(p, _)| p));
+        let below = path.strip_prefix(base.path.as_str())?;
+        if !(below.is_empty() || below.starts_with('/')) {
+            return None;
+        }
+        let below = below.trim_matches('/');
+        let dir = below
+            .strip_suffix("index.html")
+            .unwrap_or(below)
+            .trim_end_matches('/');
+        Some(LinkTarget::Site {
+            dir: dir.to_string(),
+            anchor,
+        })
     })
 }
 

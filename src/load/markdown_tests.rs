@@ -14,6 +14,7 @@ fn render_md(dir: &str, text: &str) -> (Body, Vec<Diagnostic>) {
         alert_labels: LABELS,
         table_label: "Tabelle",
         minify: false,
+        own_urls: &[],
     };
     let mut d = Vec::new();
     let body = render(&src, &mut d);
@@ -150,6 +151,7 @@ fn minified_bodies_keep_their_link_slots() {
         alert_labels: LABELS,
         table_label: "Tabelle",
         minify: true,
+        own_urls: &[],
     };
     let body = render(&src, &mut Vec::new());
     let mut out = String::new();
@@ -212,6 +214,7 @@ fn render_time(text: &str) -> (std::time::Duration, usize) {
         alert_labels: LABELS,
         table_label: "Tabelle",
         minify: true,
+        own_urls: &[],
     };
     (0..3)
         .map(|_| {

@@ -180,6 +180,10 @@ pub struct LoadedPortal {
     pub root: PathBuf,
     pub config: PortalConfig,
     pub base_url: BaseUrl,
+    /// The portal's own addresses: `base_url`, and `base_url` of wegweiser.toml when
+    /// this build is made for another (`--base-url`, `serve`): absolute links to them
+    /// are internal links.
+    pub own_urls: Vec<BaseUrl>,
     pub languages: LanguageTable,
     pub municipalities: Vec<LoadedMunicipality>,
 }
@@ -301,6 +305,13 @@ pub fn load_cached(
         }
     }
 
+    let mut own_urls = vec![base_url.clone()];
+    if let Ok(configured) = BaseUrl::parse(&config.base_url)
+        && configured != base_url
+    {
+        own_urls.push(configured);
+    }
+
     let content = root.join("content");
     if let Err(d) = guard.check_if_present(&content) {
         diagnostics.push(d);
@@ -351,7 +362,7 @@ pub fn load_cached(
                 slug,
                 &languages,
                 options,
-                config.build.minify,
+                (config.build.minify, &own_urls),
                 ui,
                 cache,
                 &mut d,
@@ -368,6 +379,7 @@ pub fn load_cached(
         root: root.to_path_buf(),
         config,
         base_url,
+        own_urls,
         languages,
         municipalities: loaded,
     })

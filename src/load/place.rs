@@ -69,6 +69,9 @@ struct PlaceFront {
     exceptions: Vec<ExceptionFront>,
     #[serde(default)]
     draft: bool,
+    /// Old URLs of the item's page in this file's language, redirected to it.
+    #[serde(default)]
+    aliases: Vec<String>,
 }
 
 /// The keys of a place's source-language file.
@@ -88,6 +91,7 @@ pub const PLACE_KEYS: &[&str] = &[
     "opening_hours",
     "exceptions",
     "draft",
+    "aliases",
 ];
 
 /// The front matter of a translation of a place, event or news item: its texts, and
@@ -105,6 +109,8 @@ struct TextFront {
     machine_translated: bool,
     #[serde(default)]
     in_translation: bool,
+    #[serde(default)]
+    aliases: Vec<String>,
 }
 
 /// The keys of a translation file.
@@ -114,6 +120,7 @@ pub(crate) const TEXT_KEYS: &[&str] = &[
     "source_digest",
     "machine_translated",
     "in_translation",
+    "aliases",
 ];
 
 /// One file below `places/` (or `news/`), parsed.
@@ -137,6 +144,8 @@ pub struct FileScope<'a> {
     pub source_language: &'a str,
     pub ui: &'a UiStrings,
     pub minify: bool,
+    /// The portal's own addresses (see [`crate::load::LoadedPortal::own_urls`]).
+    pub own_urls: &'a [crate::model::config::BaseUrl],
 }
 
 /// The stem and language of `name` (`x.ar.md` → (`x`, `ar`); `x.md` → source).
@@ -204,6 +213,7 @@ pub(crate) fn render_body(
         alert_labels: strings.alert_labels(),
         table_label: strings.get("table"),
         minify: scope.minify,
+        own_urls: scope.own_urls,
     };
     markdown::render(&source, diagnostics)
 }
@@ -264,6 +274,8 @@ pub(crate) struct SourceFront<D> {
     pub description: Option<String>,
     pub body_start: usize,
     pub draft: bool,
+    /// Old URLs of the item's page, redirected to it.
+    pub aliases: Vec<String>,
 }
 
 /// Parse one file below `places/`, `events/` or `news/`: a translation by the rules
@@ -310,16 +322,18 @@ pub(crate) fn load_item_file<D>(
     diagnostics.extend(problems);
     let (front, body) = (front?, body?);
     let data = front.data.filter(|_| !failed)?;
+    let mut source = Text::source(
+        display,
+        path,
+        (front.title, front.description),
+        (&text, front.body_start),
+        body,
+    );
+    source.aliases = front.aliases;
     Some(LoadedFile {
         stem,
         language,
-        text: Text::source(
-            display,
-            path,
-            (front.title, front.description),
-            (&text, front.body_start),
-            body,
-        ),
+        text: source,
         data: Some(data),
         draft: front.draft,
     })
@@ -353,6 +367,7 @@ pub fn load_file(
             description: front.description,
             body_start,
             draft: front.draft,
+            aliases: front.aliases,
         })
     })
 }
@@ -396,6 +411,7 @@ pub(crate) fn load_translation(
         source_digest: front.source_digest,
         machine_translated: front.machine_translated,
         in_translation: front.in_translation,
+        aliases: front.aliases,
     })
 }
 
@@ -403,7 +419,7 @@ pub(crate) fn load_translation(
 fn translation_hint(d: Diagnostic) -> Diagnostic {
     if d.message.contains("unknown field") {
         d.with_hint(
-            "a translation has only `title`, `description`, its text, and `source_digest`, `machine_translated` and `in_translation` as for pages; the other keys are set once, in the source-language file",
+            "a translation has only `title`, `description`, its text, `aliases`, and `source_digest`, `machine_translated` and `in_translation` as for pages; the other keys are set once, in the source-language file",
         )
     } else {
         d

@@ -54,6 +54,8 @@ pub fn markdown(data: &[u8], xss: bool) {
         diagnostics.push(d);
     }
     let languages: Vec<String> = LANGUAGES.iter().map(|l| l.to_string()).collect();
+    let own_urls = [wegweiser::model::config::BaseUrl::parse("https://musterstadt.example/portal")
+        .expect("a valid base URL")];
     for minify in [false, true] {
         let src = Source {
             display_path: path,
@@ -64,6 +66,7 @@ pub fn markdown(data: &[u8], xss: bool) {
             alert_labels: ["Hinweis", "Tipp", "Wichtig", "Warnung", "Vorsicht"],
             table_label: "Tabelle",
             minify,
+            own_urls: &own_urls,
         };
         let body = markdown::render(&src, &mut diagnostics);
         for link in &body.links {
