@@ -497,10 +497,10 @@ impl RawHtml {
                             attr: a.name.clone(),
                         },
                     });
-                } else if let Some(found) = keep(&name, &a.name, a.value_span.clone(), url) {
-                    if let Some(slot) = kept(found) {
-                        cut.push((a.value_span.clone(), Some(slot)));
-                    }
+                } else if let Some(found) = keep(&name, &a.name, a.value_span.clone(), url)
+                    && let Some(slot) = kept(found)
+                {
+                    cut.push((a.value_span.clone(), Some(slot)));
                 }
             }
         }
