@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::body::LinkTarget;
 use std::sync::LazyLock;
 
 const LABELS: [&str; 5] = ["Hinweis", "Tipp", "Wichtig", "Warnung", "Vorsicht"];

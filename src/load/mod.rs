@@ -14,6 +14,7 @@ pub mod git;
 pub mod legal;
 pub mod markdown;
 pub mod markdown_html;
+pub mod markdown_links;
 pub mod municipality;
 pub mod news;
 pub mod place;

@@ -467,42 +467,7 @@ impl RawHtml {
                 });
                 continue;
             }
-            let mut seen: Vec<&str> = Vec::new();
-            for a in &attrs {
-                // The parser keeps the first of two attributes with the same name.
-                if seen.contains(&a.name.as_str()) {
-                    continue;
-                }
-                seen.push(&a.name);
-                let is_url = URL_ATTRIBUTES.contains(&a.name.as_str());
-                let url = match a.value {
-                    Some(v) if is_url || a.name == "id" => decode_char_refs(v),
-                    _ => String::new(),
-                };
-                if is_url && !url_allowed(&a.name, &url) {
-                    removals.push(Removal {
-                        span: a.name_span.start..a.whole.end,
-                        what: Removed::Url {
-                            tag: name.clone(),
-                            attr: a.name.clone(),
-                            url,
-                        },
-                    });
-                    cut.push((a.whole.clone(), None));
-                } else if !attribute_allowed(&name, &a.name) {
-                    removals.push(Removal {
-                        span: a.name_span.clone(),
-                        what: Removed::Attribute {
-                            tag: name.clone(),
-                            attr: a.name.clone(),
-                        },
-                    });
-                } else if let Some(found) = keep(&name, &a.name, a.value_span.clone(), url)
-                    && let Some(slot) = kept(found)
-                {
-                    cut.push((a.value_span.clone(), Some(slot)));
-                }
-            }
+            check_attributes(&name, &attrs, removals, &mut cut, &mut kept);
         }
         if cut.is_empty() {
             return Cow::Borrowed(html);
@@ -550,6 +515,54 @@ impl RawHtml {
             }
         }
         false
+    }
+}
+
+/// Check the attributes `attrs` of an allowed element `name`: URLs outside the
+/// allow-list are cut (and reported), attributes `clean` removes reported, kept links,
+/// images and ids told to `kept`, and their URLs cut for the slot it returns.
+fn check_attributes(
+    name: &str,
+    attrs: &[Attribute<'_>],
+    removals: &mut Vec<Removal>,
+    cut: &mut Vec<(Range<usize>, Option<String>)>,
+    kept: &mut impl FnMut(Kept) -> Option<String>,
+) {
+    let mut seen: Vec<&str> = Vec::new();
+    for a in attrs {
+        // The parser keeps the first of two attributes with the same name.
+        if seen.contains(&a.name.as_str()) {
+            continue;
+        }
+        seen.push(&a.name);
+        let is_url = URL_ATTRIBUTES.contains(&a.name.as_str());
+        let url = match a.value {
+            Some(v) if is_url || a.name == "id" => decode_char_refs(v),
+            _ => String::new(),
+        };
+        if is_url && !url_allowed(&a.name, &url) {
+            removals.push(Removal {
+                span: a.name_span.start..a.whole.end,
+                what: Removed::Url {
+                    tag: name.to_string(),
+                    attr: a.name.clone(),
+                    url,
+                },
+            });
+            cut.push((a.whole.clone(), None));
+        } else if !attribute_allowed(name, &a.name) {
+            removals.push(Removal {
+                span: a.name_span.clone(),
+                what: Removed::Attribute {
+                    tag: name.to_string(),
+                    attr: a.name.clone(),
+                },
+            });
+        } else if let Some(found) = keep(name, &a.name, a.value_span.clone(), url)
+            && let Some(slot) = kept(found)
+        {
+            cut.push((a.value_span.clone(), Some(slot)));
+        }
     }
 }
 
