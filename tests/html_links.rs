@@ -192,7 +192,7 @@ fn odd_urls_in_raw_html_do_not_break_the_build() {
         "+++\ntitle = \"Seltsam\"\n+++\n\
 <P><A HREF=\"{huge}\">lang</A> <a href=\"https://musterstadt.example.evil.org/musterstadt/de/arbeit/\">fremd</a>\n\
 <a href=\"https://musterstadt.example:8443/musterstadt/de/arbeit/\">Port</a> <a href=\"//musterstadt.example/x\">ohne Schema</a>\n\
-<a href=\"https://musterstadt.example/\">Portal</a> <a href=\"HTTPS://MUSTERSTADT.EXAMPLE/musterstadt/de/wohnen/index.html\">index</a>\n\
+<a href=\"https://musterstadt.example/\">Portal</a> <a href=\"https://musterstadt.example/musterstadt/\">Wahl</a> <a href=\"https://musterstadt.example/musterstadt/de/search/\">Suche</a> <a href=\"HTTPS://MUSTERSTADT.EXAMPLE/musterstadt/de/wohnen/index.html\">index</a>\n\
 <a href=\"jav&#x61;script&colon;alert(1)\">x</a> <a href=\"wwlink:0\">gefälscht</a> <a href=\"\">leer</a> <a title=\"ohne\">kein Ziel</a>\n\
 <a href=\"../../../etc/passwd\">raus</a> <img src=\"data:image/png;base64,AAAA\" alt=\"d\"></P>\n"
     );
@@ -227,6 +227,9 @@ fn odd_urls_in_raw_html_do_not_break_the_build() {
             "//musterstadt.example/x",
             // The portal's root is not in this municipality: as written.
             "https://musterstadt.example/",
+            // What wegweiser generates (the language choice, the search page): as written.
+            "https://musterstadt.example/musterstadt/",
+            "https://musterstadt.example/musterstadt/de/search/",
             "/musterstadt/de/wohnen/",
             "-",
             "-",

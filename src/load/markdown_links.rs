@@ -81,7 +81,8 @@ pub(crate) fn classify(
     };
     let path = path.split_once('?').map_or(path, |(p, _)| p);
     if path.is_empty() {
-        return anchor.map(LinkTarget::Anchor);
+        // `#` alone is the top of the page: as written.
+        return anchor.filter(|a| !a.is_empty()).map(LinkTarget::Anchor);
     }
     let path = percent_decode(path);
     let (base, rel) = match path.strip_prefix("@/") {

@@ -124,8 +124,11 @@ fn find(m: &Municipality, dir: &str) -> Option<Found> {
     }
     let status = format!("{}/_status", m.slug);
     let files = crate::resolve::paths::generated_files(m, true);
-    (crate::resolve::paths::in_folder(dir, &status) || files.contains_key(dir))
-        .then_some(Found::Generated)
+    let index = format!("{dir}/index.html");
+    (crate::resolve::paths::in_folder(dir, &status)
+        || files.contains_key(dir)
+        || files.contains_key(&index))
+    .then_some(Found::Generated)
 }
 
 /// A place, event or news item, or their list, at `dir` in `lang`: `Some(None)` when
