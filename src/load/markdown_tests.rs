@@ -411,3 +411,16 @@ fn raw_images_from_other_hosts_are_flagged_at_their_src() {
     assert!(d[0].message.contains("loaded from another host"), "{d:?}");
     assert_eq!((d[0].line, d[0].column), (1, 14));
 }
+
+#[test]
+fn a_lone_hash_is_the_top_of_the_page() {
+    let (body, d) = render_md("", "[nach oben](#) <a href=\"#\">oben</a>\n");
+    assert!(d.is_empty(), "{d:?}");
+    assert!(body.links.is_empty(), "{:?}", body.links);
+    assert_eq!(
+        html(&body).matches("href=\"#\"").count(),
+        2,
+        "{}",
+        html(&body)
+    );
+}
