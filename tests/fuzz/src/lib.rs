@@ -90,6 +90,10 @@ pub fn markdown(data: &[u8], xss: bool) {
             ),
             LinkTarget::Asset { path } => format!("/m/de/{path}"),
             LinkTarget::Anchor(a) => format!("#{a}"),
+            LinkTarget::Site { dir, anchor } => format!(
+                "/{dir}/{}",
+                anchor.as_deref().map(|a| format!("#{a}")).unwrap_or_default()
+            ),
         });
         for anchor in &body.anchors {
             let _ = slug::anchor_id(anchor);
