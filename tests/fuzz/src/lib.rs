@@ -54,8 +54,10 @@ pub fn markdown(data: &[u8], xss: bool) {
         diagnostics.push(d);
     }
     let languages: Vec<String> = LANGUAGES.iter().map(|l| l.to_string()).collect();
-    let own_urls = [wegweiser::model::config::BaseUrl::parse("https://musterstadt.example/portal")
-        .expect("a valid base URL")];
+    let own_urls = [
+        wegweiser::model::config::BaseUrl::parse("https://musterstadt.example/portal")
+            .expect("a valid base URL"),
+    ];
     for minify in [false, true] {
         let src = Source {
             display_path: path,
@@ -92,7 +94,10 @@ pub fn markdown(data: &[u8], xss: bool) {
             LinkTarget::Anchor(a) => format!("#{a}"),
             LinkTarget::Site { dir, anchor } => format!(
                 "/{dir}/{}",
-                anchor.as_deref().map(|a| format!("#{a}")).unwrap_or_default()
+                anchor
+                    .as_deref()
+                    .map(|a| format!("#{a}"))
+                    .unwrap_or_default()
             ),
         });
         for anchor in &body.anchors {
