@@ -612,6 +612,26 @@ fn events_places_and_news_items_round_trip_through_xliff() {
             .unwrap()
             .starts_with("outdated: the German source changed")
     );
+
+    // An item translation's old URLs survive an import over it.
+    let ar = root.join("content/ort/events/sprachcafe.ar.md");
+    let text = fs::read_to_string(&ar).unwrap();
+    fs::write(
+        &ar,
+        text.replacen("+++\n", "+++\naliases = [\"/ort/ar/alt/\"]\n", 1),
+    )
+    .unwrap();
+    let xml = export(&root, &["--language", "ar", "--state", "outdated"]);
+    ok(&import(&root, &fill(&xml, |s| format!("AR {s}")), &[]));
+    let written = fs::read_to_string(&ar).unwrap();
+    assert!(
+        written.contains("aliases = [\"/ort/ar/alt/\"]"),
+        "{written}"
+    );
+    assert!(
+        written.contains("source_digest = \"e5d6f0e14e39\""),
+        "{written}"
+    );
 }
 
 /// An independent reading of an XLIFF document (quick-xml, not src/xliff's reader):

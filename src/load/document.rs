@@ -11,7 +11,7 @@ use crate::load::symlinks::Root;
 use crate::load::{
     DocKind, Document, DocumentCache, LoadOptions, LoadedMunicipality, display_of, read_text,
 };
-use crate::model::config::MunicipalityConfig;
+use crate::model::config::{BaseUrl, MunicipalityConfig};
 use crate::model::language::{LanguageTable, is_language_code};
 use crate::model::ui_strings::UiStrings;
 
@@ -25,7 +25,7 @@ pub fn reload_document(
     rel: &str,
     languages: &LanguageTable,
     options: &LoadOptions,
-    portal_minify: bool,
+    (portal_minify, own_urls): (bool, &[BaseUrl]),
     ui: &UiStrings,
     cache: &DocumentCache,
 ) -> (Result<Document, Option<String>>, Vec<Diagnostic>) {
@@ -39,6 +39,7 @@ pub fn reload_document(
         bundles: &loaded.bundles,
         ui,
         minify: options.minify.unwrap_or(portal_minify),
+        own_urls,
     };
     let mut diagnostics = Vec::new();
     let doc = load_document(&scope, rel, &path, &mut diagnostics);
@@ -55,6 +56,7 @@ pub(crate) struct Scope<'a> {
     pub(crate) bundles: &'a BTreeSet<String>,
     pub(crate) ui: &'a UiStrings,
     pub(crate) minify: bool,
+    pub(crate) own_urls: &'a [BaseUrl],
 }
 
 /// What the name of the file at `rel` says: its kind, page key and language. `Err`
@@ -225,6 +227,7 @@ pub(crate) fn load_document(
         alert_labels: strings.alert_labels(),
         table_label: strings.get("table"),
         minify,
+        own_urls: scope.own_urls,
     };
     let body = markdown::render(&source, diagnostics);
     if let Err(d) = crate::load::front_matter::check_source_digest(

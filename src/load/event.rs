@@ -137,6 +137,9 @@ struct EventFront {
     actor: Option<String>,
     #[serde(default)]
     draft: bool,
+    /// Old URLs of the item's page in this file's language, redirected to it.
+    #[serde(default)]
+    aliases: Vec<String>,
 }
 
 /// The keys of an event's source-language file.
@@ -155,6 +158,7 @@ pub const EVENT_KEYS: &[&str] = &[
     "cost",
     "actor",
     "draft",
+    "aliases",
 ];
 
 /// Parse one file below `events/`; problems go to `diagnostics`.
@@ -183,6 +187,7 @@ pub fn load_file(
             description: front.description,
             body_start,
             draft: front.draft,
+            aliases: front.aliases,
         })
     })
 }

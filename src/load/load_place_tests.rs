@@ -25,6 +25,7 @@ fn load(name: &str, text: &str) -> (Option<LoadedFile<PlaceData>>, Vec<Diagnosti
         ui: &ui,
         minify: false,
         derive_titles: false,
+        own_urls: &[],
     };
     let mut problems = Vec::new();
     let loaded = load_file(&scope, &path, name, &mut problems);
@@ -154,6 +155,7 @@ fn titles_are_made_from_the_text_only_where_the_scope_says_so() {
         ui: &ui,
         minify: false,
         derive_titles: false,
+        own_urls: &[],
     };
     let text = "+++\ntitle = \"\"\n+++\nGeschlossen. Morgen wieder.";
     let mut problems = Vec::new();

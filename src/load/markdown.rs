@@ -18,8 +18,10 @@ use pulldown_cmark::{
 use crate::base::diagnostics::{Diagnostic, Locator, Severity};
 use crate::base::safe_url;
 use crate::load::markdown_html::{SLOT, compact, take_slots};
-use crate::load::sanitize::{self, RawHtml, Removed};
-use crate::model::body::{Body, Link, LinkTarget, escape_attr};
+use crate::load::markdown_links::{classify, is_external, own_site, raw_url, third_party_image};
+use crate::load::sanitize::{self, Kept, RawHtml, Removed};
+use crate::model::body::{Body, Link, escape_attr};
+use crate::model::config::BaseUrl;
 use crate::model::slug::anchor_id;
 
 /// What the renderer needs to know about the file it renders.
@@ -41,6 +43,9 @@ pub struct Source<'a> {
     pub table_label: &'a str,
     /// Minify the HTML (once per file, so pages need not be minified one by one).
     pub minify: bool,
+    /// The portal's own addresses (`base_url`, and the one a build is made for when it
+    /// differs): an absolute link to one of them is an internal link.
+    pub own_urls: &'a [BaseUrl],
 }
 
 fn options() -> Options {
@@ -54,8 +59,8 @@ fn options() -> Options {
 
 /// Where diagnostics of one file go: its path and a [`Locator`] for its text, so that
 /// thousands of them cost time linear in the file.
-struct At<'s> {
-    src: &'s Source<'s>,
+pub(crate) struct At<'s> {
+    pub(crate) src: &'s Source<'s>,
     loc: Locator<'s>,
 }
 
@@ -67,19 +72,19 @@ impl<'s> At<'s> {
         }
     }
 
-    fn warning(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn warning(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
         self.loc
             .at(Severity::Warning, self.src.display_path, span, message)
     }
 
-    fn error(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn error(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
         self.loc
             .at(Severity::Error, self.src.display_path, span, message)
     }
 }
 
 /// The hint of every refused URL.
-const URL_HINT: &str =
+pub(crate) const URL_HINT: &str =
     "links and images may use http, https, mailto, tel and geo addresses or relative paths";
 
 /// Render the body of `src`. Problems are pushed to `diagnostics`.
@@ -103,6 +108,7 @@ pub fn render(src: &Source<'_>, diagnostics: &mut Vec<Diagnostic>) -> Body {
         out_events: Vec::with_capacity(events.len()),
         has_raw_html: false,
         raw: RawHtml::new(),
+        raw_ids: Vec::new(),
         alert_stack: Vec::new(),
         footnotes: Vec::new(),
         last_heading: None,
@@ -220,6 +226,8 @@ struct Walk<'e> {
     out_events: Vec<Event<'e>>,
     has_raw_html: bool,
     raw: RawHtml,
+    /// The ids of raw HTML elements that are published: targets of `#…` links.
+    raw_ids: Vec<String>,
     alert_stack: Vec<bool>,
     footnotes: Vec<String>,
     last_heading: Option<String>,
@@ -345,11 +353,8 @@ impl<'e> Walk<'e> {
                 .with_hint("describe the image in the brackets: ![Lageplan des Rathauses](plan.svg)"),
             );
         }
-        let src_attr = if is_external(dest_url) {
-            diagnostics.push(at.warning(
-                range.clone(),
-                format!("image `{dest_url}` is loaded from another host: readers' IP addresses are sent there"),
-            ).with_hint("put the image next to the page and link it relatively"));
+        let src_attr = if is_external(dest_url) && own_site(at, dest_url).is_none() {
+            diagnostics.push(third_party_image(at, dest_url, range.clone()));
             escape_attr(dest_url)
         } else {
             match classify(at, dest_url, range.clone(), diagnostics) {
@@ -399,7 +404,8 @@ impl<'e> Walk<'e> {
         }));
     }
 
-    /// Raw HTML, checked ([`check_raw_html`]) at its depth in the Markdown.
+    /// Raw HTML, checked ([`report_removals`]) at its depth in the Markdown; its links
+    /// and images go the way of Markdown's ([`Walk::raw_url`]).
     fn raw_html(
         &mut self,
         at: &At<'_>,
@@ -407,15 +413,31 @@ impl<'e> Walk<'e> {
         pieces: &[(usize, usize)],
         diagnostics: &mut Vec<Diagnostic>,
     ) -> String {
-        check_raw_html(
-            at,
-            &mut self.raw,
-            self.depth,
-            text,
-            pieces,
-            &mut self.too_deep,
-            diagnostics,
-        )
+        let to_source = |i: usize| {
+            let k = pieces.partition_point(|&(p, _)| p <= i) - 1;
+            pieces[k].1 + (i - pieces[k].0)
+        };
+        let mut removals = Vec::new();
+        let (links, ids) = (&mut self.links, &mut self.raw_ids);
+        let out = self
+            .raw
+            .scan_with(text, self.depth, &mut removals, |kept| match kept {
+                Kept::Id(id) => {
+                    ids.push(id);
+                    None
+                }
+                Kept::Link { span, url } => {
+                    let span = to_source(span.start)..to_source(span.end);
+                    raw_url(at, links, (false, &url), span, diagnostics)
+                }
+                Kept::Image { span, url } => {
+                    let span = to_source(span.start)..to_source(span.end);
+                    raw_url(at, links, (true, &url), span, diagnostics)
+                }
+            })
+            .into_owned();
+        report_removals(at, removals, &to_source, &mut self.too_deep, diagnostics);
+        out
     }
 
     /// Write the HTML of the walked events: aligned table cells as classes, raw HTML
@@ -434,6 +456,7 @@ impl<'e> Walk<'e> {
             has_raw_html,
             footnotes,
             too_deep,
+            raw_ids,
             ..
         } = self;
         if let Some((span, n)) = too_deep {
@@ -466,6 +489,7 @@ impl<'e> Walk<'e> {
         let (html, slots) = take_slots(&html, links.len());
         let mut anchors = anchors;
         anchors.extend(footnotes);
+        anchors.extend(raw_ids);
         Body {
             slots,
             html: html.into(),
@@ -497,24 +521,16 @@ fn attribute_span(text: &str, span: Range<usize>, name: &str) -> Range<usize> {
         .unwrap_or(span)
 }
 
-/// Warn about what the sanitiser will remove from raw HTML `html`, whose byte
-/// `pieces[k].0` is byte `pieces[k].1` of the file; returns it without what the scan
-/// removes itself. Tags removed for their depth are counted in `too_deep`.
-fn check_raw_html(
+/// Warn about what the sanitiser will remove from raw HTML: `removals` found in it,
+/// whose positions `to_source` maps to the file. Tags removed for their depth are
+/// counted in `too_deep`.
+fn report_removals(
     at: &At<'_>,
-    raw: &mut RawHtml,
-    md_depth: usize,
-    html: &str,
-    pieces: &[(usize, usize)],
+    removals: Vec<sanitize::Removal>,
+    to_source: &dyn Fn(usize) -> usize,
     too_deep: &mut Option<(Range<usize>, usize)>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> String {
-    let mut removals = Vec::new();
-    let out = raw.scan(html, md_depth, &mut removals).into_owned();
-    let to_source = |i: usize| {
-        let k = pieces.partition_point(|&(p, _)| p <= i) - 1;
-        pieces[k].1 + (i - pieces[k].0)
-    };
+) {
     for r in removals {
         let span = to_source(r.span.start)..to_source(r.span.end);
         let d = match r.what {
@@ -541,7 +557,6 @@ fn check_raw_html(
         };
         diagnostics.push(d);
     }
-    out
 }
 
 fn alert<'a>(kind: BlockQuoteKind, labels: &[&'a str; 5]) -> (&'static str, &'a str) {
@@ -656,121 +671,6 @@ fn heading_text(events: &[(Event<'_>, Range<usize>)]) -> String {
         }
     }
     text
-}
-
-fn is_external(dest: &str) -> bool {
-    if dest.starts_with("//") {
-        return true;
-    }
-    let Some(colon) = dest.find(':') else {
-        return false;
-    };
-    let scheme = &dest[..colon];
-    !scheme.is_empty()
-        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        && !dest[..colon].contains('/')
-}
-
-/// What a link destination points to; `None` for external links and on errors.
-fn classify(
-    at: &At<'_>,
-    dest: &str,
-    span: Range<usize>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<LinkTarget> {
-    if dest.is_empty() {
-        diagnostics.push(at.error(span, "link without a destination"));
-        return None;
-    }
-    if is_external(dest) {
-        return None;
-    }
-    let (path, anchor) = match dest.split_once('#') {
-        Some((p, a)) => (p, Some(percent_decode(a))),
-        None => (dest, None),
-    };
-    let path = path.split_once('?').map_or(path, |(p, _)| p);
-    if path.is_empty() {
-        return anchor.map(LinkTarget::Anchor);
-    }
-    let path = percent_decode(path);
-    let (base, rel) = match path.strip_prefix("@/") {
-        Some(rest) => ("", rest),
-        None if path.starts_with('/') => {
-            diagnostics.push(
-                at.error(span,
-                    format!("link `{dest}` is an absolute path: it breaks when the portal moves"),
-                )
-                .with_hint("link the Markdown file relatively (`../wohnen/miete.md`) or from the municipality root (`@/wohnen/miete.md`)"),
-            );
-            return None;
-        }
-        None => (at.src.dir, path.as_str()),
-    };
-    let is_dir = rel.ends_with('/') || rel == "." || rel == "..";
-    let Some(joined) = join(base, rel) else {
-        diagnostics.push(at.error(
-            span,
-            format!("link `{dest}` leaves the municipality's folder"),
-        ));
-        return None;
-    };
-    if is_dir {
-        return Some(LinkTarget::Page {
-            key: joined,
-            language: None,
-            anchor,
-        });
-    }
-    let (parent, file) = match joined.rsplit_once('/') {
-        Some((p, f)) => (p, f),
-        None => ("", joined.as_str()),
-    };
-    let Some(stem) = file.strip_suffix(".md") else {
-        return Some(LinkTarget::Asset { path: joined });
-    };
-    let (stem, language) = match stem.rsplit_once('.') {
-        Some((s, l)) if at.src.languages.iter().any(|x| x == l) => (s, Some(l.to_string())),
-        _ => (stem, None),
-    };
-    let key = match stem {
-        "_index" | "index" => parent.to_string(),
-        _ if parent.is_empty() => stem.to_string(),
-        _ => format!("{parent}/{stem}"),
-    };
-    Some(LinkTarget::Page {
-        key,
-        language,
-        anchor,
-    })
-}
-
-/// Join a relative path to a directory, resolving `.` and `..`; `None` when it leaves
-/// the root. The result has no leading or trailing slash.
-fn join(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    percent_encoding::percent_decode_str(s)
-        .decode_utf8_lossy()
-        .into_owned()
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::body::LinkTarget;
 use std::sync::LazyLock;
 
 const LABELS: [&str; 5] = ["Hinweis", "Tipp", "Wichtig", "Warnung", "Vorsicht"];
@@ -14,6 +15,7 @@ fn render_md(dir: &str, text: &str) -> (Body, Vec<Diagnostic>) {
         alert_labels: LABELS,
         table_label: "Tabelle",
         minify: false,
+        own_urls: &[],
     };
     let mut d = Vec::new();
     let body = render(&src, &mut d);
@@ -150,6 +152,7 @@ fn minified_bodies_keep_their_link_slots() {
         alert_labels: LABELS,
         table_label: "Tabelle",
         minify: true,
+        own_urls: &[],
     };
     let body = render(&src, &mut Vec::new());
     let mut out = String::new();
@@ -212,6 +215,7 @@ fn render_time(text: &str) -> (std::time::Duration, usize) {
         alert_labels: LABELS,
         table_label: "Tabelle",
         minify: true,
+        own_urls: &[],
     };
     (0..3)
         .map(|_| {
@@ -289,4 +293,134 @@ fn work_is_linear_in_the_input() {
             8 * n
         );
     }
+}
+
+fn render_own(dir: &str, text: &str) -> (Body, Vec<Diagnostic>) {
+    let languages = vec!["de".to_string(), "ar".to_string()];
+    let own = [BaseUrl::parse("https://portal.example/wegweiser/").unwrap()];
+    let src = Source {
+        display_path: Path::new("m/x.de.md"),
+        text,
+        body_start: 0,
+        dir,
+        languages: &languages,
+        alert_labels: LABELS,
+        table_label: "Tabelle",
+        minify: true,
+        own_urls: &own,
+    };
+    let mut d = Vec::new();
+    let body = render(&src, &mut d);
+    (body, d)
+}
+
+#[test]
+fn raw_html_links_become_the_slots_markdown_links_do() {
+    let text = "<p><a href=\"../wohnen/\">W</a> <A HREF=miete.md#kaution>M</A>\n<a href='&#x23;oben'>O</a> <a href=\"https://x.org/\">X</a></p>\n\nText <a href=\"@/start/\">S</a> und <img src=\"plan.svg\" alt=\"Plan\">\n";
+    let (body, d) = render_own("arbeit", text);
+    assert!(d.is_empty(), "{d:?}");
+    let targets: Vec<_> = body.links.iter().map(|l| l.target.clone()).collect();
+    assert_eq!(
+        targets,
+        [
+            LinkTarget::Page {
+                key: "wohnen".into(),
+                language: None,
+                anchor: None
+            },
+            LinkTarget::Page {
+                key: "arbeit/miete".into(),
+                language: None,
+                anchor: Some("kaution".into())
+            },
+            LinkTarget::Anchor("oben".into()),
+            LinkTarget::Page {
+                key: "start".into(),
+                language: None,
+                anchor: None
+            },
+            LinkTarget::Asset {
+                path: "arbeit/plan.svg".into()
+            },
+        ]
+    );
+    // Each span is the attribute's value in the file.
+    let spans: Vec<&str> = body.links.iter().map(|l| &text[l.span.clone()]).collect();
+    assert_eq!(
+        spans,
+        [
+            "../wohnen/",
+            "miete.md#kaution",
+            "&#x23;oben",
+            "@/start/",
+            "plan.svg"
+        ]
+    );
+    let mut out = String::new();
+    body.write_html(&mut out, |l| format!("/u/{}", l.written));
+    assert!(out.contains("<a href=\"/u/../wohnen/\">W</a>"), "{out}");
+    assert!(out.contains("<a href=\"/u/#oben\">O</a>"), "{out}");
+    assert!(out.contains("<a href=\"https://x.org/\">X</a>"), "{out}");
+    assert!(
+        out.contains("<img src=\"/u/plan.svg\" alt=\"Plan\">"),
+        "{out}"
+    );
+}
+
+#[test]
+fn raw_html_ids_are_anchors() {
+    let (body, _) = render_md("", "<h2 id=\"jobcenter\">Jobcenter</h2>\n\n## Beratung\n");
+    assert_eq!(body.anchors, ["beratung", "jobcenter"]);
+    // An id on an element that is removed is not published.
+    let (body, _) = render_md("", "<form id=\"f\"></form>\n");
+    assert!(body.anchors.is_empty(), "{:?}", body.anchors);
+}
+
+#[test]
+fn links_to_the_own_base_url_are_internal() {
+    let (body, d) = render_own(
+        "",
+        "[a](https://portal.example/wegweiser/m/de/arbeit/#beratung) [b](HTTPS://Portal.Example/wegweiser/m/de/wohnen/plan.svg?x=1) [c](https://portal.example/wegweiser) [d](https://portal.example/other/) [e](https://portal.example.org/wegweiser/m/) [f](https://portal.example/wegweiser/m/ar/%D8%B3/index.html)\n\n![Bild](https://portal.example/wegweiser/m/de/bild.png)\n",
+    );
+    assert!(d.is_empty(), "no third-party image warning: {d:?}");
+    let site = |dir: &str, anchor: Option<&str>| LinkTarget::Site {
+        dir: dir.into(),
+        anchor: anchor.map(Into::into),
+    };
+    let targets: Vec<_> = body.links.iter().map(|l| l.target.clone()).collect();
+    assert_eq!(
+        targets,
+        [
+            site("m/de/arbeit", Some("beratung")),
+            site("m/de/wohnen/plan.svg", None),
+            site("", None),
+            site("m/ar/س", None),
+            site("m/de/bild.png", None),
+        ]
+    );
+    assert!(html(&body).contains("href=\"https://portal.example/other/\""));
+    assert!(html(&body).contains("href=\"https://portal.example.org/wegweiser/m/\""));
+}
+
+#[test]
+fn raw_images_from_other_hosts_are_flagged_at_their_src() {
+    let text = "<p><img src=\"https://cdn.example/x.png\" alt=\"x\"></p>\n";
+    let (body, d) = render_md("", text);
+    assert!(body.links.is_empty());
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].message.contains("loaded from another host"), "{d:?}");
+    assert_eq!((d[0].line, d[0].column), (1, 14));
+}
+
+#[test]
+fn a_lone_hash_is_the_top_of_the_page() {
+    let (body, d) = render_md("", "[nach oben](#) <a href=\"#\">oben</a>\n");
+    assert!(d.is_empty(), "{d:?}");
+    assert!(body.links.is_empty(), "{:?}", body.links);
+    assert_eq!(
+        html(&body).matches("href=\"#\"").count(),
+        2,
+        "{}",
+        html(&body)
+    );
 }

@@ -14,6 +14,7 @@ pub mod git;
 pub mod legal;
 pub mod markdown;
 pub mod markdown_html;
+pub mod markdown_links;
 pub mod municipality;
 pub mod news;
 pub mod place;
@@ -181,6 +182,10 @@ pub struct LoadedPortal {
     pub root: PathBuf,
     pub config: PortalConfig,
     pub base_url: BaseUrl,
+    /// The portal's own addresses: `base_url`, and `base_url` of wegweiser.toml when
+    /// this build is made for another (`--base-url`, `serve`): absolute links to them
+    /// are internal links.
+    pub own_urls: Vec<BaseUrl>,
     pub languages: LanguageTable,
     pub municipalities: Vec<LoadedMunicipality>,
 }
@@ -303,6 +308,13 @@ pub fn load_cached(
         }
     }
 
+    let mut own_urls = vec![base_url.clone()];
+    if let Ok(configured) = BaseUrl::parse(&config.base_url)
+        && configured != base_url
+    {
+        own_urls.push(configured);
+    }
+
     let content = root.join("content");
     if let Err(d) = guard.check_if_present(&content) {
         diagnostics.push(d);
@@ -353,7 +365,7 @@ pub fn load_cached(
                 slug,
                 &languages,
                 options,
-                config.build.minify,
+                (config.build.minify, &own_urls),
                 ui,
                 cache,
                 &mut d,
@@ -370,6 +382,7 @@ pub fn load_cached(
         root: root.to_path_buf(),
         config,
         base_url,
+        own_urls,
         languages,
         municipalities: loaded,
     })

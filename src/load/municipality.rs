@@ -13,7 +13,7 @@ use crate::load::{
     AssetFile, Document, DocumentCache, LoadOptions, LoadResult, LoadedMunicipality, display_of,
     key_diagnostic, read_text,
 };
-use crate::model::config::{MUNICIPALITY_KEYS, MunicipalityConfig};
+use crate::model::config::{BaseUrl, MUNICIPALITY_KEYS, MunicipalityConfig};
 use crate::model::language::{LanguageTable, is_language_code};
 use crate::model::ui_strings::UiStrings;
 
@@ -25,7 +25,7 @@ pub fn load_municipality(
     slug: &str,
     languages: &LanguageTable,
     options: &LoadOptions,
-    portal_minify: bool,
+    (portal_minify, own_urls): (bool, &[BaseUrl]),
     ui: &UiStrings,
     cache: Option<&DocumentCache>,
     diagnostics: &mut Vec<Diagnostic>,
@@ -57,6 +57,7 @@ pub fn load_municipality(
         bundles: &bundles,
         ui,
         minify: options.minify.unwrap_or(portal_minify),
+        own_urls,
     };
     let (documents, failed_keys) = parse_documents(&scope, &markdown, options, cache, diagnostics);
     let page_keys: BTreeSet<&str> = documents
@@ -80,6 +81,7 @@ pub fn load_municipality(
         ui,
         minify: options.minify.unwrap_or(portal_minify),
         derive_titles: false,
+        own_urls,
     };
     // News items may come from push notifications, which have only a text.
     let news_scope = crate::load::place::FileScope {

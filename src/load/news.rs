@@ -21,10 +21,20 @@ struct NewsFront {
     expires: Option<Day>,
     #[serde(default)]
     draft: bool,
+    /// Old URLs of the item's page in this file's language, redirected to it.
+    #[serde(default)]
+    aliases: Vec<String>,
 }
 
 /// The keys of a news item's source-language file.
-pub const NEWS_KEYS: &[&str] = &["title", "description", "date", "expires", "draft"];
+pub const NEWS_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "expires",
+    "draft",
+    "aliases",
+];
 
 /// Parse one file below `news/`; problems go to `diagnostics`.
 pub fn load_file(
@@ -71,6 +81,7 @@ pub fn load_file(
             description: front.description,
             body_start,
             draft: front.draft,
+            aliases: front.aliases,
         })
     })
 }

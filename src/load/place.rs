@@ -69,6 +69,9 @@ struct PlaceFront {
     exceptions: Vec<ExceptionFront>,
     #[serde(default)]
     draft: bool,
+    /// Old URLs of the item's page in this file's language, redirected to it.
+    #[serde(default)]
+    aliases: Vec<String>,
 }
 
 /// The keys of a place's source-language file.
@@ -88,6 +91,7 @@ pub const PLACE_KEYS: &[&str] = &[
     "opening_hours",
     "exceptions",
     "draft",
+    "aliases",
 ];
 
 /// The front matter of a translation of a place, event or news item: its texts, and
@@ -105,6 +109,8 @@ struct TextFront {
     machine_translated: bool,
     #[serde(default)]
     in_translation: bool,
+    #[serde(default)]
+    aliases: Vec<String>,
 }
 
 /// The keys of a translation file.
@@ -114,6 +120,7 @@ pub(crate) const TEXT_KEYS: &[&str] = &[
     "source_digest",
     "machine_translated",
     "in_translation",
+    "aliases",
 ];
 
 /// One file below `places/` (or `news/`), parsed.
@@ -141,6 +148,8 @@ pub struct FileScope<'a> {
     /// An empty `title` is made from the text's first sentence instead of being an
     /// error: news items, which may come from push notifications that have only a text.
     pub derive_titles: bool,
+    /// The portal's own addresses (see [`crate::load::LoadedPortal::own_urls`]).
+    pub own_urls: &'a [crate::model::config::BaseUrl],
 }
 
 /// The stem and language of `name` (`x.ar.md` → (`x`, `ar`); `x.md` → source).
@@ -211,6 +220,7 @@ pub(crate) fn render_body(
         alert_labels: strings.alert_labels(),
         table_label: strings.get("table"),
         minify: scope.minify,
+        own_urls: scope.own_urls,
     };
     markdown::render(&source, diagnostics)
 }
@@ -271,6 +281,8 @@ pub(crate) struct SourceFront<D> {
     pub description: Option<String>,
     pub body_start: usize,
     pub draft: bool,
+    /// Old URLs of the item's page, redirected to it.
+    pub aliases: Vec<String>,
 }
 
 /// Parse one file below `places/`, `events/` or `news/`: a translation by the rules
@@ -329,16 +341,18 @@ pub(crate) fn load_item_file<D>(
     let failed = problems.iter().any(Diagnostic::is_error);
     diagnostics.extend(problems);
     let data = front.data.filter(|_| !failed)?;
+    let mut source = Text::source(
+        display,
+        path,
+        (front.title, front.description),
+        (&text, front.body_start),
+        body,
+    );
+    source.aliases = front.aliases;
     Some(LoadedFile {
         stem,
         language,
-        text: Text::source(
-            display,
-            path,
-            (front.title, front.description),
-            (&text, front.body_start),
-            body,
-        ),
+        text: source,
         data: Some(data),
         draft: front.draft,
     })
@@ -372,6 +386,7 @@ pub fn load_file(
             description: front.description,
             body_start,
             draft: front.draft,
+            aliases: front.aliases,
         })
     })
 }
@@ -414,6 +429,7 @@ pub(crate) fn load_translation(
         source_digest: front.source_digest,
         machine_translated: front.machine_translated,
         in_translation: front.in_translation,
+        aliases: front.aliases,
     })
 }
 
@@ -450,7 +466,7 @@ pub(crate) const TITLE_HINT: &str = "the title is the heading, the browser tab a
 fn translation_hint(d: Diagnostic) -> Diagnostic {
     if d.message.contains("unknown field") {
         d.with_hint(
-            "a translation has only `title`, `description`, its text, and `source_digest`, `machine_translated` and `in_translation` as for pages; the other keys are set once, in the source-language file",
+            "a translation has only `title`, `description`, its text, `aliases`, and `source_digest`, `machine_translated` and `in_translation` as for pages; the other keys are set once, in the source-language file",
         )
     } else {
         d

@@ -311,6 +311,18 @@ struct Attribute<'h> {
     /// From the space before the name to the end of the value.
     whole: Range<usize>,
     value: Option<&'h str>,
+    /// Where the value is, without its quotes (empty at the name's end without one).
+    value_span: Range<usize>,
+}
+
+/// What [`RawHtml::scan_with`] finds that [`clean`] keeps and a reader follows, loads or
+/// links to: the `href` of an `<a>`, the `src` of an `<img>` (`srcset` is not kept), an
+/// `id`. The value is decoded (character references) as a browser reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kept {
+    Link { span: Range<usize>, url: String },
+    Image { span: Range<usize>, url: String },
+    Id(String),
 }
 
 impl RawHtml {
@@ -339,7 +351,21 @@ impl RawHtml {
         md_depth: usize,
         removals: &mut Vec<Removal>,
     ) -> Cow<'h, str> {
-        let mut cut: Vec<Range<usize>> = Vec::new();
+        self.scan_with(html, md_depth, removals, |_| None)
+    }
+
+    /// [`Self::scan`], telling `kept` every link, image and id that will be published;
+    /// where it returns a text for a link or image, that text replaces the URL as
+    /// written (the slot of an internal link).
+    pub fn scan_with<'h>(
+        &mut self,
+        html: &'h str,
+        md_depth: usize,
+        removals: &mut Vec<Removal>,
+        mut kept: impl FnMut(Kept) -> Option<String>,
+    ) -> Cow<'h, str> {
+        // What to cut out of `html` (replace with nothing, or with a slot).
+        let mut cut: Vec<(Range<usize>, Option<String>)> = Vec::new();
         let b = html.as_bytes();
         let mut i = 0;
         while i < b.len() && !self.plaintext {
@@ -405,7 +431,7 @@ impl RawHtml {
                 }
                 if self.too_deep.get(&name).is_some_and(|n| *n > 0) {
                     *self.too_deep.entry(name).or_default() -= 1;
-                    cut.push(start..end);
+                    cut.push((start..end, None));
                 } else if !ALLOWED_TAGS.contains(&name.as_str()) {
                     // A stray end tag (`</title>` to break out of a title): removed
                     // like its element would be.
@@ -424,7 +450,7 @@ impl RawHtml {
                         span: start..end,
                         what: Removed::TooDeep,
                     });
-                    cut.push(start..end);
+                    cut.push((start..end, None));
                     continue;
                 }
                 if RAW_TEXT.contains(&name.as_str()) {
@@ -441,43 +467,18 @@ impl RawHtml {
                 });
                 continue;
             }
-            let mut seen: Vec<&str> = Vec::new();
-            for a in &attrs {
-                // The parser keeps the first of two attributes with the same name.
-                if seen.contains(&a.name.as_str()) {
-                    continue;
-                }
-                seen.push(&a.name);
-                let is_url = URL_ATTRIBUTES.contains(&a.name.as_str());
-                let url = a.value.map(decode_char_refs).unwrap_or_default();
-                if is_url && !url_allowed(&a.name, &url) {
-                    removals.push(Removal {
-                        span: a.name_span.start..a.whole.end,
-                        what: Removed::Url {
-                            tag: name.clone(),
-                            attr: a.name.clone(),
-                            url,
-                        },
-                    });
-                    cut.push(a.whole.clone());
-                } else if !attribute_allowed(&name, &a.name) {
-                    removals.push(Removal {
-                        span: a.name_span.clone(),
-                        what: Removed::Attribute {
-                            tag: name.clone(),
-                            attr: a.name.clone(),
-                        },
-                    });
-                }
-            }
+            check_attributes(&name, &attrs, removals, &mut cut, &mut kept);
         }
         if cut.is_empty() {
             return Cow::Borrowed(html);
         }
         let mut out = String::with_capacity(html.len());
         let mut last = 0;
-        for r in cut {
+        for (r, with) in cut {
             out.push_str(&html[last..r.start]);
+            if let Some(with) = with {
+                out.push_str(&with);
+            }
             last = r.end;
         }
         out.push_str(&html[last..]);
@@ -514,6 +515,65 @@ impl RawHtml {
             }
         }
         false
+    }
+}
+
+/// Check the attributes `attrs` of an allowed element `name`: URLs outside the
+/// allow-list are cut (and reported), attributes `clean` removes reported, kept links,
+/// images and ids told to `kept`, and their URLs cut for the slot it returns.
+fn check_attributes(
+    name: &str,
+    attrs: &[Attribute<'_>],
+    removals: &mut Vec<Removal>,
+    cut: &mut Vec<(Range<usize>, Option<String>)>,
+    kept: &mut impl FnMut(Kept) -> Option<String>,
+) {
+    let mut seen: Vec<&str> = Vec::new();
+    for a in attrs {
+        // The parser keeps the first of two attributes with the same name.
+        if seen.contains(&a.name.as_str()) {
+            continue;
+        }
+        seen.push(&a.name);
+        let is_url = URL_ATTRIBUTES.contains(&a.name.as_str());
+        let url = match a.value {
+            Some(v) if is_url || a.name == "id" => decode_char_refs(v),
+            _ => String::new(),
+        };
+        if is_url && !url_allowed(&a.name, &url) {
+            removals.push(Removal {
+                span: a.name_span.start..a.whole.end,
+                what: Removed::Url {
+                    tag: name.to_string(),
+                    attr: a.name.clone(),
+                    url,
+                },
+            });
+            cut.push((a.whole.clone(), None));
+        } else if !attribute_allowed(name, &a.name) {
+            removals.push(Removal {
+                span: a.name_span.clone(),
+                what: Removed::Attribute {
+                    tag: name.to_string(),
+                    attr: a.name.clone(),
+                },
+            });
+        } else if let Some(found) = keep(name, &a.name, a.value_span.clone(), url)
+            && let Some(slot) = kept(found)
+        {
+            cut.push((a.value_span.clone(), Some(slot)));
+        }
+    }
+}
+
+/// What a reader follows, loads or links to in attribute `attr` (allowed) of element
+/// `tag` (allowed), whose value `url` (decoded) is at `span`.
+fn keep(tag: &str, attr: &str, span: Range<usize>, url: String) -> Option<Kept> {
+    match (tag, attr) {
+        ("a", "href") => Some(Kept::Link { span, url }),
+        ("img", "src") => Some(Kept::Image { span, url }),
+        (_, "id") if !url.is_empty() => Some(Kept::Id(url)),
+        _ => None,
     }
 }
 
@@ -565,6 +625,7 @@ fn attributes(html: &str, from: usize) -> (Vec<Attribute<'_>>, usize) {
             j += 1;
         }
         let mut value = None;
+        let mut value_span = i..i;
         if j < b.len() && b[j] == b'=' {
             i = j + 1;
             while i < b.len() && b[i].is_ascii_whitespace() {
@@ -575,6 +636,7 @@ fn attributes(html: &str, from: usize) -> (Vec<Attribute<'_>>, usize) {
                 let v = i + 1;
                 i = html[v..].find(q as char).map_or(b.len(), |e| v + e);
                 value = Some(&html[v..i]);
+                value_span = v..i;
                 i = (i + 1).min(b.len());
             } else {
                 let v = i;
@@ -582,6 +644,7 @@ fn attributes(html: &str, from: usize) -> (Vec<Attribute<'_>>, usize) {
                     i += 1;
                 }
                 value = Some(&html[v..i]);
+                value_span = v..i;
             }
         }
         attrs.push(Attribute {
@@ -589,6 +652,7 @@ fn attributes(html: &str, from: usize) -> (Vec<Attribute<'_>>, usize) {
             name_span,
             whole: before..i,
             value,
+            value_span,
         });
     }
 }

@@ -116,3 +116,43 @@ fn slots_and_allowed_urls_survive_cleaning() {
     assert!(!url_allowed("srcset", "a.png 1x, javascript:x 2x"));
     assert!(!url_allowed("srcset", "data:image/png;base64,AAAA 1x"));
 }
+
+#[test]
+fn kept_links_images_and_ids_are_told_and_replaced() {
+    let html = "<A Href=../x/ id=a>x</A><img src='p.png' srcset=\"q.png 2x\"><b id=\"&#x62;\">\
+<a href=\"jav&#x61;script:x\">j</a><script><a href=y></script><!-- <a href=z> --><q cite=c>q</q>";
+    let mut kept = Vec::new();
+    let mut r = Vec::new();
+    let out = RawHtml::new().scan_with(html, 0, &mut r, |k| {
+        let slot = match &k {
+            Kept::Link { .. } => Some("L".to_string()),
+            _ => None,
+        };
+        kept.push(k);
+        slot
+    });
+    assert_eq!(
+        kept,
+        [
+            Kept::Link {
+                span: 8..13,
+                url: "../x/".into()
+            },
+            Kept::Id("a".into()),
+            Kept::Image {
+                span: 34..39,
+                url: "p.png".into()
+            },
+            Kept::Id("b".into()),
+        ]
+    );
+    assert!(
+        out.starts_with("<A Href=L id=a>x</A><img src='p.png' srcset="),
+        "{out}"
+    );
+    // `srcset` is not kept by `clean`: reported, not told.
+    assert!(
+        r.iter()
+            .any(|r| matches!(&r.what, Removed::Attribute { attr, .. } if attr == "srcset"))
+    );
+}

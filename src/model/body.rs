@@ -20,6 +20,9 @@ pub enum LinkTarget {
     Asset { path: String },
     /// An anchor on the same page.
     Anchor(String),
+    /// An absolute link to the portal's own `base_url`: the output folder (or file) it
+    /// names, relative to the output root and decoded (`musterstadt/de/arbeit`).
+    Site { dir: String, anchor: Option<String> },
 }
 
 /// One internal link of a body.

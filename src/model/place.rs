@@ -253,6 +253,8 @@ pub struct Text {
     pub machine_translated: bool,
     /// `in_translation = true` (translations only).
     pub in_translation: bool,
+    /// `aliases`: old URLs of the item's page in this language, redirected to it.
+    pub aliases: Vec<String>,
 }
 
 impl Text {
@@ -275,6 +277,7 @@ impl Text {
             source_digest: None,
             machine_translated: false,
             in_translation: false,
+            aliases: Vec::new(),
         }
     }
 }

@@ -26,7 +26,7 @@ pub fn link_url(
     reader: LangIdx,
 ) -> Result<String, LinkError> {
     match &link.target {
-        LinkTarget::Anchor(anchor) => match check_anchor(m, from, reader, anchor)? {
+        LinkTarget::Anchor(anchor) => match find_anchor(m, from, reader, anchor)? {
             Anchor::Found => Ok(format!("#{}", utf8_percent_encode(anchor, FRAGMENT))),
             Anchor::NotYetTranslated => Ok("#".to_string()),
         },
@@ -85,7 +85,7 @@ pub fn link_url(
             };
             let mut url = localized.url.clone();
             if let Some(anchor) = anchor {
-                let found = check_anchor(m, target, lang, anchor).map_err(|e| LinkError {
+                let found = find_anchor(m, target, lang, anchor).map_err(|e| LinkError {
                     message: format!("link to `{}`: {}", link.written, e.message),
                     hint: e.hint,
                 })?;
@@ -95,6 +95,9 @@ pub fn link_url(
                 }
             }
             Ok(url)
+        }
+        LinkTarget::Site { dir, anchor } => {
+            crate::resolve::site_links::site_url(m, link, dir, anchor.as_deref())
         }
         LinkTarget::Asset { path } => {
             let Some(&asset) = m.asset_paths.get(path.as_str()) else {
@@ -221,7 +224,7 @@ pub fn anchor_not_yet_translated(
         }
         _ => return None,
     };
-    let Ok(Anchor::NotYetTranslated) = check_anchor(m, target, lang, anchor) else {
+    let Ok(Anchor::NotYetTranslated) = find_anchor(m, target, lang, anchor) else {
         return None;
     };
     let (shown, t) = m.shown(target, lang)?;
@@ -233,7 +236,18 @@ pub fn anchor_not_yet_translated(
     ))
 }
 
-fn check_anchor(
+/// Whether `anchor` is on `page` in the text readers of `lang` are shown: `Ok(false)`
+/// when it is not yet translated (see [`Anchor::NotYetTranslated`]).
+pub(crate) fn check_anchor(
+    m: &Municipality,
+    page: PageId,
+    lang: LangIdx,
+    anchor: &str,
+) -> Result<bool, LinkError> {
+    find_anchor(m, page, lang, anchor).map(|a| matches!(a, Anchor::Found))
+}
+
+fn find_anchor(
     m: &Municipality,
     page: PageId,
     lang: LangIdx,

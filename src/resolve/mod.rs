@@ -8,6 +8,7 @@ pub mod news;
 pub mod paths;
 pub mod place;
 pub mod review;
+pub mod site_links;
 pub mod translation;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -183,6 +184,9 @@ pub fn resolve_municipality(
         &order,
         diagnostics,
     );
+    let item_redirects =
+        crate::resolve::paths::collect_item_redirects(&municipality, base_url, diagnostics);
+    municipality.redirects.extend(item_redirects);
     check_municipality(&municipality, loaded, diagnostics);
     municipality
 }

@@ -8,9 +8,11 @@ use std::path::{Path, PathBuf};
 use crate::base::diagnostics::{Diagnostic, Severity};
 use crate::model::config::BaseUrl;
 use crate::model::language::Language;
-use crate::model::{Municipality, Page, Redirect};
+use crate::model::{LangIdx, Municipality, Page, Redirect};
 use crate::resolve::read_source;
 
+/// The redirects of the pages' aliases (`aliases` in a page's front matter: old URLs
+/// of the page in that file's language).
 pub(crate) fn collect_redirects(
     pages: &[Page],
     municipality: &str,
@@ -25,43 +27,108 @@ pub(crate) fn collect_redirects(
             let Some(target) = &page.localized[lang] else {
                 continue;
             };
+            let file = (t.file.as_path(), t.path.as_path());
             for alias in &t.front.aliases {
-                let trimmed = alias.trim_matches('/');
-                let valid = alias.starts_with('/')
-                    && !trimmed.is_empty()
-                    && !trimmed
-                        .split('/')
-                        .any(|s| s.is_empty() || s == "." || s == "..");
-                if !valid {
-                    diagnostics.push(
-                        Diagnostic::file(
-                            Severity::Error,
-                            &t.file,
-                            format!("alias `{alias}` is not a path from the site root"),
-                        )
-                        .with_hint(format!(
-                            "write old URLs like \"/{municipality}/{}/old-name/\"",
-                            languages[lang].code
-                        )),
-                    );
-                    continue;
+                let hint = (municipality, languages[lang].code.as_str());
+                if let Some(r) = redirect(alias, &target.url, file, base_url, hint, diagnostics) {
+                    redirects.push(r);
                 }
-                let dir = trimmed
-                    .strip_prefix(base_url.path.trim_start_matches('/'))
-                    .unwrap_or(trimmed)
-                    .trim_start_matches('/')
-                    .to_string();
-                redirects.push(Redirect {
-                    dir,
-                    to: target.url.clone(),
-                    file: t.file.clone(),
-                    path: t.path.clone(),
-                    alias: alias.clone(),
-                });
             }
         }
     }
     redirects
+}
+
+/// The redirects of the aliases of places, events and news items (`aliases` in their
+/// files: old URLs of the item's page in that file's language).
+pub(crate) fn collect_item_redirects(
+    m: &Municipality,
+    base_url: &BaseUrl,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Redirect> {
+    use crate::model::{event, news, place};
+    let places = m
+        .places
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (&p.texts, (|m, l, i| place::place_url(m, l, i)) as UrlOf, i));
+    let events = m
+        .events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (&e.texts, (|m, l, i| event::event_url(m, l, i)) as UrlOf, i));
+    let news = m
+        .news
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (&n.texts, (|m, l, i| news::item_url(m, l, i)) as UrlOf, i));
+    let mut redirects = Vec::new();
+    for (texts, url_of, i) in places.chain(events).chain(news) {
+        for (lang, t) in texts.iter().enumerate() {
+            let Some(t) = t else { continue };
+            if t.aliases.is_empty() {
+                continue;
+            }
+            let Some(to) = url_of(m, lang, i) else {
+                continue;
+            };
+            let file = (t.file.as_path(), t.path.as_path());
+            let hint = (m.slug.as_str(), m.languages[lang].code.as_str());
+            for alias in &t.aliases {
+                if let Some(r) = redirect(alias, &to, file, base_url, hint, diagnostics) {
+                    redirects.push(r);
+                }
+            }
+        }
+    }
+    redirects
+}
+
+/// The URL path of an item's page in a language.
+type UrlOf = fn(&Municipality, LangIdx, usize) -> Option<String>;
+
+/// The redirect of `alias`, written in `file` (shown, on disk), to `to`; `None` (and an
+/// error, whose hint names the municipality and language of `hint`) when it is not a
+/// path from the site root.
+fn redirect(
+    alias: &str,
+    to: &str,
+    (file, path): (&Path, &Path),
+    base_url: &BaseUrl,
+    (municipality, language): (&str, &str),
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Redirect> {
+    let trimmed = alias.trim_matches('/');
+    let valid = alias.starts_with('/')
+        && !trimmed.is_empty()
+        && !trimmed
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == "..");
+    if !valid {
+        diagnostics.push(
+            Diagnostic::file(
+                Severity::Error,
+                file,
+                format!("alias `{alias}` is not a path from the site root"),
+            )
+            .with_hint(format!(
+                "write old URLs like \"/{municipality}/{language}/old-name/\""
+            )),
+        );
+        return None;
+    }
+    let dir = trimmed
+        .strip_prefix(base_url.path.trim_start_matches('/'))
+        .unwrap_or(trimmed)
+        .trim_start_matches('/')
+        .to_string();
+    Some(Redirect {
+        dir,
+        to: to.to_string(),
+        file: file.to_path_buf(),
+        path: path.to_path_buf(),
+        alias: alias.to_string(),
+    })
 }
 
 /// Files wegweiser writes besides the pages' `index.html` (the site's root files and

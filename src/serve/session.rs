@@ -460,7 +460,7 @@ impl Session {
             &rel,
             &sources.portal.languages,
             &options,
-            sources.portal.config.build.minify,
+            (sources.portal.config.build.minify, &sources.portal.own_urls),
             &self.ui,
             &self.cache,
         );
@@ -507,7 +507,7 @@ impl Session {
                     slug,
                     &sources.portal.languages,
                     &options,
-                    sources.portal.config.build.minify,
+                    (sources.portal.config.build.minify, &sources.portal.own_urls),
                     &self.ui,
                     Some(&self.cache),
                     &mut problems,

@@ -147,13 +147,23 @@ fn plan_file(
     } else {
         crate::load::front_matter::Syntax::Toml
     };
+    // Places, events and news items keep only their old URLs beside the texts.
+    let item_text = match t {
+        Translatable::Page(_) => None,
+        Translatable::Event(i) => m.events[i].texts[lang].as_ref(),
+        Translatable::Place(i) => m.places[i].texts[lang].as_ref(),
+        Translatable::News(i) => m.news[i].texts[lang].as_ref(),
+    };
+    let item_front = item_text.map(|x| FrontMatter {
+        aliases: x.aliases.clone(),
+        ..Default::default()
+    });
     let new = NewTranslation {
         title: &title,
         description: description.as_deref(),
-        // Only pages have front matter of their own beside the texts.
         kept: match t {
             Translatable::Page(id) => m.pages[id].translations[lang].as_ref().map(|x| &x.front),
-            _ => None,
+            _ => item_front.as_ref(),
         },
         source_digest: made_from,
     };

@@ -54,6 +54,10 @@ pub fn markdown(data: &[u8], xss: bool) {
         diagnostics.push(d);
     }
     let languages: Vec<String> = LANGUAGES.iter().map(|l| l.to_string()).collect();
+    let own_urls = [
+        wegweiser::model::config::BaseUrl::parse("https://musterstadt.example/portal")
+            .expect("a valid base URL"),
+    ];
     for minify in [false, true] {
         let src = Source {
             display_path: path,
@@ -64,6 +68,7 @@ pub fn markdown(data: &[u8], xss: bool) {
             alert_labels: ["Hinweis", "Tipp", "Wichtig", "Warnung", "Vorsicht"],
             table_label: "Tabelle",
             minify,
+            own_urls: &own_urls,
         };
         let body = markdown::render(&src, &mut diagnostics);
         for link in &body.links {
@@ -87,6 +92,13 @@ pub fn markdown(data: &[u8], xss: bool) {
             ),
             LinkTarget::Asset { path } => format!("/m/de/{path}"),
             LinkTarget::Anchor(a) => format!("#{a}"),
+            LinkTarget::Site { dir, anchor } => format!(
+                "/{dir}/{}",
+                anchor
+                    .as_deref()
+                    .map(|a| format!("#{a}"))
+                    .unwrap_or_default()
+            ),
         });
         for anchor in &body.anchors {
             let _ = slug::anchor_id(anchor);
