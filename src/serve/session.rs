@@ -704,8 +704,17 @@ impl Session {
                 self.search_pending.extend(deferred.iter().copied());
                 let written = sink.into_files();
                 let base = &sources.site.base_url.path;
+                // A file rendered again as it was keeps its note (most pages after a
+                // title edit, every QR code): a note depends on path and bytes alone
+                // (not so a copied file: its bytes are on disk).
                 let noted: Vec<(String, offline::FileInfo)> = written
                     .iter()
+                    .filter(|(rel, file)| {
+                        scope == RenderScope::All
+                            || self.offline.get(rel).is_none()
+                            || !matches!((self.files.get(rel), file),
+                                (Some(Served::Bytes(a)), Served::Bytes(b)) if a == b)
+                    })
                     .filter_map(|(rel, file)| {
                         let bytes = file.read().ok()?;
                         Some((rel.clone(), offline::file_info(base, rel, &bytes)))
