@@ -249,6 +249,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, Str
             "--translated" => translated = parse_number(&flag, &value, 0, 100)?,
             "--seed" => seed = parse_number(&flag, &value, 0, u64::MAX)?,
             "--actors" => actors = Some(parse_number(&flag, &value, 1, 999)?),
+            "--plain" => return Err("`--plain` takes no value".to_owned()),
             "--out" if value.is_empty() => return Err("`--out` must not be empty".to_owned()),
             "--out" => out = Some(PathBuf::from(value)),
             _ => return Err(format!("unknown argument `{flag}`")),
@@ -2558,6 +2559,16 @@ mod tests {
         assert!(parse(&["--out", "x", "--languages", "de,DE"]).is_err());
         assert!(parse(&["--out", "x", "--languages", "de,en,de"]).is_err());
         assert!(parse(&["--out", "x", "--bogus"]).is_err());
+        assert!(parse(&["--out", "x", "--plain=yes"]).is_err());
+        assert!(parse(&["--out", "x", "--actors", "0"]).is_err());
+        assert!(matches!(
+            parse(&["--out", "x", "--plain"]),
+            Ok(Command::Run(Config {
+                plain: true,
+                actors: 41,
+                ..
+            }))
+        ));
         assert!(matches!(parse(&["--help"]), Ok(Command::Help)));
         assert!(matches!(
             parse(&["--out=x", "--languages=uk,de-si"]),
