@@ -1,13 +1,16 @@
 //! `wegweiser serve` on a generated portal of 10,000 pages (5 municipalities × 250
-//! pages × 8 languages): `cargo bench --bench serve`. See docs/performance.md.
+//! pages × 8 languages, with actors, review dates, events, places and news as
+//! `examples/gen-portal.rs` makes them by default; `SERVE_BENCH_PLAIN=1`: pages only,
+//! the shape before them): `cargo bench --bench serve`. See docs/performance.md.
 //!
 //! Measures, and prints as a table (medians, and the 90th percentile of the edits):
 //! - the first build of `serve` (into memory) against `build --no-minify` (to disk);
 //! - save → served: the time from writing a page's file to the server answering a
 //!   request for that page with the new text, through the real file watcher and HTTP
 //!   (as a browser: wait for the reload event, then ask for the page),
-//!   for an edit of the text (that page is rebuilt) and of the title (its
-//!   municipality is rebuilt);
+//!   for an edit of the text (that page is rebuilt), of the title (its
+//!   municipality is rebuilt), of the page's actor (the page and the pages of its old
+//!   and new actor) and of its `reviewed` date (the page and its actor's page);
 //! - save → search bundles in place: until the `search` event, for both edits (their
 //!   bundles are indexed after the pages are served; the next edit waits for it).
 //!
@@ -30,10 +33,12 @@ mod gen_portal;
 
 fn workload() -> PathBuf {
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-bench-portal");
+    let plain = std::env::var_os("SERVE_BENCH_PLAIN").is_some_and(|v| v != "0");
     let args = ["--municipalities", "5", "--pages", "250", "--out"]
         .iter()
         .map(ToString::to_string)
-        .chain([out.display().to_string()]);
+        .chain([out.display().to_string()])
+        .chain(plain.then(|| "--plain".to_string()));
     match gen_portal::parse_args(args) {
         Ok(gen_portal::Command::Run(config)) => {
             gen_portal::generate(&config).expect("workload generated");
@@ -43,18 +48,22 @@ fn workload() -> PathBuf {
     out
 }
 
-fn median(times: &mut [Duration]) -> Duration {
-    times.sort();
-    times[times.len() / 2]
+fn median(times: &mut [Duration]) -> Option<Duration> {
+    percentile(times, 50)
 }
 
-fn percentile(times: &mut [Duration], p: usize) -> Duration {
+/// `None` when nothing was measured.
+fn percentile(times: &mut [Duration], p: usize) -> Option<Duration> {
     times.sort();
-    times[(times.len() * p / 100).min(times.len() - 1)]
+    let at = (times.len() * p / 100).min(times.len().checked_sub(1)?);
+    Some(times[at])
 }
 
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+fn ms(d: Option<Duration>) -> String {
+    d.map_or_else(
+        || "–".to_string(),
+        |d| format!("{:.1} ms", d.as_secs_f64() * 1000.0),
+    )
 }
 
 fn get(address: SocketAddr, path: &str) -> String {
@@ -65,8 +74,8 @@ fn get(address: SocketAddr, path: &str) -> String {
     body
 }
 
-/// A page file of the source language and its URL path.
-fn a_page(root: &Path) -> (PathBuf, String) {
+/// A page file of the source language, its URL path and its language.
+fn a_page(root: &Path) -> (PathBuf, String, String) {
     let options = BuildOptions {
         root: root.to_path_buf(),
         ..Default::default()
@@ -89,7 +98,7 @@ fn a_page(root: &Path) -> (PathBuf, String) {
         .split_once("://")
         .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
         .unwrap_or(url);
-    (root.join(file), path)
+    (root.join(file), path, m.languages[lang].code.clone())
 }
 
 fn main() {
@@ -139,7 +148,7 @@ fn main() {
     }
 
     // Save → served, through the watcher and HTTP.
-    let (file, path) = a_page(&root);
+    let (file, path, language) = a_page(&root);
     let original = std::fs::read_to_string(&file).expect("page file");
     let mut options = ServeOptions::new(BuildOptions {
         root: root.clone(),
@@ -217,6 +226,49 @@ fn main() {
         &|i| format!("Bench {i} "),
         true,
     );
+    // Who provides the page: another actor on every save (the page lists them, with a
+    // link to their page).
+    let without_actor: String = original
+        .lines()
+        .filter(|l| !l.starts_with("actor = ") && !l.starts_with("actors = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let plain = std::env::var_os("SERVE_BENCH_PLAIN").is_some_and(|v| v != "0");
+    let mut measure = |edit: &dyn Fn(&str, usize) -> String, marker: &dyn Fn(usize) -> String| {
+        // A portal without actors has none to change.
+        if plain {
+            (Vec::new(), Vec::new())
+        } else {
+            measure(edit, marker, false)
+        }
+    };
+    let (mut actor_edits, _) = measure(
+        &|_, i| {
+            without_actor.replacen(
+                "\ntitle = ",
+                &format!("\nactor = \"actor-{:02}\"\ntitle = ", 1 + i % 2),
+                1,
+            )
+        },
+        &|i| format!("/actors/actor-{:02}/", 1 + i % 2),
+    );
+    // When the page was last checked: another day on every save.
+    let without_reviewed: String = without_actor
+        .lines()
+        .filter(|l| !l.starts_with("reviewed = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let day = |i: usize| format!("2026-03-{:02}", 1 + i % 28);
+    let (mut review_edits, _) = measure(
+        &|_, i| {
+            without_reviewed.replacen(
+                "\ntitle = ",
+                &format!("\nactor = \"actor-01\"\nreviewed = {}\ntitle = ", day(i)),
+                1,
+            )
+        },
+        &|i| wegweiser::output::remind::local_date(&language, &day(i)),
+    );
     std::fs::write(&file, &original).expect("restores");
     server.stop();
 
@@ -250,5 +302,15 @@ fn main() {
         "| save → search bundles in place, title of a page | {} | {} |",
         ms(median(&mut title_indexed)),
         ms(percentile(&mut title_indexed, 90))
+    );
+    println!(
+        "| save → served, actor of a page | {} | {} |",
+        ms(median(&mut actor_edits)),
+        ms(percentile(&mut actor_edits, 90))
+    );
+    println!(
+        "| save → served, review date of a page | {} | {} |",
+        ms(median(&mut review_edits)),
+        ms(percentile(&mut review_edits, 90))
     );
 }

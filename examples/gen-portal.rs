@@ -7,6 +7,13 @@
 //! Markdown (headings with explicit ids, lists, tables, alerts, emphasis, relative and
 //! external links) written in the right script for each language, and every link resolves.
 //!
+//! By default the portal is like a real one (issue 26): `actors.toml` with tens of
+//! actors, every section and most pages naming their actor (some two), `reviewed` dates
+//! on the source files (a quarter of them overdue, a tenth never reviewed), events with
+//! recurrence, places with opening hours, news items, and translations stamped with
+//! their source's digest, a few of them outdated or machine-made. `--plain` writes the
+//! pages alone, as before (every translation then unstamped, so outdated).
+//!
 //! The same flags always give byte-identical output: all randomness comes from a small
 //! splitmix64 generator seeded from `--seed`, and nothing depends on time or hash order.
 //!
@@ -17,7 +24,8 @@
 //!     --languages de,en,ar,uk,tr,fa,ru,fr --out target/portal
 //! ```
 //!
-//! Run `gen-portal --help` for all flags. Only the standard library is used.
+//! Run `gen-portal --help` for all flags. Only the standard library is used, and
+//! wegweiser's own digest of a source (`wegweiser::model::translation::digest`).
 
 #![forbid(unsafe_code)]
 
@@ -46,7 +54,17 @@ OPTIONS:
     --translated PERCENT   share of (page, language) pairs with a translation
                            file, 0-100 [default: 80]
     --seed N               seed for the generator [default: 1]
+    --actors N             integration actors per municipality, 1-999
+                           [default: a sixth of --pages, at least 2, at most 60]
+    --plain                pages only, as before the realistic default: no actors,
+                           review dates, events, places, news or source digests
+                           (every translation is then outdated)
     -h, --help             print this help
+
+By default the portal is like a real one: actors.toml with tens of actors, every
+section and page assigned to one or two of them, review dates on the source files (some
+overdue, a few never reviewed), events with recurrence, places with opening hours, news
+items, and translations stamped with their source's digest (a few of them outdated).
 
 Languages without a built-in word list (anything but de, en, ar, uk, tr, fa, ru, fr and
 their variants such as de-si) get English text; wegweiser must know their codes.
@@ -151,6 +169,10 @@ pub struct Config {
     translated: u32,
     seed: u64,
     out: PathBuf,
+    /// Pages only (`--plain`): the shape before actors, events, places and news.
+    plain: bool,
+    /// Actors per municipality (`--actors`).
+    actors: usize,
 }
 
 #[derive(Debug)]
@@ -197,6 +219,8 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, Str
     let mut translated: u32 = 80;
     let mut seed: u64 = 1;
     let mut out = None;
+    let mut actors = None;
+    let mut plain = false;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -207,6 +231,10 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, Str
         };
         if flag == "--help" || flag == "-h" {
             return Ok(Command::Help);
+        }
+        if flag == "--plain" && inline.is_none() {
+            plain = true;
+            continue;
         }
         let value = match inline {
             Some(value) => value,
@@ -220,6 +248,8 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, Str
             "--languages" => languages = value,
             "--translated" => translated = parse_number(&flag, &value, 0, 100)?,
             "--seed" => seed = parse_number(&flag, &value, 0, u64::MAX)?,
+            "--actors" => actors = Some(parse_number(&flag, &value, 1, 999)?),
+            "--plain" => return Err("`--plain` takes no value".to_owned()),
             "--out" if value.is_empty() => return Err("`--out` must not be empty".to_owned()),
             "--out" => out = Some(PathBuf::from(value)),
             _ => return Err(format!("unknown argument `{flag}`")),
@@ -232,6 +262,8 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, Str
         translated,
         seed,
         out: out.ok_or("`--out DIR` is required")?,
+        plain,
+        actors: actors.unwrap_or((pages / 6).clamp(2, 60)),
     }))
 }
 
@@ -552,6 +584,10 @@ pub struct Stats {
     files: usize,
     bytes: u64,
     html_pages: usize,
+    actors: usize,
+    places: usize,
+    events: usize,
+    news: usize,
 }
 
 #[derive(Clone, Copy)]
@@ -665,12 +701,14 @@ fn marker(config: &Config) -> String {
     let codes: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
     format!(
         "gen-portal output; this folder is replaced on the next run\n\
-         municipalities={} pages={} languages={} translated={} seed={}\n",
+         municipalities={} pages={} languages={} translated={} seed={} actors={} plain={}\n",
         config.municipalities,
         config.pages,
         codes.join(","),
         config.translated,
-        config.seed
+        config.seed,
+        config.actors,
+        config.plain
     )
 }
 
@@ -722,17 +760,38 @@ fn write_municipality(config: &Config, m: &Municipality, writer: &mut Writer) ->
         toml.as_bytes(),
         Kind::Config,
     )?;
+    if !config.plain {
+        write_extras(config, m, writer)?;
+    }
+    let source = &config.languages[0];
+    let start = render_start(config, m, source, &start_meta(config));
+    let start_title = start_title(m, source);
     for (index, lang) in config.languages.iter().enumerate() {
         if is_translated(config, TAG_TRANSLATE_START, m, 0, index) {
-            let text = render_start(config, m, lang);
+            let text = match index {
+                0 => start.clone(),
+                _ => {
+                    let meta = translation_meta(config, m, 0, index, &start_title, &start);
+                    render_start(config, m, lang, &meta)
+                }
+            };
             let path = format!("{root}/_index.{}.md", lang.code);
             writer.write(&path, text.as_bytes(), markdown(index))?;
         }
     }
     for section in &m.sections {
+        let source_text = render_section(config, m, section, 0, &section_meta(config, m, section));
+        let title = section_title(config, m, section, source);
+        let item = 100_000 + section.number as u64;
         for (index, lang) in config.languages.iter().enumerate() {
             if is_translated(config, TAG_TRANSLATE_SECTION, m, section.number, index) {
-                let text = render_section(config, m, section, index);
+                let text = match index {
+                    0 => source_text.clone(),
+                    _ => {
+                        let meta = translation_meta(config, m, item, index, &title, &source_text);
+                        render_section(config, m, section, index, &meta)
+                    }
+                };
                 let path = format!("{root}/{}/_index.{}.md", section.dir, lang.code);
                 writer.write(&path, text.as_bytes(), markdown(index))?;
             }
@@ -740,9 +799,18 @@ fn write_municipality(config: &Config, m: &Municipality, writer: &mut Writer) ->
     }
     for page in &m.pages {
         let skeleton = Skeleton::plan(config, m, page);
+        let source_text = render_page(config, m, page, &skeleton, 0, &page_meta(config, m, page));
+        let title = page_title(config, m, page, source);
         for (index, lang) in config.languages.iter().enumerate() {
             if is_translated(config, TAG_TRANSLATE_PAGE, m, page.number, index) {
-                let text = render_page(config, m, page, &skeleton, index);
+                let text = match index {
+                    0 => source_text.clone(),
+                    _ => {
+                        let item = page.number as u64;
+                        let meta = translation_meta(config, m, item, index, &title, &source_text);
+                        render_page(config, m, page, &skeleton, index, &meta)
+                    }
+                };
                 let path = format!("{root}/{}", m.page_file(page, lang));
                 writer.write(&path, text.as_bytes(), markdown(index))?;
             }
@@ -774,6 +842,13 @@ fn print_summary(config: &Config, stats: &Stats) {
     println!("  source files        {}", stats.source_files);
     println!("  translation files   {}", stats.translation_files);
     println!("  assets              {}", stats.assets);
+    if !config.plain {
+        println!(
+            "  actors, places, events, news: {}, {}, {}, {} (each with a page in every \
+             language, and their lists)",
+            stats.actors, stats.places, stats.events, stats.news
+        );
+    }
     println!("  total files         {}", stats.files);
     println!("  total bytes         {}", stats.bytes);
     println!(
@@ -784,6 +859,461 @@ fn print_summary(config: &Config, stats: &Stats) {
         stats.sections + stats.municipalities,
         2 + stats.municipalities
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// A realistic portal: actors, review dates, events, places, news, source digests
+// ---------------------------------------------------------------------------------------
+
+const TAG_ACTOR: u64 = 20;
+const TAG_REVIEW: u64 = 21;
+const TAG_PLACE: u64 = 22;
+const TAG_EVENT: u64 = 23;
+const TAG_TRANSLATE_ITEM: u64 = 25;
+const TAG_STAMP: u64 = 26;
+
+/// Share (percent) of stamped translations made from an older version of their source.
+const OUTDATED_PERCENT: u32 = 6;
+/// Share (percent) of stamped translations marked as made by a machine.
+const MACHINE_PERCENT: u32 = 3;
+const ACTOR_KINDS: [&str; 5] = [
+    "authority",
+    "education",
+    "volunteer",
+    "counselling",
+    "other",
+];
+const PLACE_CATEGORIES: [&str; 6] = [
+    "authority",
+    "counselling",
+    "education",
+    "health",
+    "leisure",
+    "other",
+];
+
+fn places_of(config: &Config) -> usize {
+    if config.plain {
+        0
+    } else {
+        (config.pages / 30).clamp(1, 12)
+    }
+}
+
+fn events_of(config: &Config) -> usize {
+    if config.plain {
+        0
+    } else {
+        (config.pages / 25).clamp(1, 12)
+    }
+}
+
+fn news_of(config: &Config) -> usize {
+    if config.plain {
+        0
+    } else {
+        (config.pages / 40).clamp(1, 8)
+    }
+}
+
+fn actor_id(number: usize) -> String {
+    format!("actor-{number:02}")
+}
+
+/// A random actor of the municipality (1-based).
+fn pick_actor(config: &Config, rng: &mut Rng) -> usize {
+    rng.range(1, config.actors)
+}
+
+/// A day as a TOML date: in 2025 for a quarter of them (overdue with the default
+/// interval of 12 months), else in the first eleven months of 2026.
+fn review_day(rng: &mut Rng) -> String {
+    let (year, months) = if rng.chance(25) {
+        (2025, 12)
+    } else {
+        (2026, 11)
+    };
+    format!("{year}-{:02}-{:02}", rng.range(1, months), rng.range(1, 28))
+}
+
+/// Front matter of a page's source-language file: its actor or actors, when it was
+/// reviewed (nine in ten), sometimes its own interval.
+fn page_meta(config: &Config, m: &Municipality, page: &Page) -> String {
+    if config.plain {
+        return String::new();
+    }
+    let mut rng = Rng::derive(&[config.seed, TAG_REVIEW, m.key(), page.number as u64]);
+    let mut meta = String::new();
+    match rng.below(100) {
+        // The section's actor.
+        0..15 => {}
+        15..25 if config.actors > 1 => {
+            let first = pick_actor(config, &mut rng);
+            let second = first % config.actors + 1;
+            let _ = writeln!(
+                meta,
+                "actors = [\"{}\", \"{}\"]",
+                actor_id(first),
+                actor_id(second)
+            );
+        }
+        _ => {
+            let _ = writeln!(
+                meta,
+                "actor = \"{}\"",
+                actor_id(pick_actor(config, &mut rng))
+            );
+        }
+    }
+    if rng.chance(90) {
+        let _ = writeln!(meta, "reviewed = {}", review_day(&mut rng));
+    }
+    if rng.chance(8) {
+        meta.push_str("review_interval = \"6 months\"\n");
+    }
+    meta
+}
+
+/// Front matter of a section's source-language file: the actor of everything below it.
+fn section_meta(config: &Config, m: &Municipality, section: &Section) -> String {
+    if config.plain {
+        return String::new();
+    }
+    let mut rng = Rng::derive(&[config.seed, TAG_ACTOR, m.key(), section.number as u64]);
+    let mut meta = format!("actor = \"{}\"\n", actor_id(pick_actor(config, &mut rng)));
+    if rng.chance(80) {
+        let _ = writeln!(meta, "reviewed = {}", review_day(&mut rng));
+    }
+    if section.parent.is_none() && rng.chance(20) {
+        meta.push_str("review_interval = \"6 months\"\n");
+    }
+    meta
+}
+
+fn start_meta(config: &Config) -> String {
+    if config.plain {
+        return String::new();
+    }
+    "actor = \"actor-01\"\nreviewed = 2026-10-01\n".to_owned()
+}
+
+fn start_title(m: &Municipality, lang: &Language) -> String {
+    let (before, after) = lang.lex.welcome;
+    format!("{before}{}{after}", m.name)
+}
+
+/// The body of a generated file: what follows its front matter.
+fn body_of(text: &str) -> &str {
+    text.strip_prefix("+++\n")
+        .and_then(|rest| rest.split_once("\n+++\n"))
+        .map_or(text, |(_, body)| body)
+}
+
+/// Front matter of a translation: the digest of its source (`source` the source file's
+/// text), as `wegweiser translations stamp` writes it; for a few translations the digest
+/// of an older source (they are outdated), for a few `machine_translated`.
+fn translation_meta(
+    config: &Config,
+    m: &Municipality,
+    item: u64,
+    index: usize,
+    title: &str,
+    source: &str,
+) -> String {
+    if config.plain {
+        return String::new();
+    }
+    let lang = &config.languages[index];
+    let mut rng = Rng::derive(&[config.seed, TAG_STAMP, m.key(), item, lang.key]);
+    let digest = if rng.chance(OUTDATED_PERCENT) {
+        wegweiser::model::translation::digest(title, "An older version of the text.")
+    } else {
+        wegweiser::model::translation::digest(title, body_of(source))
+    };
+    let mut meta = format!("source_digest = \"{digest}\"\n");
+    if rng.chance(MACHINE_PERCENT) {
+        meta.push_str("machine_translated = true\n");
+    }
+    meta
+}
+
+/// A few sentences of text in `lang`.
+fn text_block(rng: &mut Rng, lang: &Language, sentences: usize) -> String {
+    let mut text = String::new();
+    for i in 0..sentences {
+        if i > 0 {
+            text.push(' ');
+        }
+        text.push_str(&sentence(rng, lang, 8, 16));
+    }
+    text.push('\n');
+    text
+}
+
+/// A file with front matter `front` (lines, without the `+++`) and `body`.
+fn item_file(title: &str, description: &str, front: &str, body: &str) -> String {
+    format!(
+        "+++\ntitle = {}\ndescription = {}\n{front}+++\n{body}",
+        toml_string(title),
+        toml_string(description)
+    )
+}
+
+/// An event, place or news item: the source file from its data (`front`), and each
+/// translation that exists, stamped with the source's digest.
+fn write_item(
+    config: &Config,
+    m: &Municipality,
+    writer: &mut Writer,
+    folder: &str,
+    name: &str,
+    item: u64,
+    front: &str,
+) -> io::Result<()> {
+    let root = format!("content/{}/{folder}", m.folder);
+    let mut source = None;
+    for (index, lang) in config.languages.iter().enumerate() {
+        let key = 1_000_000 * (item / 1_000_000 + 1) + item;
+        if !is_translated(config, TAG_TRANSLATE_ITEM, m, key as usize, index) {
+            continue;
+        }
+        let mut rng = Rng::derive(&[config.seed, TAG_TRANSLATE_ITEM, m.key(), item, lang.key]);
+        let title = phrase(&mut rng, lang, 2, 4);
+        let description = plain_sentence(&mut rng, lang, 6, 12);
+        let sentences = rng.range(2, 5);
+        let body = text_block(&mut rng, lang, sentences);
+        let text = match &source {
+            None => {
+                let text = item_file(&title, &description, front, &body);
+                source = Some((title, text.clone()));
+                text
+            }
+            Some((source_title, source_text)) => {
+                let meta = translation_meta(config, m, item, index, source_title, source_text);
+                item_file(&title, &description, &meta, &body)
+            }
+        };
+        let path = format!("{root}/{name}.{}.md", lang.code);
+        writer.write(&path, text.as_bytes(), markdown(index))?;
+    }
+    Ok(())
+}
+
+/// actors.toml, places, events and news of a municipality.
+fn write_extras(config: &Config, m: &Municipality, writer: &mut Writer) -> io::Result<()> {
+    let root = format!("content/{}", m.folder);
+    let source = &config.languages[0];
+    let mut toml = String::from("# Integration actors written by gen-portal.\n");
+    for number in 1..=config.actors {
+        let mut rng = Rng::derive(&[config.seed, TAG_ACTOR, m.key(), 1_000 + number as u64]);
+        let id = actor_id(number);
+        let name = format!("{} {}", phrase(&mut rng, source, 1, 3), m.name);
+        let _ = write!(
+            toml,
+            "\n[[actor]]\nid = \"{id}\"\nname = {}\nkind = \"{}\"\n\
+             email = \"{id}@{}.bench.example.org\"\nphone = \"+49 30 555 {:04}\"\n",
+            toml_string(&name),
+            ACTOR_KINDS[(number - 1) % ACTOR_KINDS.len()],
+            m.folder,
+            number
+        );
+        if rng.chance(60) {
+            let _ = writeln!(
+                toml,
+                "url = \"https://{id}.{}.bench.example.org\"",
+                m.folder
+            );
+        }
+        if rng.chance(50) {
+            let _ = writeln!(
+                toml,
+                "address = {}",
+                toml_string(&format!(
+                    "Hauptstraße {number}, 12{:03} {}",
+                    m.number, m.name
+                ))
+            );
+        }
+        if rng.chance(70) {
+            let _ = writeln!(
+                toml,
+                "description = {}",
+                toml_string(&plain_sentence(&mut rng, source, 8, 14))
+            );
+        }
+    }
+    writer.write(
+        &format!("{root}/actors.toml"),
+        toml.as_bytes(),
+        Kind::Config,
+    )?;
+    writer.stats.actors += config.actors;
+
+    for number in 1..=places_of(config) {
+        let front = place_front(config, m, number);
+        let item = 2_000_000 + number as u64;
+        write_item(
+            config,
+            m,
+            writer,
+            "places",
+            &format!("place-{number:02}"),
+            item,
+            &front,
+        )?;
+        writer.stats.places += 1;
+    }
+    for number in 1..=events_of(config) {
+        let front = event_front(config, m, number);
+        let item = 3_000_000 + number as u64;
+        write_item(
+            config,
+            m,
+            writer,
+            "events",
+            &format!("event-{number:02}"),
+            item,
+            &front,
+        )?;
+        writer.stats.events += 1;
+    }
+    for number in 1..=news_of(config) {
+        let front = news_front(number);
+        let item = 4_000_000 + number as u64;
+        write_item(
+            config,
+            m,
+            writer,
+            "news",
+            &format!("news-{number:02}"),
+            item,
+            &front,
+        )?;
+        writer.stats.news += 1;
+    }
+    Ok(())
+}
+
+/// The data of a place: address, coordinates, contact, access, opening hours and an
+/// exception.
+fn place_front(config: &Config, m: &Municipality, number: usize) -> String {
+    let mut rng = Rng::derive(&[config.seed, TAG_PLACE, m.key(), number as u64]);
+    let id = format!("place-{number:02}");
+    let lat = 52_000 + m.number * 97 + rng.below(400);
+    let lon = 9_000 + m.number * 131 + rng.below(400);
+    let mut front = format!(
+        "id = \"{id}\"\ncategory = \"{}\"\n\
+         address = {{ street = \"Hauptstraße {number}\", postcode = \"12{:03}\", town = {} }}\n\
+         coordinates = {{ lat = {}.{:03}, lon = {}.{:03} }}\n\
+         phone = \"+49 30 555 {:02}{:02}\"\nemail = \"{id}@{}.bench.example.org\"\n\
+         website = \"https://{}.bench.example.org/{id}\"\n",
+        PLACE_CATEGORIES[(number - 1) % PLACE_CATEGORIES.len()],
+        m.number,
+        toml_string(&m.name),
+        lat / 1000,
+        lat % 1000,
+        lon / 1000,
+        lon % 1000,
+        m.number,
+        number,
+        m.folder,
+        m.folder
+    );
+    front.push_str(match rng.below(3) {
+        0 => "barrier_free = true\n",
+        1 => "barrier_free = \"Rampe am Seiteneingang, Aufzug im Haus\"\n",
+        _ => "barrier_free = false\n",
+    });
+    let (morning, afternoon) = match rng.below(3) {
+        0 => ("\"08:00-12:00\"", "\"13:00-16:00\""),
+        1 => ("\"09:00-12:30\"", "\"14:00-18:00\""),
+        _ => ("\"07:30-11:30\"", "\"12:30-15:30\""),
+    };
+    let _ = write!(
+        front,
+        "\n[opening_hours]\nmonday = [{morning}, {afternoon}]\ntuesday = [{morning}]\n\
+         wednesday = \"appointment_only\"\nthursday = [{morning}, {afternoon}]\n\
+         friday = [{morning}]\nsaturday = \"closed\"\n\n\
+         [[exceptions]]\ndate = 2026-12-24\nclosed = true\nnote = \"Heiligabend\"\n\n\
+         [[exceptions]]\ndate = 2026-12-31\nhours = [{morning}]\n"
+    );
+    front
+}
+
+/// The data of an event: five kinds in turn (weekly with exceptions, monthly, every
+/// other week, five days in a row, once), at a place or elsewhere, with an actor.
+fn event_front(config: &Config, m: &Municipality, number: usize) -> String {
+    let mut rng = Rng::derive(&[config.seed, TAG_EVENT, m.key(), number as u64]);
+    let hour = rng.range(9, 17);
+    let mut front = match (number - 1) % 5 {
+        // 2026-09-01 is a Tuesday, 09-03 a Thursday, 09-04 a Friday.
+        0 => format!(
+            "start = 2026-09-01T{hour:02}:00\nend = 2026-09-01T{:02}:00\n\
+             recurrence = \"FREQ=WEEKLY;BYDAY=TU\"\nexceptions = [2026-12-22, 2026-12-29]\n",
+            hour + 2
+        ),
+        1 => format!(
+            "start = 2026-09-03T{hour:02}:00\nend = 2026-09-03T{:02}:30\n\
+             recurrence = \"FREQ=MONTHLY;BYDAY=1TH\"\n",
+            hour + 1
+        ),
+        2 => format!(
+            "start = 2026-09-04T{hour:02}:00\nend = 2026-09-04T{:02}:00\n\
+             recurrence = \"FREQ=WEEKLY;INTERVAL=2;BYDAY=FR\"\n",
+            hour + 2
+        ),
+        3 => format!(
+            "start = 2027-03-08T09:00\nend = 2027-03-08T12:00\n\
+             recurrence = \"FREQ=DAILY;COUNT=5\"\nregistration = \"https://{}.bench.example.org/anmeldung\"\n",
+            m.folder
+        ),
+        _ => format!(
+            "start = 2027-{:02}-{:02}T{hour:02}:00\nend = 2027-{:02}-{:02}T{:02}:00\n",
+            number % 12 + 1,
+            rng.range(1, 28),
+            number % 12 + 1,
+            28,
+            hour + 3
+        ),
+    };
+    let places = places_of(config);
+    if places > 0 && rng.chance(60) {
+        let _ = writeln!(front, "place = \"place-{:02}\"", rng.range(1, places));
+    } else {
+        let _ = writeln!(
+            front,
+            "location = {}",
+            toml_string(&format!("Bürgerhaus, Marktstraße {number}, {}", m.name))
+        );
+    }
+    if rng.chance(20) {
+        let _ = writeln!(
+            front,
+            "online_url = \"https://meet.bench.example.org/{}-{number}\"",
+            m.folder
+        );
+    }
+    front.push_str(if rng.chance(70) {
+        "cost = \"free\"\n"
+    } else {
+        "cost = 5\n"
+    });
+    let _ = writeln!(
+        front,
+        "actor = \"{}\"",
+        actor_id(pick_actor(config, &mut rng))
+    );
+    front
+}
+
+/// The dates of a news item: most current, some without end, one expired.
+fn news_front(number: usize) -> String {
+    let month = (number - 1) % 11 + 1;
+    match number % 4 {
+        0 => format!("date = 2026-{month:02}-10\nexpires = 2026-{month:02}-20\n"),
+        1 => format!("date = 2026-{month:02}-15\n"),
+        _ => format!("date = 2026-{month:02}-05\nexpires = 2030-12-31\n"),
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1145,6 +1675,7 @@ fn render_page(
     page: &Page,
     skeleton: &Skeleton,
     index: usize,
+    extra: &str,
 ) -> String {
     let lang = &config.languages[index];
     let lex = lang.lex;
@@ -1171,7 +1702,13 @@ fn render_page(
     let description = plain_sentence(&mut doc.rng, lang, 6, 12);
     let suffix = format!("{:04}", page.number);
     let slug = translated_slug(config, m, page.number as u64, index, &title, &suffix);
-    let front = front_matter(&title, &description, Some(page.weight), slug.as_deref());
+    let front = front_matter(
+        &title,
+        &description,
+        Some(page.weight),
+        slug.as_deref(),
+        extra,
+    );
 
     let parts: Vec<Part> = skeleton
         .blocks
@@ -1225,7 +1762,13 @@ fn fill(doc: &mut Doc<'_>, front: String, parts: Vec<Part>, target: usize) -> St
     text
 }
 
-fn render_section(config: &Config, m: &Municipality, section: &Section, index: usize) -> String {
+fn render_section(
+    config: &Config,
+    m: &Municipality,
+    section: &Section,
+    index: usize,
+    extra: &str,
+) -> String {
     let lang = &config.languages[index];
     let lex = lang.lex;
     let seed = [
@@ -1249,7 +1792,13 @@ fn render_section(config: &Config, m: &Municipality, section: &Section, index: u
     let suffix = format!("{:02}", section.number);
     let item = 100_000 + section.number as u64;
     let slug = translated_slug(config, m, item, index, &title, &suffix);
-    let front = front_matter(&title, &description, Some(section.weight), slug.as_deref());
+    let front = front_matter(
+        &title,
+        &description,
+        Some(section.weight),
+        slug.as_deref(),
+        extra,
+    );
 
     let mut parts = vec![Part::Paragraph {
         weight: 2,
@@ -1283,7 +1832,7 @@ fn render_section(config: &Config, m: &Municipality, section: &Section, index: u
     fill(&mut doc, front, parts, target)
 }
 
-fn render_start(config: &Config, m: &Municipality, lang: &Language) -> String {
+fn render_start(config: &Config, m: &Municipality, lang: &Language, extra: &str) -> String {
     let lex = lang.lex;
     let seed = [config.seed, TAG_START_TEXT, m.key(), lang.key];
     let mut doc = Doc {
@@ -1295,10 +1844,9 @@ fn render_start(config: &Config, m: &Municipality, lang: &Language) -> String {
         rng: Rng::derive(&seed),
         headings: Vec::new(),
     };
-    let (before, after) = lex.welcome;
-    let title = format!("{before}{}{after}", m.name);
+    let title = start_title(m, lang);
     let description = plain_sentence(&mut doc.rng, lang, 6, 12);
-    let front = front_matter(&title, &description, None, None);
+    let front = front_matter(&title, &description, None, None, extra);
     let sections: Vec<Link> = m
         .sections
         .iter()
@@ -1382,6 +1930,7 @@ fn front_matter(
     description: &str,
     weight: Option<usize>,
     slug: Option<&str>,
+    extra: &str,
 ) -> String {
     let mut front = format!(
         "+++\ntitle = {}\ndescription = {}\n",
@@ -1394,6 +1943,7 @@ fn front_matter(
     if let Some(slug) = slug {
         let _ = writeln!(front, "slug = {}", toml_string(slug));
     }
+    front.push_str(extra);
     front.push_str("+++\n\n");
     front
 }
@@ -1953,8 +2503,18 @@ mod tests {
             "draft",
             "aliases",
             "extra",
+            "actor",
+            "actors",
+            "reviewed",
+            "review_interval",
+            "source_digest",
+            "machine_translated",
         ];
+        let reserved = ["events", "places", "news"].map(|f| out.join("content/m01").join(f));
         for file in markdown_files(&out) {
+            if reserved.iter().any(|dir| file.starts_with(dir)) {
+                continue;
+            }
             let text = fs::read_to_string(&file).unwrap();
             let front = text.strip_prefix("+++\n").unwrap();
             let (front, body) = front.split_once("\n+++\n").unwrap();
@@ -1999,6 +2559,16 @@ mod tests {
         assert!(parse(&["--out", "x", "--languages", "de,DE"]).is_err());
         assert!(parse(&["--out", "x", "--languages", "de,en,de"]).is_err());
         assert!(parse(&["--out", "x", "--bogus"]).is_err());
+        assert!(parse(&["--out", "x", "--plain=yes"]).is_err());
+        assert!(parse(&["--out", "x", "--actors", "0"]).is_err());
+        assert!(matches!(
+            parse(&["--out", "x", "--plain"]),
+            Ok(Command::Run(Config {
+                plain: true,
+                actors: 41,
+                ..
+            }))
+        ));
         assert!(matches!(parse(&["--help"]), Ok(Command::Help)));
         assert!(matches!(
             parse(&["--out=x", "--languages=uk,de-si"]),

@@ -29,10 +29,13 @@ const USAGE: &str = "\
 serve-edit: build a serve session on PORTAL, then edit the text of one page and apply it
 
 USAGE:
-    serve-edit PORTAL [--today YYYY-MM-DD]
+    serve-edit PORTAL [--today YYYY-MM-DD] [--edit text|title|actor|review]
 
 The page is the last page of the first municipality in its source language. Its file
-is changed during the run and restored at the end.
+is changed during the run and restored at the end. --edit says what changes: a sentence
+added to its text (the default, what benches/instructions.sh counts), its title, its
+actor (actor-01, or actor-02 where it was actor-01; the portal needs both) or the day
+it was reviewed.
 ";
 
 /// The sentence added to the page's body.
@@ -92,7 +95,30 @@ impl Drop for Restore<'_> {
     }
 }
 
-fn run(options: BuildOptions) -> Result<(), String> {
+/// `original` with the edit of `kind` made.
+fn edited(original: &str, kind: &str) -> Result<String, String> {
+    // The front matter without the lines of `keys`, and `line` first in it.
+    let with = |keys: &[&str], line: &str| -> String {
+        let kept: String = original
+            .lines()
+            .filter(|l| !keys.iter().any(|k| l.starts_with(&format!("{k} = "))))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        kept.replacen("+++\n", &format!("+++\n{line}\n"), 1)
+    };
+    match kind {
+        "text" => Ok(format!("{original}\n{EDIT}\n")),
+        "title" => Ok(original.replacen("title = \"", "title = \"Edited ", 1)),
+        "actor" if original.contains("actor = \"actor-01\"") => {
+            Ok(with(&["actor", "actors"], "actor = \"actor-02\""))
+        }
+        "actor" => Ok(with(&["actor", "actors"], "actor = \"actor-01\"")),
+        "review" => Ok(with(&["reviewed"], "reviewed = 2026-02-03")),
+        _ => Err(format!("--edit {kind}: text, title, actor or review")),
+    }
+}
+
+fn run(options: BuildOptions, kind: &str) -> Result<(), String> {
     let file = a_page(&options)?;
     let mut session = Session::new(options);
     match session.build() {
@@ -106,17 +132,29 @@ fn run(options: BuildOptions) -> Result<(), String> {
         file: &file,
         original: &original,
     };
-    std::fs::write(&file, format!("{original}\n{EDIT}\n"))
+    std::fs::write(&file, edited(&original, kind)?)
         .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
 
     match wegweiser_edit_page(&mut session, std::slice::from_ref(&file)) {
-        Outcome::Built { scope, pages, .. } => {
-            println!("edit of {}: {pages} pages, {scope:?}", file.display());
+        Outcome::Built {
+            scope,
+            pages,
+            duration,
+            ..
+        } => {
+            println!(
+                "edit of {}: {pages} pages, {scope:?}, {:.1} ms",
+                file.display(),
+                duration.as_secs_f64() * 1000.0
+            );
         }
         other => return Err(format!("the edit: {other:?}")),
     }
     if !wegweiser_edit_search(&mut session)? {
         return Err("the edit left no search bundle to index".to_string());
+    }
+    if kind != "text" {
+        return Ok(());
     }
     // The edit arrived: a page served now holds the new sentence.
     let served = session
@@ -135,6 +173,7 @@ fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let mut root = None;
     let mut today = None;
+    let mut kind = "text".to_string();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "-h" | "--help" => {
@@ -145,6 +184,13 @@ fn main() -> ExitCode {
                 Some(Ok(day)) => today = Some(day),
                 _ => {
                     eprintln!("serve-edit: --today needs a day (YYYY-MM-DD)\n\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            "--edit" => match args.next() {
+                Some(k) => kind = k,
+                None => {
+                    eprintln!("serve-edit: --edit needs text, title, actor or review\n\n{USAGE}");
                     return ExitCode::from(2);
                 }
             },
@@ -183,7 +229,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match pool.install(|| run(options)) {
+    match pool.install(|| run(options, &kind)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("serve-edit: {e}");

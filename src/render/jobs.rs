@@ -163,10 +163,23 @@ pub enum RenderScope {
     Municipality(usize),
     /// One page in every language, the files of its municipality that show page texts
     /// or translation states (the dashboard, the feeds); none of the portal's own files.
+    /// With `actors`, also the pages of those actors (bit `a` set: actor `a`) in every
+    /// language: where a page's actors or review dates changed, the actor pages that
+    /// list it (before or after) and nothing else ([`actor_bits`]).
     Page {
         m: usize,
         page: PageId,
+        actors: u128,
     },
+}
+
+/// The bits of [`RenderScope::Page`]'s `actors` for `actors` (indices into the
+/// municipality's actors); `None` when one does not fit (the 129th actor and later):
+/// render the municipality then.
+pub fn actor_bits(actors: impl IntoIterator<Item = usize>) -> Option<u128> {
+    actors.into_iter().try_fold(0u128, |bits, a| {
+        Some(bits | 1u128.checked_shl(u32::try_from(a).ok()?)?)
+    })
 }
 
 impl RenderScope {
@@ -185,11 +198,15 @@ impl RenderScope {
             (RenderScope::Page { .. }, None) => false,
             (_, None) => true,
             (RenderScope::Municipality(m), Some(of)) => m == of,
-            (RenderScope::Page { m, page }, Some(of)) => {
+            (RenderScope::Page { m, page, actors }, Some(of)) => {
                 m == of
-                    && job
-                        .page(site)
-                        .map_or_else(|| job.reads_page_texts(), |p| p == page)
+                    && match *job {
+                        Job::Actor { actor, .. } => u32::try_from(actor)
+                            .is_ok_and(|a| actors.checked_shr(a).unwrap_or(0) & 1 == 1),
+                        _ => job
+                            .page(site)
+                            .map_or_else(|| job.reads_page_texts(), |p| p == page),
+                    }
             }
         }
     }

@@ -100,6 +100,36 @@ pub struct Renderer<'a> {
     /// Whether [`Renderer::render_all`] writes the search bundles of its scope (see
     /// [`Renderer::without_search`]).
     pub(crate) search: bool,
+    /// QR codes made by earlier renders, by URL ([`Renderer::with_qr_codes`]).
+    pub(crate) qr_codes: Option<&'a QrCodes>,
+}
+
+/// The QR codes a `wegweiser serve` session has made, by the URL they encode: a page
+/// rendered again keeps its URL (a title or text never changes it), so its code is
+/// taken from here instead of being made again (about 100 µs each, most of a
+/// municipality's render after a title edit).
+#[derive(Default)]
+pub struct QrCodes(std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<[u8]>>>);
+
+impl QrCodes {
+    /// The code of `url`, made now if it is not known yet (`None`: too long for a code).
+    fn get(&self, url: &str) -> Option<std::sync::Arc<[u8]>> {
+        let known = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(url)
+            .cloned();
+        if known.is_some() {
+            return known;
+        }
+        let svg: std::sync::Arc<[u8]> = crate::output::qr::svg(url)?.into_bytes().into();
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(url.to_string(), svg.clone());
+        Some(svg)
+    }
 }
 
 /// What a render wrote so far, counted from many threads.
@@ -161,7 +191,14 @@ impl<'a> Renderer<'a> {
             scope,
             source_dates: BTreeMap::new(),
             search: true,
+            qr_codes: None,
         }
+    }
+
+    /// Take the QR codes of URLs `codes` knows from there, and keep those made now.
+    pub fn with_qr_codes(mut self, codes: &'a QrCodes) -> Self {
+        self.qr_codes = Some(codes);
+        self
     }
 
     /// Leave the search bundles out of [`Renderer::render_all`]: `wegweiser serve`
@@ -305,7 +342,7 @@ impl<'a> Renderer<'a> {
             .filter(|&m| self.scope.covers(m))
             .collect();
         match self.scope {
-            RenderScope::Page { m, page } => {
+            RenderScope::Page { m, page, .. } => {
                 let municipality = &self.site.municipalities[m];
                 let translations = &municipality.pages[page].translations;
                 crate::model::search::languages(municipality)
@@ -379,12 +416,25 @@ impl<'a> Renderer<'a> {
                 &self.site.base_url.path,
                 dir,
             ));
+        let qr_rel = format!("{dir}/{}", crate::model::share::QR_FILE);
+        let cannot = |e: std::io::Error| {
+            Diagnostic::file(
+                Severity::Error,
+                qr_rel.clone(),
+                format!("cannot write: {e}"),
+            )
+        };
+        if let Some(codes) = self.qr_codes {
+            let Some(svg) = codes.get(&url) else {
+                return Ok(0);
+            };
+            out.write_shared(&qr_rel, &svg).map_err(cannot)?;
+            return Ok(svg.len() as u64);
+        }
         let Some(svg) = crate::output::qr::svg(&url) else {
             return Ok(0);
         };
-        let qr_rel = format!("{dir}/{}", crate::model::share::QR_FILE);
-        out.write(&qr_rel, svg.as_bytes())
-            .map_err(|e| Diagnostic::file(Severity::Error, qr_rel, format!("cannot write: {e}")))?;
+        out.write(&qr_rel, svg.as_bytes()).map_err(cannot)?;
         Ok(svg.len() as u64)
     }
 

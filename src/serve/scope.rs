@@ -1,12 +1,16 @@
-//! Which part of the site a change touches, and how the files of a render replace
-//! those of the last one (see [`super::session`]).
+//! Which part of the site a change touches, and how the files of a render are collected
+//! and replace those of the last one (see [`super::session`]).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::load;
-use crate::model::{LangIdx, Site};
-use crate::render::jobs::RenderScope;
+use crate::model::front_matter::FrontMatter;
+use crate::model::{LangIdx, Municipality, PageKind, Site};
+use crate::render::jobs::{RenderScope, actor_bits};
+use crate::write::Sink;
 
 use super::session::Served;
 
@@ -72,6 +76,49 @@ pub(super) fn merge(
     files.extend(written);
 }
 
+/// What to render after one page file changed from `old` to `new` (its front matter;
+/// the municipality resolved `before` and `after`), when that was no more than its
+/// text, or its text and who provides it and when it was checked: that page, and the
+/// pages of its actors before and after (they list it). `None`: anything else (title,
+/// slug, weight, …), or the review data of a section or the start page, which pass
+/// their actor and interval on to the pages below them: the whole municipality.
+pub(super) fn page_scope(
+    m: usize,
+    old: &FrontMatter,
+    new: &FrontMatter,
+    key: &str,
+    before: &Municipality,
+    after: &Municipality,
+) -> Option<RenderScope> {
+    let &page = after.keys.get(key)?;
+    if old == new {
+        return Some(RenderScope::Page { m, page, actors: 0 });
+    }
+    let mut same = new.clone();
+    same.actor.clone_from(&old.actor);
+    same.actors.clone_from(&old.actors);
+    same.reviewed = old.reviewed;
+    same.reviewed_by.clone_from(&old.reviewed_by);
+    same.review_interval = old.review_interval;
+    let was = *before.keys.get(key)?;
+    if same != *old
+        || was != page
+        || after.pages[page].kind != PageKind::Page
+        || before.pages.len() != after.pages.len()
+    {
+        return None;
+    }
+    let actors_of = |m: &Municipality| {
+        m.pages[page]
+            .review
+            .as_ref()
+            .map(|r| r.actors.clone())
+            .unwrap_or_default()
+    };
+    let actors = actor_bits(actors_of(before).into_iter().chain(actors_of(after)))?;
+    Some(RenderScope::Page { m, page, actors })
+}
+
 /// The smallest scope covering both.
 pub(super) fn union(pending: Option<RenderScope>, scope: RenderScope) -> RenderScope {
     use RenderScope::*;
@@ -80,6 +127,18 @@ pub(super) fn union(pending: Option<RenderScope>, scope: RenderScope) -> RenderS
     };
     match (pending, scope) {
         (a, b) if a == b => a,
+        (
+            Page { m, page, actors: a },
+            Page {
+                m: n,
+                page: q,
+                actors: b,
+            },
+        ) if m == n && page == q => Page {
+            m,
+            page,
+            actors: a | b,
+        },
         (Page { m, .. } | Municipality(m), Page { m: n, .. } | Municipality(n)) if m == n => {
             Municipality(m)
         }
@@ -124,6 +183,44 @@ pub(super) fn municipality_of(rel: &Path) -> Option<&str> {
         .flatten()
 }
 
+/// Collects the files of a render in memory.
+#[derive(Default)]
+pub(super) struct Collect {
+    files: Mutex<Vec<(String, Served)>>,
+}
+
+impl Collect {
+    pub(super) fn into_files(self) -> Vec<(String, Served)> {
+        self.files
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Sink for Collect {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.write_shared(rel, &bytes.into())
+    }
+
+    fn write_shared(&self, rel: &str, bytes: &Arc<[u8]>) -> io::Result<()> {
+        let file = Served::Bytes(bytes.clone());
+        self.files
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((rel.to_string(), file));
+        Ok(())
+    }
+
+    fn copy(&self, from: &Path, rel: &str) -> io::Result<()> {
+        let file = Served::File(from.to_path_buf());
+        self.files
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((rel.to_string(), file));
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,7 +228,7 @@ mod tests {
     #[test]
     fn scopes_grow_to_cover_both() {
         use RenderScope::*;
-        let page = |m, page| Page { m, page };
+        let page = |m, page| Page { m, page, actors: 0 };
         assert_eq!(union(None, page(0, 3)), page(0, 3));
         assert_eq!(union(Some(page(0, 3)), page(0, 3)), page(0, 3));
         assert_eq!(union(Some(page(0, 3)), page(0, 4)), Municipality(0));
@@ -140,6 +237,14 @@ mod tests {
         assert_eq!(union(Some(page(0, 3)), page(1, 3)), All);
         assert_eq!(union(Some(Municipality(1)), Municipality(0)), All);
         assert_eq!(union(Some(All), page(0, 1)), All);
+        // The actors of two edits of one page's front matter add up.
+        let with = |actors| Page {
+            m: 0,
+            page: 3,
+            actors,
+        };
+        assert_eq!(union(Some(with(0b01)), with(0b10)), with(0b11));
+        assert_eq!(union(Some(with(0b01)), page(0, 3)), with(0b01));
     }
 
     #[test]

@@ -9,7 +9,12 @@
 //! - municipality.toml, a file added, removed or renamed, front matter (title, slug,
 //!   weight, …) or any other file of a municipality: that municipality;
 //! - the text of one page: that page in every language, plus its municipality's
-//!   files that are not pages (dashboard, lists, feeds).
+//!   files that are not pages (dashboard, lists, feeds); where who provides the page or
+//!   when it was checked changed too (not on a section), also the pages of its actors
+//!   before and after.
+//!
+//! QR codes are kept by URL across renders: a page rendered again takes its code from
+//! there.
 //!
 //! The files of the whole portal (index, 404, static files, sitemap) are rendered
 //! every time. While the sources have errors the last good site is kept, and what the
@@ -24,7 +29,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::base::diagnostics::{Diagnostic, Diagnostics, Severity};
@@ -34,12 +39,11 @@ use crate::model::ui_strings::UiStrings;
 use crate::model::{LangIdx, Site};
 use crate::output::offline;
 use crate::render::jobs::RenderScope;
-use crate::render::{NoProgress, Renderer};
+use crate::render::{NoProgress, QrCodes, Renderer};
 use crate::resolve;
 use crate::theme::{self, Theme};
-use crate::write::Sink;
 
-use super::scope::{affects_site, merge, municipality_of, relative, union};
+use super::scope::{Collect, affects_site, merge, municipality_of, relative, union};
 
 /// One file of the site being served.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,6 +129,8 @@ pub struct Session {
     /// The panic of the last build, as an error: kept until a build gets through.
     internal: Option<Diagnostic>,
     hook: Option<BuildHook>,
+    /// QR codes by URL, kept across renders (they depend on the URL alone).
+    qr_codes: QrCodes,
 }
 
 /// Search bundles indexed for the current sources, to put in place with
@@ -163,6 +169,7 @@ impl Session {
             search_pending: BTreeSet::new(),
             internal: None,
             hook: None,
+            qr_codes: QrCodes::default(),
         }
     }
 
@@ -220,6 +227,7 @@ impl Session {
         self.dates.clear();
         self.pending = Some(RenderScope::All);
         self.search_pending.clear();
+        self.qr_codes = QrCodes::default();
     }
 
     /// The portal root.
@@ -539,17 +547,23 @@ impl Session {
         }
         pipeline::apply_today(&mut resolved, &self.options);
         self.resolve_problems.insert(slug.to_string(), problems);
-        sources.site.municipalities[index] = resolved;
-        // The text of one page changed, and nothing else: that page.
+        let previous = std::mem::replace(&mut sources.site.municipalities[index], resolved);
+        // The text of one page changed, or its review data: that page (and its actors').
         let mut scope = RenderScope::Municipality(index);
         if fast && let (Some(old), [file]) = (before, files) {
             let path = self.options.root.join(file);
             let after = &sources.portal.municipalities[index];
             if let Some(new) = after.documents.iter().find(|d| d.path == path)
-                && old.front == new.front
-                && let Some(&page) = sources.site.municipalities[index].keys.get(&new.key)
+                && let Some(page) = super::scope::page_scope(
+                    index,
+                    &old.front,
+                    &new.front,
+                    &new.key,
+                    &previous,
+                    &sources.site.municipalities[index],
+                )
             {
-                scope = RenderScope::Page { m: index, page };
+                scope = page;
             }
         }
         self.collect_problems();
@@ -672,8 +686,9 @@ impl Session {
             .into_iter()
             .filter_map(|f| Some((f.to_path_buf(), self.dates.get(f)?.clone()?)))
             .collect();
-        let mut renderer =
-            Renderer::new_for(&sources.site, theme, false, scope).with_known_source_dates(dates);
+        let mut renderer = Renderer::new_for(&sources.site, theme, false, scope)
+            .with_known_source_dates(dates)
+            .with_qr_codes(&self.qr_codes);
         // Search bundles are indexed after the pages are served (they take longer);
         // the old ones stay meanwhile. Only a render of the whole portal waits for them.
         let mut deferred = Vec::new();
@@ -689,8 +704,17 @@ impl Session {
                 self.search_pending.extend(deferred.iter().copied());
                 let written = sink.into_files();
                 let base = &sources.site.base_url.path;
+                // A file rendered again as it was keeps its note (most pages after a
+                // title edit, every QR code): a note depends on path and bytes alone
+                // (not so a copied file: its bytes are on disk).
                 let noted: Vec<(String, offline::FileInfo)> = written
                     .iter()
+                    .filter(|(rel, file)| {
+                        scope == RenderScope::All
+                            || self.offline.get(rel).is_none()
+                            || !matches!((self.files.get(rel), file),
+                                (Some(Served::Bytes(a)), Served::Bytes(b)) if a == b)
+                    })
                     .filter_map(|(rel, file)| {
                         let bytes = file.read().ok()?;
                         Some((rel.clone(), offline::file_info(base, rel, &bytes)))
@@ -746,20 +770,6 @@ impl Session {
     }
 }
 
-/// Collects the files of a render in memory.
-#[derive(Default)]
-struct Collect {
-    files: Mutex<Vec<(String, Served)>>,
-}
-
-impl Collect {
-    fn into_files(self) -> Vec<(String, Served)> {
-        self.files
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
 /// The error a panic in a build becomes, at `file` (what changed).
 fn internal_error(file: PathBuf, payload: &(dyn std::any::Any + Send)) -> Diagnostic {
     let message = payload
@@ -776,24 +786,4 @@ fn internal_error(file: PathBuf, payload: &(dyn std::any::Any + Send)) -> Diagno
         "the last good site is still served; the next save builds everything again. \
          Please report this with the file you changed: it is a bug in wegweiser",
     )
-}
-
-impl Sink for Collect {
-    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let file = Served::Bytes(bytes.into());
-        self.files
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push((rel.to_string(), file));
-        Ok(())
-    }
-
-    fn copy(&self, from: &Path, rel: &str) -> io::Result<()> {
-        let file = Served::File(from.to_path_buf());
-        self.files
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push((rel.to_string(), file));
-        Ok(())
-    }
 }

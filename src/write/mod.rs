@@ -54,6 +54,11 @@ pub trait Sink: Sync {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
     /// Copy a file to `rel`.
     fn copy(&self, from: &Path, rel: &str) -> io::Result<()>;
+    /// [`Sink::write`] bytes that are shared with others (a cache): a sink that keeps
+    /// files in memory keeps these without a copy.
+    fn write_shared(&self, rel: &str, bytes: &std::sync::Arc<[u8]>) -> io::Result<()> {
+        self.write(rel, bytes)
+    }
 }
 
 /// Discards everything: `wegweiser check` renders without writing.
