@@ -288,25 +288,7 @@ pub fn load_cached(
                 .with_hint("where readers suggest an edit: \"https://git.example.org/portal/edit/main/{path}\""),
         );
     }
-    let mut languages = LanguageTable::built_in();
-    for (code, settings) in &config.languages {
-        if let Err(msg) = languages.apply(code, settings) {
-            diagnostics.push(key_diagnostic(&config_display, &text, code, msg));
-            languages.refuse(code);
-        }
-    }
-    for (code, settings) in &config.languages {
-        if let Some(fallback) = &settings.fallback
-            && !languages.contains(fallback)
-        {
-            diagnostics.push(key_diagnostic(
-                &config_display,
-                &text,
-                code,
-                format!("fallback language `{fallback}` of `{code}` is not a known language"),
-            ));
-        }
-    }
+    let languages = language_table(&config, &config_display, &text, diagnostics);
 
     let mut own_urls = vec![base_url.clone()];
     if let Ok(configured) = BaseUrl::parse(&config.base_url)
@@ -386,6 +368,36 @@ pub fn load_cached(
         languages,
         municipalities: loaded,
     })
+}
+
+/// The built-in languages with the portal's `[languages.*]` applied; a declaration
+/// that is refused is reported once, at its key, and not again where it is used.
+fn language_table(
+    config: &PortalConfig,
+    display: &Path,
+    text: &str,
+    diagnostics: &mut Diagnostics,
+) -> LanguageTable {
+    let mut languages = LanguageTable::built_in();
+    for (code, settings) in &config.languages {
+        if let Err(msg) = languages.apply(code, settings) {
+            diagnostics.push(key_diagnostic(display, text, code, msg));
+            languages.refuse(code);
+        }
+    }
+    for (code, settings) in &config.languages {
+        if let Some(fallback) = &settings.fallback
+            && !languages.contains(fallback)
+        {
+            diagnostics.push(key_diagnostic(
+                display,
+                text,
+                code,
+                format!("fallback language `{fallback}` of `{code}` is not a known language"),
+            ));
+        }
+    }
+    languages
 }
 
 /// A diagnostic pointing at `key = …` in a TOML file, or the whole file.
