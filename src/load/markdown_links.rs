@@ -175,17 +175,8 @@ pub(crate) fn own_site(at: &At<'_>, dest: &str) -> Option<LinkTarget> {
 /// Join a relative path to a directory, resolving `.` and `..`; `None` when it leaves
 /// the root. The result has no leading or trailing slash.
 fn join(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
+    let parts = dir.split('/').filter(|s| !s.is_empty()).collect();
+    crate::base::path::follow_url_path(parts, rel)
 }
 
 fn percent_decode(s: &str) -> String {

@@ -218,16 +218,7 @@ fn local_target(rel: &str, url: &str) -> Option<String> {
         rel.split('/').collect::<Vec<_>>()
     };
     parts.pop();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
+    crate::base::path::follow_url_path(parts, path)
 }
 
 fn css_references(rel: &str, bytes: &[u8]) -> Vec<String> {
