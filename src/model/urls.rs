@@ -17,3 +17,9 @@ pub const FRAGMENT: &AsciiSet = &SEGMENT.remove(b'!').remove(b'(').remove(b')').
 pub fn encode_segment(segment: &str) -> String {
     utf8_percent_encode(segment, SEGMENT).to_string()
 }
+
+/// Appends `segment` percent-encoded as [`encode_segment`] does, without a `String`
+/// of its own (the offline lists encode every file's URL in every rebuild).
+pub fn push_encoded_segment(out: &mut String, segment: &str) {
+    out.extend(utf8_percent_encode(segment, SEGMENT));
+}

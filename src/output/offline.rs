@@ -20,7 +20,7 @@ use std::sync::Mutex;
 use percent_encoding::percent_decode_str;
 use serde::Serialize;
 
-use crate::model::urls::encode_segment;
+use crate::model::urls::push_encoded_segment;
 use crate::model::{LangIdx, Municipality, Site};
 use crate::write::Sink;
 
@@ -322,8 +322,13 @@ pub fn language_dir(m: &Municipality, lang: LangIdx) -> Option<&str> {
 /// URL of the file at `rel` (site-relative): `…/index.html` is its folder.
 fn url_of(base_path: &str, rel: &str) -> String {
     let rel = rel.strip_suffix("index.html").unwrap_or(rel);
-    let encoded: Vec<String> = rel.split('/').map(encode_segment).collect();
-    format!("{base_path}/{}", encoded.join("/"))
+    let mut url = String::with_capacity(base_path.len() + 1 + rel.len() * 3 / 2);
+    url.push_str(base_path);
+    for segment in rel.split('/') {
+        url.push('/');
+        push_encoded_segment(&mut url, segment);
+    }
+    url
 }
 
 /// The URLs of a municipality's language as the manifest, the worker and the page
